@@ -1,0 +1,8 @@
+/**
+ * The public runtime API: codecs, map specifications, loaded objects and typed map handles. Every
+ * error is a {@link io.github.bpfmaps.runtime.BpfException}.
+ */
+@NullMarked
+package io.github.bpfmaps.runtime;
+
+import org.jspecify.annotations.NullMarked;
