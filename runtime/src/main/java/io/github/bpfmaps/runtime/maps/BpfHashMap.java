@@ -1,0 +1,12 @@
+package io.github.bpfmaps.runtime.maps;
+
+import io.github.bpfmaps.runtime.Codec;
+import io.github.bpfmaps.runtime.MapFd;
+import io.github.bpfmaps.runtime.MapSpec;
+
+/** HASH and LRU_HASH maps. SCAFFOLD: the runtime issue (#8) implements it. */
+public class BpfHashMap<K, V> extends BpfKeyedMap<K, V> {
+  public BpfHashMap(MapFd fd, MapSpec spec, Codec<K> keyCodec, Codec<V> valueCodec) {
+    super(fd, spec, keyCodec, valueCodec);
+  }
+}
