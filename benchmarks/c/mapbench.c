@@ -525,7 +525,7 @@ static void g_pin(const struct cfg *c)
 	uint32_t id;
 	int fd;
 
-	if (!c->pin) {
+	if (!c->pin || !*c->pin) {
 		fprintf(stderr, "mapbench: pin_1m needs BENCH_PIN=/sys/fs/bpf/<name>\n");
 		exit(2);
 	}
