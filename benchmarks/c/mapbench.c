@@ -6,6 +6,7 @@
  *
  * Usage: mapbench [group...]   (no group: all; --list prints the groups)
  * Shapes and defaults are documented in benchmarks/README.md; keep the two in step.
+ * ABI: include/uapi/linux/bpf.h (commands, BPF_F_MMAPABLE, batch semantics).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -423,7 +424,10 @@ static void iter_batch(void *p, uint64_t n)
 		rc = bpf_batch(BPF_MAP_LOOKUP_BATCH, it->fd, first ? NULL : &in_tok, &out_tok,
 			       it->keys, it->vals, &count, 0);
 		if (rc && errno == ENOSPC) {
-			/* One bucket holds more entries than fit: retry the same token, bigger. */
+			/*
+			 * bpf.h, BPF_MAP_LOOKUP_BATCH: ENOSPC means the buffers cannot hold one
+			 * whole hash bucket; nothing was copied, so retry the same token, bigger.
+			 */
 			it->batch *= 2;
 			continue;
 		}
