@@ -236,8 +236,9 @@ static void keyed_free(struct keyed *c)
 	free(c->buf);
 }
 
+/* consumes: each operation removes an entry, so a round is at most one full map. */
 static void small_bench(const struct cfg *cfg, const char *op, uint32_t type, uint32_t entries,
-			op_fn run, prep_fn prep, size_t buf_bytes)
+			op_fn run, prep_fn prep, int consumes, size_t buf_bytes)
 {
 	struct keyed c = { .op = op };
 	struct bench b = { .name = op, .run = run, .prep = prep, .ctx = &c,
@@ -246,8 +247,7 @@ static void small_bench(const struct cfg *cfg, const char *op, uint32_t type, ui
 	make_filled(type, op, entries, 0, &c);
 	c.buf = xmalloc(buf_bytes);
 	memset(c.buf, 0, buf_bytes);
-	if (run == delete_seq) {
-		/* A round can only delete what is there: at most one full map per round. */
+	if (consumes) {
 		if (b.ops > entries)
 			b.ops = entries;
 		if (b.warmup > entries)
@@ -259,25 +259,25 @@ static void small_bench(const struct cfg *cfg, const char *op, uint32_t type, ui
 
 static void g_array_lookup(const struct cfg *c)
 {
-	small_bench(c, "array_lookup", BPF_MAP_TYPE_ARRAY, ARRAY_ENTRIES, lookup_cycle, NULL,
+	small_bench(c, "array_lookup", BPF_MAP_TYPE_ARRAY, ARRAY_ENTRIES, lookup_cycle, NULL, 0,
 		    VALUE_SIZE);
 }
 
 static void g_hash_lookup(const struct cfg *c)
 {
-	small_bench(c, "hash_lookup", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, lookup_cycle, NULL,
+	small_bench(c, "hash_lookup", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, lookup_cycle, NULL, 0,
 		    VALUE_SIZE);
 }
 
 static void g_hash_update(const struct cfg *c)
 {
-	small_bench(c, "hash_update", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, update_cycle, NULL,
+	small_bench(c, "hash_update", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, update_cycle, NULL, 0,
 		    VALUE_SIZE);
 }
 
 static void g_hash_delete(const struct cfg *c)
 {
-	small_bench(c, "hash_delete", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, delete_seq, refill,
+	small_bench(c, "hash_delete", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, delete_seq, refill, 1,
 		    VALUE_SIZE);
 }
 
@@ -285,7 +285,7 @@ static void g_percpu_array_lookup(const struct cfg *c)
 {
 	/* Each slot is round_up(value_size, 8) = 16 bytes; one per possible CPU. */
 	small_bench(c, "percpu_array_lookup", BPF_MAP_TYPE_PERCPU_ARRAY, ARRAY_ENTRIES,
-		    lookup_cycle, NULL, (size_t)possible_cpus() * ((VALUE_SIZE + 7) & ~7u));
+		    lookup_cycle, NULL, 0, (size_t)possible_cpus() * ((VALUE_SIZE + 7) & ~7u));
 }
 
 /* ---- BPF_F_MMAPABLE array: syscall lookup vs plain loads/stores through mmap ---- */
@@ -340,6 +340,11 @@ static void g_array_syscall_vs_mmap(const struct cfg *cfg)
 	if (region == MAP_FAILED)
 		die("mmap", op);
 	m.v = region;
+	/* Guard the layout assumption before timing anything through it. */
+	if (m.v[2 * 5] != 5 || m.v[2 * 5 + 1] != ~(uint64_t)5) {
+		fprintf(stderr, "mapbench: %s: mmapped element 5 is not {5, ~5}\n", op);
+		exit(1);
+	}
 	b.ctx = &m;
 	b.ops = cfg->mmap_ops;
 	b.warmup = cfg->mmap_ops / 10;

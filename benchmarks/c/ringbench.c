@@ -103,8 +103,11 @@ struct ring {
 	uint64_t mask;
 };
 
-/* Drains every committed record; publishes the consumer position after each one. */
-static uint64_t drain(struct ring *r)
+/*
+ * Drains every committed record; publishes the consumer position after each one. Returns
+ * the records seen; *sum gets the sum of their first u64 (42 each) as a content check.
+ */
+static uint64_t drain(struct ring *r, uint64_t *sum)
 {
 	uint64_t c = *r->cons, seen = 0, s = 0;
 	uint64_t p = __atomic_load_n(r->prod, __ATOMIC_ACQUIRE);
@@ -123,7 +126,7 @@ static uint64_t drain(struct ring *r)
 		c += (len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
 		__atomic_store_n(r->cons, c, __ATOMIC_RELEASE);
 	}
-	sink += s;
+	*sum = s;
 	return seen;
 }
 
@@ -137,6 +140,7 @@ void bench_ringbuf(const struct cfg *cfg)
 	int rounds = cfg->rounds > 64 ? 64 : cfg->rounds;
 	struct ring r;
 	void *cpage, *dpages;
+	uint64_t sum;
 	int ring_fd, prog_fd;
 
 	if (size & (size - 1) || size % (uint64_t)page) {
@@ -161,17 +165,18 @@ void bench_ringbuf(const struct cfg *cfg)
 
 	/* Warm-up: one fill and drain, untimed. */
 	produce(prog_fd, per_round);
-	drain(&r);
+	drain(&r, &sum);
 	for (int i = 0; i < rounds; i++) {
 		uint64_t t0, seen;
 
 		prod_ns[i] = produce(prog_fd, per_round);
 		t0 = now_ns();
-		seen = drain(&r);
+		seen = drain(&r, &sum);
 		ns[i] = (double)(now_ns() - t0) / per_round;
-		if (seen != per_round) {
-			fprintf(stderr, "mapbench: %s: drained %llu records, produced %u\n", OP,
-				(unsigned long long)seen, per_round);
+		if (seen != per_round || sum != 42ull * per_round) {
+			fprintf(stderr, "mapbench: %s: drained %llu records (sum %llu), "
+					"produced %u of 42\n", OP, (unsigned long long)seen,
+				(unsigned long long)sum, per_round);
 			exit(1);
 		}
 	}
