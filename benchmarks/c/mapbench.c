@@ -236,56 +236,45 @@ static void keyed_free(struct keyed *c)
 	free(c->buf);
 }
 
-/* consumes: each operation removes an entry, so a round is at most one full map. */
-static void small_bench(const struct cfg *cfg, const char *op, uint32_t type, uint32_t entries,
-			op_fn run, prep_fn prep, int consumes, size_t buf_bytes)
-{
-	struct keyed c = { .op = op };
-	struct bench b = { .name = op, .run = run, .prep = prep, .ctx = &c,
-			   .ops = cfg->ops, .warmup = cfg->warmup, .rounds = cfg->rounds };
+/* The single-element groups differ only in map and loop; their shapes, as in README.md. */
+struct small_spec {
+	const char *op;
+	uint32_t type;
+	uint32_t entries;
+	op_fn run;
+	prep_fn prep;
+	int consumes; /* each operation removes an entry: a round is at most one full map */
+};
 
-	make_filled(type, op, entries, 0, &c);
+static const struct small_spec small_specs[] = {
+	{ "array_lookup", BPF_MAP_TYPE_ARRAY, ARRAY_ENTRIES, lookup_cycle, NULL, 0 },
+	{ "hash_lookup", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, lookup_cycle, NULL, 0 },
+	{ "hash_update", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, update_cycle, NULL, 0 },
+	{ "hash_delete", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, delete_seq, refill, 1 },
+	{ "percpu_array_lookup", BPF_MAP_TYPE_PERCPU_ARRAY, ARRAY_ENTRIES, lookup_cycle, NULL, 0 },
+};
+
+static void small_bench(const struct cfg *cfg, const struct small_spec *s)
+{
+	struct keyed c = { .op = s->op };
+	struct bench b = { .name = s->op, .run = s->run, .prep = s->prep, .ctx = &c,
+			   .ops = cfg->ops, .warmup = cfg->warmup, .rounds = cfg->rounds };
+	size_t buf_bytes = VALUE_SIZE;
+
+	/* Per-CPU: one round_up(value_size, 8) = 16-byte slot per possible CPU. */
+	if (s->type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		buf_bytes = (size_t)possible_cpus() * ((VALUE_SIZE + 7) & ~7u);
+	make_filled(s->type, s->op, s->entries, 0, &c);
 	c.buf = xmalloc(buf_bytes);
 	memset(c.buf, 0, buf_bytes);
-	if (consumes) {
-		if (b.ops > entries)
-			b.ops = entries;
-		if (b.warmup > entries)
-			b.warmup = entries;
+	if (s->consumes) {
+		if (b.ops > s->entries)
+			b.ops = s->entries;
+		if (b.warmup > s->entries)
+			b.warmup = s->entries;
 	}
 	run_bench(&b);
 	keyed_free(&c);
-}
-
-static void g_array_lookup(const struct cfg *c)
-{
-	small_bench(c, "array_lookup", BPF_MAP_TYPE_ARRAY, ARRAY_ENTRIES, lookup_cycle, NULL, 0,
-		    VALUE_SIZE);
-}
-
-static void g_hash_lookup(const struct cfg *c)
-{
-	small_bench(c, "hash_lookup", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, lookup_cycle, NULL, 0,
-		    VALUE_SIZE);
-}
-
-static void g_hash_update(const struct cfg *c)
-{
-	small_bench(c, "hash_update", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, update_cycle, NULL, 0,
-		    VALUE_SIZE);
-}
-
-static void g_hash_delete(const struct cfg *c)
-{
-	small_bench(c, "hash_delete", BPF_MAP_TYPE_HASH, SMALL_HASH_ENTRIES, delete_seq, refill, 1,
-		    VALUE_SIZE);
-}
-
-static void g_percpu_array_lookup(const struct cfg *c)
-{
-	/* Each slot is round_up(value_size, 8) = 16 bytes; one per possible CPU. */
-	small_bench(c, "percpu_array_lookup", BPF_MAP_TYPE_PERCPU_ARRAY, ARRAY_ENTRIES,
-		    lookup_cycle, NULL, 0, (size_t)possible_cpus() * ((VALUE_SIZE + 7) & ~7u));
 }
 
 /* ---- BPF_F_MMAPABLE array: syscall lookup vs plain loads/stores through mmap ---- */
@@ -556,18 +545,19 @@ static const struct group {
 	const char *name;
 	void (*fn)(const struct cfg *);
 	int by_default; /* pin_1m only runs when asked for or when BENCH_PIN is set */
+	const struct small_spec *small; /* set: run small_bench with it instead of fn */
 } groups[] = {
-	{ "array_lookup", g_array_lookup, 1 },
-	{ "hash_lookup", g_hash_lookup, 1 },
-	{ "hash_update", g_hash_update, 1 },
-	{ "hash_delete", g_hash_delete, 1 },
-	{ "percpu_array_lookup", g_percpu_array_lookup, 1 },
-	{ "array_syscall_vs_mmap", g_array_syscall_vs_mmap, 1 },
-	{ "hash_iter_batch_1m", g_hash_iter_batch, 1 },
-	{ "hash_iter_nextkey_1m", g_hash_iter_nextkey, 1 },
-	{ "hash_update_batch_1m", g_hash_update_batch, 1 },
-	{ "ringbuf_consume", g_ringbuf, 1 },
-	{ "pin_1m", g_pin, 0 },
+	{ "array_lookup", NULL, 1, &small_specs[0] },
+	{ "hash_lookup", NULL, 1, &small_specs[1] },
+	{ "hash_update", NULL, 1, &small_specs[2] },
+	{ "hash_delete", NULL, 1, &small_specs[3] },
+	{ "percpu_array_lookup", NULL, 1, &small_specs[4] },
+	{ "array_syscall_vs_mmap", g_array_syscall_vs_mmap, 1, NULL },
+	{ "hash_iter_batch_1m", g_hash_iter_batch, 1, NULL },
+	{ "hash_iter_nextkey_1m", g_hash_iter_nextkey, 1, NULL },
+	{ "hash_update_batch_1m", g_hash_update_batch, 1, NULL },
+	{ "ringbuf_consume", g_ringbuf, 1, NULL },
+	{ "pin_1m", g_pin, 0, NULL },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -605,7 +595,9 @@ int main(int argc, char **argv)
 
 		for (int a = 1; a < argc; a++)
 			want |= strcmp(argv[a], groups[i].name) == 0;
-		if (want)
+		if (want && groups[i].small)
+			small_bench(&c, groups[i].small);
+		else if (want)
 			groups[i].fn(&c);
 	}
 	if (big_fd >= 0)
