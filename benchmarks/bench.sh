@@ -185,4 +185,6 @@ awk -v map="$mapping" -v jfile="$java_ns" -v xfile="$java_extra" '
 	}' "$results"
 echo
 echo "C: raw bpf(2) from C, median of rounds; bpftool_*: whole-process time / entries."
+sed -n 's/^op=\([a-z_0-9]*\) .*ops=\([0-9]*\).*whole_process_ms=\([0-9.]*\).*/  \1: \3 ms for \2 entries/p' \
+	"$results"
 echo "Raw lines: $results${jmh_json:+; Java: $jmh_json}"
