@@ -4,6 +4,7 @@ import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.tools.Diagnostic;
 
 /**
@@ -34,6 +35,7 @@ final class ErrorReporter {
       errors++;
     }
     String text = "[" + tag + "] " + message;
+    element = positioned(element);
     if (annotation != null && value != null) {
       messager.printMessage(kind, text, element, annotation, value);
     } else if (annotation != null) {
@@ -41,6 +43,23 @@ final class ErrorReporter {
     } else {
       messager.printMessage(kind, text, element);
     }
+  }
+
+  /**
+   * javac 17 has no source position for a {@code RecordComponentElement} (the message would carry no
+   * file or line), but the record's private field of the same name is declared by the same tree, so
+   * report there.
+   */
+  private static Element positioned(Element element) {
+    if (element.getKind() != ElementKind.RECORD_COMPONENT) {
+      return element;
+    }
+    for (Element e : element.getEnclosingElement().getEnclosedElements()) {
+      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().equals(element.getSimpleName())) {
+        return e;
+      }
+    }
+    return element;
   }
 
   /** Errors reported so far; compare two readings to learn whether a step found any. */
