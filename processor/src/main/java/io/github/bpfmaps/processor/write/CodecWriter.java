@@ -242,7 +242,7 @@ public final class CodecWriter {
         .addParameter(TypeName.INT, "offset");
     List<Object> parts = new ArrayList<>();
     parts.addAll(s.members());
-    parts.addAll(s.gaps());
+    parts.addAll(mergedGaps(s.gaps()));
     parts.sort((a, b) -> Integer.compare(start(a), start(b)));
     for (Object part : parts) {
       if (part instanceof Gap g) {
@@ -268,6 +268,21 @@ public final class CodecWriter {
       }
     }
     return m.build();
+  }
+
+  /** Adjacent gaps (explicit padding, then alignment padding) are zeroed with one call. */
+  private static List<Gap> mergedGaps(List<Gap> gaps) {
+    List<Gap> out = new ArrayList<>();
+    for (Gap g : gaps) {
+      Gap last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.offset() + last.size() == g.offset()) {
+        out.set(out.size() - 1,
+            new Gap(last.offset(), last.size() + g.size(), last.after(), last.explicit()));
+      } else {
+        out.add(g);
+      }
+    }
+    return out;
   }
 
   private static int start(Object part) {
