@@ -1,5 +1,6 @@
 package demo;
 
+import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
@@ -23,7 +24,7 @@ public final class RoutesMap extends BpfLpmTrieMap<Routes.Prefix, Integer> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("routes", MapType.LPM_TRIE, 8, 4, 1024, 0x1, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.of("routes", MapType.LPM_TRIE, 8, 4, 1024, MapFlags.NO_PREALLOC, Pinning.NONE, null);
 
   private RoutesMap(MapFd fd) {
     super(fd, SPEC, Routes_PrefixCodec.INSTANCE, Codecs.U32);

@@ -374,6 +374,11 @@ final class RecordReader {
       }
       constants.add(new FieldType.EnumConstant(name, value));
     }
+    if (constants.isEmpty()) {
+      reporter.error(c, "BpfMapEnumValue", where + " is the enum " + e.getSimpleName()
+          + ", which has no constants, so no value could be encoded; add a constant");
+      return Optional.empty();
+    }
     boolean signed = constants.stream().anyMatch(k -> k.value() < 0);
     for (FieldType.EnumConstant k : constants) {
       if (!fits(k.value(), width, signed)) {

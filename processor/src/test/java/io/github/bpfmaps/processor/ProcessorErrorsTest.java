@@ -495,4 +495,15 @@ class ProcessorErrorsTest {
     assertThat(c).hadErrorContaining("[BpfMapArrayKey]").inFile(f)
         .onLineContaining("record M(long key");
   }
+
+  @Test
+  void enumWithoutConstantsIsAnError() {
+    assertError(source(
+            "  enum Nothing {}",
+            "  record Value(",
+            "      Nothing n) {}",
+            "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+            "  record M(int key, Value value) {}"),
+        "[BpfMapEnumValue] Value.n is the enum Nothing, which has no constants", "Nothing n");
+  }
 }

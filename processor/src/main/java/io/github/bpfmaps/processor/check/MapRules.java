@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -263,9 +262,5 @@ public final class MapRules {
       return " (" + s.layout().describePadding() + ")";
     }
     return "";
-  }
-
-  static String lower(MapType type) {
-    return type.name().toLowerCase(Locale.ROOT);
   }
 }

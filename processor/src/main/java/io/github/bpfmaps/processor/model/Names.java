@@ -13,7 +13,10 @@ public final class Names {
    */
   public static final int MAX_MAP_NAME_BYTES = 15;
 
-  /** Kotlin's hard keywords: never used as generated member names, so Kotlin callers need no quoting. */
+  /**
+   * Kotlin's hard keywords. Generated members have fixed names chosen outside this set (the bind
+   * parameter is {@code bpfObject}, not {@code object}), so Kotlin callers never need backticks.
+   */
   public static final Set<String> KOTLIN_HARD_KEYWORDS = Set.of(
       "as", "break", "class", "continue", "do", "else", "false", "for", "fun", "if", "in",
       "interface", "is", "null", "object", "package", "return", "super", "this", "throw", "true",
@@ -67,10 +70,5 @@ public final class Names {
       return name;
     }
     return new String(bytes, 0, MAX_MAP_NAME_BYTES, StandardCharsets.UTF_8);
-  }
-
-  /** {@code name} unless it is a Kotlin hard keyword, then {@code name_}. */
-  public static String memberName(String name) {
-    return KOTLIN_HARD_KEYWORDS.contains(name) ? name + "_" : name;
   }
 }

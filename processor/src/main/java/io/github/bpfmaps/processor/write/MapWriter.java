@@ -4,6 +4,7 @@ import static io.github.bpfmaps.processor.write.Types.BPF_OBJECT;
 import static io.github.bpfmaps.processor.write.Types.CODECS;
 import static io.github.bpfmaps.processor.write.Types.MAPS;
 import static io.github.bpfmaps.processor.write.Types.MAP_FD;
+import static io.github.bpfmaps.processor.write.Types.MAP_FLAGS;
 import static io.github.bpfmaps.processor.write.Types.MAP_SPEC;
 import static io.github.bpfmaps.processor.write.Types.MAP_TYPE;
 import static io.github.bpfmaps.processor.write.Types.PINNING;
@@ -150,8 +151,27 @@ public final class MapWriter {
         .build();
   }
 
-  private static String flags(int flags) {
-    return flags == 0 ? "0" : "0x" + Integer.toHexString(flags);
+  /** The {@code MapFlags} constants, in bit order, so SPEC reads as the user wrote it. */
+  private static final String[] FLAG_NAMES = {"NO_PREALLOC", "NO_COMMON_LRU", "NUMA_NODE", "RDONLY",
+      "WRONLY", "STACK_BUILD_ID", "ZERO_SEED", "RDONLY_PROG", "WRONLY_PROG", "CLONE", "MMAPABLE",
+      "PRESERVE_ELEMS", "INNER_MAP"};
+
+  private static CodeBlock flags(int flags) {
+    if (flags == 0) {
+      return CodeBlock.of("0");
+    }
+    List<CodeBlock> parts = new ArrayList<>();
+    int rest = flags;
+    for (int bit = 0; bit < FLAG_NAMES.length; bit++) {
+      if ((flags & (1 << bit)) != 0) {
+        parts.add(CodeBlock.of("$T.$L", MAP_FLAGS, FLAG_NAMES[bit]));
+        rest &= ~(1 << bit);
+      }
+    }
+    if (rest != 0) {
+      parts.add(CodeBlock.of("0x$L", Integer.toHexString(rest)));
+    }
+    return CodeBlock.join(parts, " | ");
   }
 
   /** The codec expression of a key or value. */

@@ -21,6 +21,7 @@ final class Types {
   static final ClassName MAP_FD = ClassName.get(RUNTIME, "MapFd");
   static final ClassName BPF_OBJECT = ClassName.get(RUNTIME, "BpfObject");
   static final ClassName MAP_TYPE = ClassName.get("io.github.bpfmaps.annotations", "MapType");
+  static final ClassName MAP_FLAGS = ClassName.get("io.github.bpfmaps.annotations", "MapFlags");
   static final ClassName PINNING = ClassName.get("io.github.bpfmaps.annotations", "Pinning");
   static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
   static final ClassName LIST = ClassName.get(List.class);

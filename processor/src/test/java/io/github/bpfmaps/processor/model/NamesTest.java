@@ -26,11 +26,4 @@ class NamesTest {
     assertThat(Names.invalidMapNameChar("my-map")).isEqualTo(2);
     assertThat(Names.invalidMapNameChar("ma p")).isEqualTo(2);
   }
-
-  @Test
-  void kotlinHardKeywordsAreNotUsedAsMemberNames() {
-    assertThat(Names.memberName("object")).isEqualTo("object_");
-    assertThat(Names.memberName("in")).isEqualTo("in_");
-    assertThat(Names.memberName("bind")).isEqualTo("bind");
-  }
 }
