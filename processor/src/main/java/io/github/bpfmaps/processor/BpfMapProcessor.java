@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -57,6 +58,17 @@ public final class BpfMapProcessor extends AbstractProcessor {
   private final Map<String, String> names = new HashMap<>();
   /** Codecs written so far in this compilation (qualified names). */
   private final Set<String> codecs = new HashSet<>();
+  /** Runs before each record; tests use it to prove that a crash becomes a tagged error. */
+  private final Consumer<Element> beforeEach;
+
+  /** The processor as javac's service loader creates it. */
+  public BpfMapProcessor() {
+    this(element -> {});
+  }
+
+  BpfMapProcessor(Consumer<Element> beforeEach) {
+    this.beforeEach = beforeEach;
+  }
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -84,6 +96,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     for (Element element : round.getElementsAnnotatedWith(BpfMap.class)) {
       try {
+        beforeEach.accept(element);
         processMap(element);
       } catch (RuntimeException | IOException e) {
         reporter.error(element, "BpfMapInternal", "the bpfmaps processor failed on "

@@ -50,6 +50,8 @@ final class RecordReader {
   /** Records being read, to find records that contain themselves. */
   private final Deque<String> reading = new ArrayDeque<>();
   private final Map<String, TypeElement> elements = new LinkedHashMap<>();
+  /** Components that failed without a message of ours (their type does not compile). */
+  private int failures;
 
   RecordReader(ErrorReporter reporter) {
     this.reporter = reporter;
@@ -66,6 +68,9 @@ final class RecordReader {
    */
   Optional<MapModel.Entry> entry(RecordComponentElement c) {
     TypeMirror t = c.asType();
+    if (erroneous(t)) {
+      return Optional.empty();
+    }
     String where = where(c);
     String javaType = display(t);
     if (t.getKind().isPrimitive()) {
@@ -161,7 +166,7 @@ final class RecordReader {
   }
 
   private Optional<StructLayout> readStruct(TypeElement record) {
-    int before = reporter.errorCount();
+    int before = reporter.errorCount() + failures;
     if (!record.getTypeParameters().isEmpty()) {
       reporter.error(record, "BpfMapGeneric", record.getSimpleName() + " has type parameters, "
           + "which have no single C layout; use concrete component types");
@@ -213,7 +218,7 @@ final class RecordReader {
       }
       structAlign = a.value();
     }
-    if (reporter.errorCount() != before) {
+    if (reporter.errorCount() + failures != before) {
       return Optional.empty();
     }
     CName cName = record.getAnnotation(CName.class);
@@ -228,6 +233,12 @@ final class RecordReader {
    */
   private Optional<FieldType> fieldType(RecordComponentElement c, TypeMirror t, boolean outer) {
     String where = where(c);
+    if (erroneous(t)) {
+      // javac reports the missing type itself; a second message would only add noise. The record
+      // still gets no codec, because the reader counts this as a failure.
+      failures++;
+      return Optional.empty();
+    }
     Size size = c.getAnnotation(Size.class);
     if (t.getKind().isPrimitive()) {
       if (outer && size != null) {
@@ -434,6 +445,11 @@ final class RecordReader {
   static String where(Element component) {
     Element owner = component.getEnclosingElement();
     return owner.getSimpleName() + "." + component.getSimpleName();
+  }
+
+  private static boolean erroneous(TypeMirror t) {
+    return t.getKind() == TypeKind.ERROR
+        || (t.getKind() == TypeKind.ARRAY && erroneous(((ArrayType) t).getComponentType()));
   }
 
   private static JavaPrimitive primitive(TypeKind kind) {

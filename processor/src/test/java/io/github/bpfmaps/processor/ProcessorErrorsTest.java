@@ -506,4 +506,32 @@ class ProcessorErrorsTest {
             "  record M(int key, Value value) {}"),
         "[BpfMapEnumValue] Value.n is the enum Nothing, which has no constants", "Nothing n");
   }
+
+  @Test
+  void anUnexpectedExceptionBecomesATaggedErrorOnTheRecord() {
+    JavaFileObject f = source(
+        "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+        "  record Crashy(int key, long value) {}");
+    Compilation c = com.google.testing.compile.Compiler.javac()
+        .withProcessors(new BpfMapProcessor(e -> {
+          throw new IllegalStateException("boom");
+        }))
+        .compile(f);
+    assertThat(c).hadErrorContaining("[BpfMapInternal] the bpfmaps processor failed on Crashy "
+            + "with java.lang.IllegalStateException: boom")
+        .inFile(f).onLineContaining("record Crashy");
+  }
+
+  @Test
+  void aMissingTypeIsLeftToJavacWithoutASecondMessage() {
+    JavaFileObject f = source(
+        "  record Value(",
+        "      NoSuchType t) {}",
+        "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+        "  record M(int key, Value value) {}");
+    Compilation c = Compiled.compile(f);
+    assertThat(c).hadErrorContaining("cannot find symbol").inFile(f)
+        .onLineContaining("NoSuchType t");
+    assertThat(c).hadErrorCount(1);
+  }
 }
