@@ -101,19 +101,10 @@ final class RecordReader {
     }
     if (t.getKind() == TypeKind.ARRAY
         && ((ArrayType) t).getComponentType().getKind() == TypeKind.BYTE) {
-      Size size = c.getAnnotation(Size.class);
-      if (size == null) {
-        reporter.error(c, "BpfMapMissingSize", where + " is byte[] with no length; add @Size(n) "
-            + "with the number of bytes of the C key or value");
-        return Optional.empty();
-      }
-      if (size.value() <= 0) {
-        reporter.error(c, "BpfMapSize", "@Size(" + size.value() + ") on " + where
-            + " must be positive");
-        return Optional.empty();
-      }
-      return Optional.of(new MapModel.Entry(c.getSimpleName().toString(), javaType,
-          new FieldType.ArrayType(FieldType.Scalar.of(JavaPrimitive.BYTE, false), size.value())));
+      return length(c, where + " is byte[] with no length; add @Size(n) with the number of "
+          + "bytes of the C key or value")
+          .map(n -> new MapModel.Entry(c.getSimpleName().toString(), javaType,
+              new FieldType.ArrayType(FieldType.Scalar.of(JavaPrimitive.BYTE, false), n)));
     }
     TypeElement record = recordOf(t);
     if (record != null) {
@@ -260,33 +251,21 @@ final class RecordReader {
             + "not supported; use an array of records with a @Size String component");
         return Optional.empty();
       }
-      if (size == null) {
-        reporter.error(c, "BpfMapMissingSize", where + " is an array with no length; add @Size(n) "
-            + "with the C array length");
+      Optional<Integer> length = length(c, where + " is an array with no length; add @Size(n) "
+          + "with the C array length");
+      if (length.isEmpty()) {
         return Optional.empty();
       }
-      if (size.value() <= 0) {
-        reporter.error(c, "BpfMapSize", "@Size(" + size.value() + ") on " + where
-            + " must be positive");
-        return Optional.empty();
-      }
-      return fieldType(c, element, false).map(e -> new FieldType.ArrayType(e, size.value()));
+      return fieldType(c, element, false).map(e -> new FieldType.ArrayType(e, length.get()));
     }
     if (isString(t)) {
-      if (size == null) {
-        reporter.error(c, "BpfMapMissingSize", where + " is a String with no length; add @Size(n) "
-            + "with the bytes of the C char[n] (UTF-8, NUL-padded)");
+      Optional<Integer> length = length(c, where + " is a String with no length; add @Size(n) "
+          + "with the bytes of the C char[n] (UTF-8, NUL-padded)");
+      if (length.isEmpty()
+          || !noneOf(c, where, "a String", Unsigned.class, Width.class, NetworkOrder.class)) {
         return Optional.empty();
       }
-      if (size.value() <= 0) {
-        reporter.error(c, "BpfMapSize", "@Size(" + size.value() + ") on " + where
-            + " must be positive");
-        return Optional.empty();
-      }
-      if (!noneOf(c, where, "a String", Unsigned.class, Width.class, NetworkOrder.class)) {
-        return Optional.empty();
-      }
-      return Optional.of(new FieldType.StringType(size.value()));
+      return Optional.of(new FieldType.StringType(length.get()));
     }
     if (outer && size != null && (isEnum(t) || recordOf(t) != null)) {
       reporter.error(c, "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
@@ -399,6 +378,21 @@ final class RecordReader {
       }
     }
     return ok ? Optional.of(new FieldType.EnumType(typeRef(e), constants, width)) : Optional.empty();
+  }
+
+  /** The {@code @Size} of an array or string component; reports {@code missing} without one. */
+  private Optional<Integer> length(RecordComponentElement c, String missing) {
+    Size size = c.getAnnotation(Size.class);
+    if (size == null) {
+      reporter.error(c, "BpfMapMissingSize", missing);
+      return Optional.empty();
+    }
+    if (size.value() <= 0) {
+      reporter.error(c, "BpfMapSize", "@Size(" + size.value() + ") on " + where(c)
+          + " must be positive");
+      return Optional.empty();
+    }
+    return Optional.of(size.value());
   }
 
   @SafeVarargs

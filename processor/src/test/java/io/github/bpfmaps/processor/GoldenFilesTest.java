@@ -29,19 +29,7 @@ class GoldenFilesTest {
 
   @Test
   void generatedSourcesMatchTheGoldenFiles() throws IOException {
-    List<JavaFileObject> inputs = new ArrayList<>();
-    try (Stream<Path> files = Files.list(ROOT.resolve("input/demo"))) {
-      for (Path p : files.sorted().collect(Collectors.toList())) {
-        inputs.add(JavaFileObjects.forSourceString(
-            "demo." + p.getFileName().toString().replace(".java", ""), Files.readString(p)));
-      }
-    }
-    Compiled c = Compiled.of(inputs.toArray(new JavaFileObject[0]));
-    Map<String, String> generated = new TreeMap<>();
-    for (JavaFileObject f : c.compilation.generatedSourceFiles()) {
-      String name = Paths.get(f.toUri().getPath()).getFileName().toString();
-      generated.put(name, f.getCharContent(true).toString());
-    }
+    Map<String, String> generated = generate();
     Path out = ROOT.resolve("output/demo");
     if (UPDATE) {
       Files.createDirectories(out);
@@ -70,30 +58,26 @@ class GoldenFilesTest {
   }
 
   @Test
-  void generatedSourcesAreTheSameOnEveryRun() {
+  void generatedSourcesAreTheSameOnEveryRun() throws IOException {
     // Deterministic output: no timestamps, no hash-ordered members.
-    Map<String, String> first = generateOnce();
-    Map<String, String> second = generateOnce();
-    assertThat(second).isEqualTo(first);
+    assertThat(generate()).isEqualTo(generate());
   }
 
-  private static Map<String, String> generateOnce() {
-    try {
-      List<JavaFileObject> inputs = new ArrayList<>();
-      try (Stream<Path> files = Files.list(ROOT.resolve("input/demo"))) {
-        for (Path p : files.sorted().collect(Collectors.toList())) {
-          inputs.add(JavaFileObjects.forSourceString(
-              "demo." + p.getFileName().toString().replace(".java", ""), Files.readString(p)));
-        }
+  /** Compiles the inputs and returns each generated source by file name. */
+  private static Map<String, String> generate() throws IOException {
+    List<JavaFileObject> inputs = new ArrayList<>();
+    try (Stream<Path> files = Files.list(ROOT.resolve("input/demo"))) {
+      for (Path p : files.sorted().collect(Collectors.toList())) {
+        inputs.add(JavaFileObjects.forSourceString(
+            "demo." + p.getFileName().toString().replace(".java", ""), Files.readString(p)));
       }
-      Compiled c = Compiled.of(inputs.toArray(new JavaFileObject[0]));
-      Map<String, String> out = new TreeMap<>();
-      for (JavaFileObject f : c.compilation.generatedSourceFiles()) {
-        out.put(f.toUri().getPath(), f.getCharContent(true).toString());
-      }
-      return out;
-    } catch (IOException e) {
-      throw new AssertionError(e);
     }
+    Compiled c = Compiled.of(inputs.toArray(new JavaFileObject[0]));
+    Map<String, String> generated = new TreeMap<>();
+    for (JavaFileObject f : c.compilation.generatedSourceFiles()) {
+      String name = Paths.get(f.toUri().getPath()).getFileName().toString();
+      generated.put(name, f.getCharContent(true).toString());
+    }
+    return generated;
   }
 }

@@ -7,14 +7,28 @@ import java.util.List;
  * the C compiler computes them on x86-64 and arm64 (natural alignment, little-endian host).
  */
 public sealed interface FieldType
-    permits FieldType.Scalar, FieldType.EnumType, FieldType.StringType, FieldType.ArrayType,
-        FieldType.StructType {
+    permits FieldType.FixedWidth, FieldType.StringType, FieldType.ArrayType, FieldType.StructType {
 
   /** {@code sizeof} in bytes. */
   int size();
 
   /** {@code _Alignof} in bytes. */
   int align();
+
+  /** A C scalar: its size is its width and, as for every C scalar on these ABIs, its alignment. */
+  sealed interface FixedWidth extends FieldType permits Scalar, EnumType {
+    int width();
+
+    @Override
+    default int size() {
+      return width();
+    }
+
+    @Override
+    default int align() {
+      return width();
+    }
+  }
 
   /**
    * A primitive Java value in a C integer, float or {@code _Bool} of {@code width} bytes.
@@ -25,20 +39,10 @@ public sealed interface FieldType
    * @param networkOrder whether the bytes are big-endian ({@code __be16} …)
    */
   record Scalar(JavaPrimitive java, int width, boolean unsigned, boolean networkOrder)
-      implements FieldType {
+      implements FixedWidth {
     /** The plain C scalar of a Java primitive: no narrowing, host order. */
     public static Scalar of(JavaPrimitive java, boolean unsigned) {
       return new Scalar(java, java.size(), unsigned || java == JavaPrimitive.CHAR, false);
-    }
-
-    @Override
-    public int size() {
-      return width;
-    }
-
-    @Override
-    public int align() {
-      return width;
     }
 
     /** True when the C field is narrower than the Java value, so encode checks the range. */
@@ -55,19 +59,9 @@ public sealed interface FieldType
    * @param width 4, or the {@code @Width}
    */
   record EnumType(TypeRef name, List<EnumConstant> constants, int width)
-      implements FieldType {
+      implements FixedWidth {
     public EnumType {
       constants = List.copyOf(constants);
-    }
-
-    @Override
-    public int size() {
-      return width;
-    }
-
-    @Override
-    public int align() {
-      return width;
     }
 
     /** True if some constant is negative: C then gives the enum a signed type. */
