@@ -37,6 +37,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns each {@code @BpfMap} record into a typed map handle ({@code <Record>Map}) and each record it
@@ -50,6 +51,7 @@ import javax.tools.Diagnostic;
  */
 @AutoService(Processor.class)
 public final class BpfMapProcessor extends AbstractProcessor {
+  // Set in init(), which javac calls before process().
   private ErrorReporter reporter;
   private RecordReader reader;
   private CodecWriter codecWriter;
@@ -156,13 +158,15 @@ public final class BpfMapProcessor extends AbstractProcessor {
     collect(value.get().type(), structs);
     for (StructLayout s : structs.values()) {
       TypeElement e = reader.element(s);
-      origins.add(e);
+      if (e != null) {
+        origins.add(e);
+      }
       writeCodec(s, e);
     }
     mapWriter.write(map, origins).writeTo(processingEnv.getFiler());
   }
 
-  private void writeCodec(StructLayout s, TypeElement element) throws IOException {
+  private void writeCodec(StructLayout s, @Nullable TypeElement element) throws IOException {
     String qualified = s.name().packageName().isEmpty()
         ? s.codecName()
         : s.name().packageName() + "." + s.codecName();
@@ -173,8 +177,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
     if (processingEnv.getElementUtils().getTypeElement(qualified) != null) {
       return;
     }
-    List<Element> origins = new ArrayList<>();
-    origins.add(element);
+    List<Element> origins = element == null ? List.of() : List.of(element);
     JavaFile file = codecWriter.write(s, origins);
     file.writeTo(processingEnv.getFiler());
   }
@@ -191,7 +194,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
     }
   }
 
-  private void report(Problem p, TypeElement record, AnnotationMirror mirror,
+  private void report(Problem p, TypeElement record, @Nullable AnnotationMirror mirror,
       List<? extends RecordComponentElement> components) {
     Diagnostic.Kind kind = p.severity() == Problem.Severity.ERROR
         ? Diagnostic.Kind.ERROR
@@ -222,7 +225,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
     reporter.report(kind, element, on, at, p.tag(), p.message());
   }
 
-  private static AnnotationMirror mirror(TypeElement record) {
+  private static @Nullable AnnotationMirror mirror(TypeElement record) {
     for (AnnotationMirror m : record.getAnnotationMirrors()) {
       if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
           .contentEquals(BpfMap.class.getCanonicalName())) {
@@ -233,7 +236,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
   }
 
   /** The explicitly written value of {@code name}, or null when it is defaulted. */
-  private static AnnotationValue value(AnnotationMirror mirror, String name) {
+  private static @Nullable AnnotationValue value(@Nullable AnnotationMirror mirror, String name) {
     if (mirror == null) {
       return null;
     }

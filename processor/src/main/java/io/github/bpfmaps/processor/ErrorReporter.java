@@ -6,6 +6,7 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.tools.Diagnostic;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place messages leave the processor. Every message starts with a stable tag
@@ -27,8 +28,8 @@ final class ErrorReporter {
   void report(
       Diagnostic.Kind kind,
       Element element,
-      AnnotationMirror annotation,
-      AnnotationValue value,
+      @Nullable AnnotationMirror annotation,
+      @Nullable AnnotationValue value,
       String tag,
       String message) {
     if (kind == Diagnostic.Kind.ERROR) {

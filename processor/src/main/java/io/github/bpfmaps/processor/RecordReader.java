@@ -33,6 +33,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validate step: reads records, enums and their annotations through javax.lang.model, reports
@@ -58,7 +59,7 @@ final class RecordReader {
   }
 
   /** The element of a record that was read, for originating elements. */
-  TypeElement element(StructLayout layout) {
+  @Nullable TypeElement element(StructLayout layout) {
     return elements.get(layout.name().canonicalName());
   }
 
@@ -450,7 +451,7 @@ final class RecordReader {
     return JavaPrimitive.valueOf(kind.name());
   }
 
-  private static TypeElement recordOf(TypeMirror t) {
+  private static @Nullable TypeElement recordOf(TypeMirror t) {
     if (t.getKind() == TypeKind.DECLARED) {
       Element e = ((DeclaredType) t).asElement();
       if (e.getKind() == ElementKind.RECORD) {

@@ -1,5 +1,7 @@
 package io.github.bpfmaps.processor.model;
 
+import org.jspecify.annotations.Nullable;
+
 
 /**
  * Bytes of a struct that no component owns: alignment padding the C compiler inserts, or explicit
@@ -10,4 +12,4 @@ package io.github.bpfmaps.processor.model;
  * @param after the component the gap follows, null at the start of the struct
  * @param explicit true for {@code @Padding}, false for alignment padding
  */
-public record Gap(int offset, int size, String after, boolean explicit) {}
+public record Gap(int offset, int size, @Nullable String after, boolean explicit) {}

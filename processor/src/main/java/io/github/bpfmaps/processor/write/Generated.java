@@ -3,6 +3,7 @@ package io.github.bpfmaps.processor.write;
 import com.squareup.javapoet.AnnotationSpec;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.TypeSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code @Generated} annotation of generated types, or none: {@code
@@ -13,9 +14,9 @@ public final class Generated {
   static final String PROCESSOR = "io.github.bpfmaps.processor.BpfMapProcessor";
   static final String URL = "https://github.com/bpfmaps/bpfmaps";
 
-  private final ClassName annotation;
+  private final @Nullable ClassName annotation;
 
-  private Generated(ClassName annotation) {
+  private Generated(@Nullable ClassName annotation) {
     this.annotation = annotation;
   }
 
