@@ -65,6 +65,28 @@ class GoldenFilesTest {
 
   /** Compiles the inputs and returns each generated source by file name. */
   private static Map<String, String> generate() throws IOException {
+    Compiled c = Compiled.of(inputs().toArray(new JavaFileObject[0]));
+    Map<String, String> generated = new TreeMap<>();
+    for (JavaFileObject f : c.compilation.generatedSourceFiles()) {
+      String name = Paths.get(f.toUri().getPath()).getFileName().toString();
+      generated.put(name, f.getCharContent(true).toString());
+    }
+    return generated;
+  }
+
+  @Test
+  void generatedCodeCompilesWithoutWarningsUnderXlintAllAndWerror() throws IOException {
+    List<JavaFileObject> inputs = inputs();
+    inputs.add(JavaFileObjects.forResource("ctest/Types.java"));
+    com.google.testing.compile.Compilation c = com.google.testing.compile.Compiler.javac()
+        .withProcessors(new BpfMapProcessor())
+        .withOptions("-Xlint:all,-processing", "-Werror")
+        .compile(inputs);
+    com.google.testing.compile.CompilationSubject.assertThat(c).succeededWithoutWarnings();
+  }
+
+  /** The golden input sources, in file name order. */
+  private static List<JavaFileObject> inputs() throws IOException {
     List<JavaFileObject> inputs = new ArrayList<>();
     try (Stream<Path> files = Files.list(ROOT.resolve("input/demo"))) {
       for (Path p : files.sorted().collect(Collectors.toList())) {
@@ -72,12 +94,6 @@ class GoldenFilesTest {
             "demo." + p.getFileName().toString().replace(".java", ""), Files.readString(p)));
       }
     }
-    Compiled c = Compiled.of(inputs.toArray(new JavaFileObject[0]));
-    Map<String, String> generated = new TreeMap<>();
-    for (JavaFileObject f : c.compilation.generatedSourceFiles()) {
-      String name = Paths.get(f.toUri().getPath()).getFileName().toString();
-      generated.put(name, f.getCharContent(true).toString());
-    }
-    return generated;
+    return inputs;
   }
 }
