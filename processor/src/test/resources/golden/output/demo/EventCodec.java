@@ -102,6 +102,9 @@ public final class EventCodec implements Codec<Event> {
     };
   }
 
+  /**
+   * The constant whose C value is {@code raw}; an unknown number is an error naming {@code where}.
+   */
   private static Kind decodeKind(long raw, String where) {
     if (raw == 0L) {
       return Kind.EXEC;

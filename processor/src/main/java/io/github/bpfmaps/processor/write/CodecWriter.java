@@ -479,6 +479,8 @@ public final class CodecWriter {
   private static MethodSpec enumFromC(FieldType.EnumType e) {
     ClassName type = className(e.name());
     MethodSpec.Builder m = MethodSpec.methodBuilder("decode" + e.name().flatName())
+        .addJavadoc("The constant whose C value is {@code raw}; an unknown number is an error "
+            + "naming {@code where}.\n")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(type)
         .addParameter(TypeName.LONG, "raw")
