@@ -157,16 +157,36 @@ public final class BpfMapProcessor extends AbstractProcessor {
     key.ifPresent(k -> collect(k.type(), structs));
     collect(value.get().type(), structs);
     for (StructLayout s : structs.values()) {
-      TypeElement e = reader.element(s);
-      if (e != null) {
-        origins.add(e);
-      }
-      writeCodec(s, e);
+      List<Element> codecOrigins = origins(s);
+      codecOrigins.stream().filter(e -> !origins.contains(e)).forEach(origins::add);
+      writeCodec(s, codecOrigins);
     }
     mapWriter.write(map, origins).writeTo(processingEnv.getFiler());
   }
 
-  private void writeCodec(StructLayout s, @Nullable TypeElement element) throws IOException {
+  /**
+   * What a codec is generated from: its record and the enums of its components (their constants
+   * are in the codec), so incremental builds regenerate it when either changes.
+   */
+  private List<Element> origins(StructLayout s) {
+    List<Element> out = new ArrayList<>();
+    TypeElement record = reader.element(s.name());
+    if (record != null) {
+      out.add(record);
+    }
+    for (Member m : s.members()) {
+      FieldType t = m.type() instanceof FieldType.ArrayType a ? a.element() : m.type();
+      if (t instanceof FieldType.EnumType e) {
+        TypeElement element = reader.element(e.name());
+        if (element != null && !out.contains(element)) {
+          out.add(element);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void writeCodec(StructLayout s, List<Element> origins) throws IOException {
     String qualified = s.name().packageName().isEmpty()
         ? s.codecName()
         : s.name().packageName() + "." + s.codecName();
@@ -177,7 +197,6 @@ public final class BpfMapProcessor extends AbstractProcessor {
     if (processingEnv.getElementUtils().getTypeElement(qualified) != null) {
       return;
     }
-    List<Element> origins = element == null ? List.of() : List.of(element);
     JavaFile file = codecWriter.write(s, origins);
     file.writeTo(processingEnv.getFiler());
   }

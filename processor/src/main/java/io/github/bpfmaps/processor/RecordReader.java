@@ -58,9 +58,9 @@ final class RecordReader {
     this.reporter = reporter;
   }
 
-  /** The element of a record that was read, for originating elements. */
-  @Nullable TypeElement element(StructLayout layout) {
-    return elements.get(layout.name().canonicalName());
+  /** The element of a record or enum that was read, for originating elements. */
+  @Nullable TypeElement element(TypeRef type) {
+    return elements.get(type.canonicalName());
   }
 
   /**
@@ -378,7 +378,12 @@ final class RecordReader {
         ok = false;
       }
     }
-    return ok ? Optional.of(new FieldType.EnumType(typeRef(e), constants, width)) : Optional.empty();
+    if (!ok) {
+      return Optional.empty();
+    }
+    TypeRef ref = typeRef(e);
+    elements.put(ref.canonicalName(), e);
+    return Optional.of(new FieldType.EnumType(ref, constants, width));
   }
 
   /** The {@code @Size} of an array or string component; reports {@code missing} without one. */
