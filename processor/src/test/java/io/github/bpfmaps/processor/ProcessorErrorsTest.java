@@ -534,4 +534,55 @@ class ProcessorErrorsTest {
         .onLineContaining("NoSuchType t");
     assertThat(c).hadErrorCount(1);
   }
+
+  @Test
+  void genericRecordsHaveNoSingleLayout() {
+    assertError(source(
+            "  record Box<T>(int n) {}",
+            "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+            "  record M(int key, Box<String> value) {}"),
+        "[BpfMapGeneric] Box has type parameters", "record Box<T>");
+  }
+
+  @Test
+  void networkOrderOnAWholeKeyAsksForARecord() {
+    assertError(source(
+            "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+            "  record M(",
+            "      @NetworkOrder int key, long value) {}"),
+        "[BpfMapTopLevelAnnotation] M.key is a whole key or value, where only @Unsigned applies",
+        "@NetworkOrder int key");
+  }
+
+  @Test
+  void widthOnARecordComponentIsMisplaced() {
+    assertError(source(
+            "  record Inner(int n) {}",
+            "  record Value(",
+            "      @Width(2) Inner inner) {}",
+            "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+            "  record M(int key, Value value) {}"),
+        "[BpfMapAnnotationMisplaced] @Width does not apply to a record, but Value.inner has it",
+        "@Width(2) Inner inner");
+  }
+
+  @Test
+  void sizeMustBePositive() {
+    assertError(source(
+            "  record Value(",
+            "      @Size(0) long[] xs) {}",
+            "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
+            "  record M(int key, Value value) {}"),
+        "[BpfMapSize] @Size(0) on Value.xs must be positive", "@Size(0) long[] xs");
+  }
+
+  @Test
+  void lpmTrieKeyDataIsLimitedTo256Bytes() {
+    assertError(source(
+            "  record Prefix(@Unsigned int prefixLen, @Size(300) byte[] data) {}",
+            "  @BpfMap(type = MapType.LPM_TRIE, maxEntries = 16, flags = MapFlags.NO_PREALLOC)",
+            "  record Routes(",
+            "      Prefix key, int value) {}"),
+        "[BpfMapLpmKey] LPM_TRIE map 'routes' has 300 bytes of key data", "Prefix key");
+  }
 }
