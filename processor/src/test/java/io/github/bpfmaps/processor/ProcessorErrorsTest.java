@@ -585,4 +585,14 @@ class ProcessorErrorsTest {
             "      Prefix key, int value) {}"),
         "[BpfMapLpmKey] LPM_TRIE map 'routes' has 300 bytes of key data", "Prefix key");
   }
+
+  @Test
+  void flagsTheKernelRefusesAreReportedOnTheFlags() {
+    assertError(source(
+            "  @BpfMap(type = MapType.ARRAY, maxEntries = 4,",
+            "      flags = MapFlags.NO_PREALLOC)",
+            "  record M(int key, long value) {}"),
+        "[BpfMapFlags] ARRAY map 'm' has flags 0x1 that the kernel refuses for this type",
+        "flags = MapFlags.NO_PREALLOC");
+  }
 }

@@ -130,8 +130,63 @@ public final class MapRules {
       out.add(error(Site.FLAGS, "BpfMapLpmFlags", what + " must be created with "
           + "flags = MapFlags.NO_PREALLOC (the kernel cannot preallocate a trie)"));
     }
+    checkFlags(map, what, out);
     checkDeclaredSizes(map, out);
     return out;
+  }
+
+  /** {@code BPF_F_ACCESS_MASK} in {@code include/linux/bpf.h}. */
+  static final int ACCESS_MASK =
+      MapFlags.RDONLY | MapFlags.RDONLY_PROG | MapFlags.WRONLY | MapFlags.WRONLY_PROG;
+
+  /** {@code HTAB_CREATE_FLAG_MASK} in {@code kernel/bpf/hashtab.c}. */
+  static final int HTAB_FLAGS = MapFlags.NO_PREALLOC | MapFlags.NO_COMMON_LRU | MapFlags.NUMA_NODE
+      | ACCESS_MASK | MapFlags.ZERO_SEED;
+
+  /** {@code ARRAY_CREATE_FLAG_MASK} in {@code kernel/bpf/arraymap.c}. */
+  static final int ARRAY_FLAGS = MapFlags.NUMA_NODE | MapFlags.MMAPABLE | ACCESS_MASK
+      | MapFlags.PRESERVE_ELEMS | MapFlags.INNER_MAP;
+
+  private static void checkFlags(MapModel map, String what, List<Problem> out) {
+    int flags = map.flags();
+    MapType type = map.type();
+    // bpf_map_flags_access_ok() and bpf_get_file_flag() in include/linux/bpf.h: read-only and
+    // write-only together is EINVAL, for user space and for programs alike.
+    if ((flags & MapFlags.RDONLY) != 0 && (flags & MapFlags.WRONLY) != 0
+        || (flags & MapFlags.RDONLY_PROG) != 0 && (flags & MapFlags.WRONLY_PROG) != 0) {
+      out.add(error(Site.FLAGS, "BpfMapFlags", what + " is both read-only and write-only for the "
+          + "same side; keep one of RDONLY/WRONLY (and of RDONLY_PROG/WRONLY_PROG)"));
+    }
+    boolean lru = type == MapType.LRU_HASH || type == MapType.LRU_PERCPU_HASH;
+    if (HASHES.contains(type)) {
+      unknownFlags(flags, HTAB_FLAGS, what, "hashtab.c", out);
+      // htab_map_alloc_check(): NO_COMMON_LRU without LRU is EINVAL, LRU without prealloc ENOTSUPP.
+      if (!lru && (flags & MapFlags.NO_COMMON_LRU) != 0) {
+        out.add(error(Site.FLAGS, "BpfMapFlags", what + " has NO_COMMON_LRU, which only LRU maps "
+            + "accept; remove it or use LRU_HASH"));
+      }
+      if (lru && (flags & MapFlags.NO_PREALLOC) != 0) {
+        out.add(error(Site.FLAGS, "BpfMapFlags", what + " has NO_PREALLOC, but LRU maps are always "
+            + "preallocated (the kernel answers ENOTSUPP); remove it"));
+      }
+    }
+    if (type == MapType.ARRAY || type == MapType.PERCPU_ARRAY) {
+      unknownFlags(flags, ARRAY_FLAGS, what, "arraymap.c", out);
+      // array_map_alloc_check(): a per-CPU array cannot be mmapped.
+      if (type == MapType.PERCPU_ARRAY && (flags & MapFlags.MMAPABLE) != 0) {
+        out.add(error(Site.FLAGS, "BpfMapFlags", what + " has MMAPABLE, but per-CPU arrays cannot "
+            + "be mapped into user space; remove it or use ARRAY"));
+      }
+    }
+  }
+
+  private static void unknownFlags(
+      int flags, int allowed, String what, String source, List<Problem> out) {
+    int extra = flags & ~allowed;
+    if (extra != 0) {
+      out.add(error(Site.FLAGS, "BpfMapFlags", what + " has flags 0x" + Integer.toHexString(extra)
+          + " that the kernel refuses for this type with EINVAL (" + source + "); remove them"));
+    }
   }
 
   private static void checkName(MapModel map, List<Problem> out) {

@@ -90,4 +90,34 @@ class MapRulesTest {
     assertThat(problems.get(0).severity()).isEqualTo(Problem.Severity.WARNING);
     assertThat(problems.get(0).formatted()).contains("will show 'a_rather_long_m'");
   }
+
+  @Test
+  void flagsTheKernelRefusesForTheTypeAreErrors() {
+    assertThat(tags(map(MapType.ARRAY, 1, MapFlags.NO_PREALLOC, U32, U64)))
+        .containsExactly("BpfMapFlags");
+    assertThat(tags(map(MapType.ARRAY, 1, MapFlags.MMAPABLE, U32, U64))).isEmpty();
+    assertThat(tags(map(MapType.PERCPU_ARRAY, 1, MapFlags.MMAPABLE, U32, U64)))
+        .containsExactly("BpfMapFlags");
+    assertThat(tags(map(MapType.HASH, 1, MapFlags.MMAPABLE, U32, U64)))
+        .containsExactly("BpfMapFlags");
+    assertThat(tags(map(MapType.HASH, 1, MapFlags.NO_PREALLOC | MapFlags.RDONLY_PROG, U32, U64)))
+        .isEmpty();
+  }
+
+  @Test
+  void lruFlagsFollowTheHashTableRules() {
+    assertThat(tags(map(MapType.HASH, 1, MapFlags.NO_COMMON_LRU, U32, U64)))
+        .containsExactly("BpfMapFlags");
+    assertThat(tags(map(MapType.LRU_HASH, 1, MapFlags.NO_COMMON_LRU, U32, U64))).isEmpty();
+    assertThat(tags(map(MapType.LRU_HASH, 1, MapFlags.NO_PREALLOC, U32, U64)))
+        .containsExactly("BpfMapFlags");
+  }
+
+  @Test
+  void readOnlyAndWriteOnlyTogetherAreAnError() {
+    assertThat(tags(map(MapType.HASH, 1, MapFlags.RDONLY | MapFlags.WRONLY, U32, U64)))
+        .containsExactly("BpfMapFlags");
+    assertThat(tags(map(MapType.HASH, 1, MapFlags.RDONLY_PROG | MapFlags.WRONLY_PROG, U32, U64)))
+        .containsExactly("BpfMapFlags");
+  }
 }
