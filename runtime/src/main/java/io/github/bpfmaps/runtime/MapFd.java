@@ -5,6 +5,7 @@ import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
+import io.github.bpfmaps.runtime.sys.RefCount;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An owned file descriptor of a kernel map.
@@ -29,82 +29,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe.
  */
 public final class MapFd implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
-
   private final State state;
   private final Cleaner.Cleanable cleanable;
   private final String name;
 
   /** The fd and its use count; separate from {@code MapFd} so the Cleaner does not keep it alive. */
-  private static final class State implements Runnable {
-    private static final int CLOSING = 1 << 30;
-    private static final int DONE = 1 << 29;
-    private static final int COUNT = DONE - 1;
-
+  private static final class State extends RefCount {
     final int fd;
-    final AtomicInteger word = new AtomicInteger();
 
     State(int fd) {
       this.fd = fd;
     }
 
-    boolean tryAcquire() {
-      for (;;) {
-        int w = word.get();
-        if ((w & CLOSING) != 0) {
-          return false;
-        }
-        if ((w & COUNT) == COUNT) {
-          throw new IllegalStateException("too many concurrent operations on one map fd");
-        }
-        if (word.compareAndSet(w, w + 1)) {
-          return true;
-        }
-      }
-    }
-
-    void release() {
-      if (word.decrementAndGet() == CLOSING) {
-        finish();
-      }
-    }
-
-    /** The Cleaner's action and {@link MapFd#close()}'s: mark closing; close now if idle. */
     @Override
-    public void run() {
-      for (;;) {
-        int w = word.get();
-        if ((w & CLOSING) != 0) {
-          return;
-        }
-        if (word.compareAndSet(w, w | CLOSING)) {
-          if ((w & COUNT) == 0) {
-            finish();
-          }
-          return;
-        }
+    protected void free() {
+      try {
+        LibC.close(fd);
+      } catch (LastErrorException e) {
+        // close(2) releases the number even when it reports an error; nothing to retry.
       }
-    }
-
-    private void finish() {
-      if (word.compareAndSet(CLOSING, CLOSING | DONE)) {
-        try {
-          LibC.close(fd);
-        } catch (LastErrorException e) {
-          // close(2) releases the number even when it reports an error; nothing to retry.
-        }
-      }
-    }
-
-    boolean closing() {
-      return (word.get() & CLOSING) != 0;
     }
   }
 
   private MapFd(int fd, String name) {
     this.state = new State(fd);
     this.name = name;
-    this.cleanable = CLEANER.register(this, state);
+    this.cleanable = RefCount.CLEANER.register(this, state);
   }
 
   /**
@@ -367,8 +317,8 @@ public final class MapFd implements AutoCloseable {
     return "MapFd[" + name + (isClosed() ? ", closed" : ", fd " + state.fd) + "]";
   }
 
-  /** For tests of the deferred close: the raw number, even when closed. */
-  int rawFdForTest() {
-    return state.fd;
+  /** True once the deferred {@code close(2)} has happened (for tests of the deferral). */
+  boolean fdReleased() {
+    return state.freed();
   }
 }

@@ -3,13 +3,67 @@ package io.github.bpfmaps.runtime.maps;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.Scratch;
 
-/** BLOOM_FILTER maps. SCAFFOLD: the runtime issue (#8) implements it. */
+/**
+ * BLOOM_FILTER maps ({@code kernel/bpf/bloom_filter.c}): a set that answers "maybe present" or
+ * "certainly absent". {@link #add} is {@code BPF_MAP_UPDATE_ELEM} and {@link #mightContain} is
+ * {@code BPF_MAP_LOOKUP_ELEM}, both with a null key and the value as the element; values cannot be
+ * removed. One system call each, no allocation. Thread-safe.
+ *
+ * @param <V> the element type
+ */
 public class BpfBloomFilter<V> extends BpfMapHandle {
+  /** The element codec. */
   protected final Codec<V> valueCodec;
+  private final int valueSize;
 
+  /**
+   * @param valueCodec encodes elements of {@code spec.valueSize()} bytes
+   * @throws IllegalArgumentException if the codec's size differs from the spec
+   */
   public BpfBloomFilter(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
     super(fd, spec);
     this.valueCodec = valueCodec;
+    this.valueSize = valueCodec.byteSize();
+    if (valueSize != spec.valueSize()) {
+      throw new IllegalArgumentException("map '" + spec.name() + "' has " + spec.valueSize()
+          + "-byte values but the value codec writes " + valueSize);
+    }
+  }
+
+  /** Adds {@code value} to the set. */
+  public void add(V value) {
+    int err = call(BpfSys.BPF_MAP_UPDATE_ELEM, value);
+    if (err != 0) {
+      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, null);
+    }
+  }
+
+  /**
+   * False if {@code value} was certainly never added; true if it probably was (false positives at
+   * the rate the map's size and hash count give).
+   */
+  public boolean mightContain(V value) {
+    int err = call(BpfSys.BPF_MAP_LOOKUP_ELEM, value);
+    if (err == 0 || err == Errno.ENOENT) {
+      return err == 0;
+    }
+    throw error(BpfSys.BPF_MAP_LOOKUP_ELEM, err, null);
+  }
+
+  private int call(int cmd, V value) {
+    Scratch s = Scratch.get();
+    valueCodec.encode(value, s.value(valueSize), 0);
+    int raw = fd.acquire();
+    try {
+      return cmd == BpfSys.BPF_MAP_UPDATE_ELEM
+          ? BpfSys.mapUpdate(raw, 0, s.valueAddress(), 0)
+          : BpfSys.mapLookup(raw, 0, s.valueAddress(), 0);
+    } finally {
+      fd.release();
+    }
   }
 }

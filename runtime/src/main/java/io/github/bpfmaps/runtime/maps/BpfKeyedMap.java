@@ -1,17 +1,699 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.UpdateFlag;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.nio.ByteBuffer;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 
-/** A map of keys to values. SCAFFOLD: the runtime issue (#8) implements it. */
-public class BpfKeyedMap<K, V> extends BpfMapHandle {
+/**
+ * A map of keys to values: HASH, LRU_HASH, ARRAY, LPM_TRIE, the per-CPU types (whose value type is
+ * {@link PerCpuValues}) and any other type with keys and values.
+ *
+ * <p><b>Cost.</b> {@link #get}, {@link #set}, {@link #put}, {@link #remove} and {@link #contains} are
+ * one system call each and allocate nothing but the value they return (keys and values are encoded
+ * into per-thread native buffers). The batch operations ({@link #forEach}, {@link #toMap}, {@link
+ * #putAll}, {@link #removeAll}, {@link #drain}) use {@code BPF_MAP_*_BATCH}, one system call per
+ * chunk, and fall back to one call per element where the map type or kernel has no batch command
+ * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
+ *
+ * <p><b>Iteration under concurrent change.</b> {@link #iterator()} walks the map with {@code
+ * BPF_MAP_GET_NEXT_KEY} and looks each key up. It never holds the fd between steps. Entries added or
+ * removed by others during the walk may or may not be seen. A key deleted between next-key and its
+ * lookup is skipped. If the walk's current key is deleted, the kernel (hash and LPM maps) answers the
+ * next next-key with the first key again: the walk then restarts, and entries already returned can
+ * be returned again (repeats), while entries that were never missed stay reachable. Restarts are
+ * bounded: after {@value #MAX_RESTARTS} restarts, or more than {@code (MAX_RESTARTS + 1) *
+ * (max_entries + 1)} steps, {@code next()} throws a {@link BpfException} naming the map, so a walk
+ * always ends. {@link #forEach} with batch commands walks hash buckets instead: no repeats, but an
+ * entry moved or added concurrently may be missed.
+ *
+ * <p>Thread-safe; see {@link BpfMapHandle}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entry<K, V>> {
+  /** How often a walk may restart from the first key before it gives up. */
+  public static final int MAX_RESTARTS = 16;
+
+  private static final int FIRST_CHUNK = 256;
+  private static final int MAX_CHUNK = 1 << 20;
+
+  /** The key codec. */
   protected final Codec<K> keyCodec;
+  /** The value codec (for per-CPU maps, the codec of all CPUs' slots). */
   protected final Codec<V> valueCodec;
+  /** Bytes of one key as the kernel sees it. */
+  protected final int keySize;
+  /** Bytes of one value as the system calls see it (all CPUs' slots for per-CPU maps). */
+  protected final int valueSize;
 
+  private volatile boolean noLookupBatch;
+  private volatile boolean noUpdateBatch;
+  private volatile boolean noDeleteBatch;
+  private volatile boolean noDrainBatch;
+
+  /**
+   * @param fd the map, owned by the handle from now on
+   * @param spec what the map is
+   * @param keyCodec encodes keys of exactly {@code spec.keySize()} bytes
+   * @param valueCodec encodes values of {@code spec.valueSize()} bytes
+   * @throws IllegalArgumentException if a codec's size differs from the spec
+   */
   public BpfKeyedMap(MapFd fd, MapSpec spec, Codec<K> keyCodec, Codec<V> valueCodec) {
     super(fd, spec);
     this.keyCodec = keyCodec;
     this.valueCodec = valueCodec;
+    this.keySize = keyCodec.byteSize();
+    this.valueSize = valueCodec.byteSize();
+    if (keySize != spec.keySize()) {
+      throw new IllegalArgumentException("map '" + spec.name() + "' has " + spec.keySize()
+          + "-byte keys but the key codec writes " + keySize);
+    }
+    int expected = spec.type().perCpu()
+        ? PerCpuValues.slotSize(spec.valueSize()) * io.github.bpfmaps.runtime.Bpf.possibleCpus()
+        : spec.valueSize();
+    if (valueSize != expected) {
+      throw new IllegalArgumentException("map '" + spec.name() + "' has " + expected
+          + "-byte values but the value codec writes " + valueSize);
+    }
+  }
+
+  // ---- single elements ----
+
+  /**
+   * The value at {@code key}, or null if absent ({@code BPF_MAP_LOOKUP_ELEM}: one system call;
+   * allocates the decoded value, and inside JNA an exception object when absent).
+   *
+   * @throws io.github.bpfmaps.runtime.BpfClosedException if the handle is closed
+   * @throws io.github.bpfmaps.runtime.BpfValueException if the key does not encode
+   */
+  public @Nullable V get(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    return lookupScratchKey(s);
+  }
+
+  /** Looks up the key already encoded in {@code s.key}; the shared body of the {@code get}s. */
+  protected final @Nullable V lookupScratchKey(Scratch s) {
+    ByteBuffer value = s.value(valueSize);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = BpfSys.mapLookup(raw, s.keyAddress(), s.valueAddress(), 0);
+    } finally {
+      fd.release();
+    }
+    if (err == 0) {
+      return valueCodec.decode(value, 0);
+    }
+    if (err == Errno.ENOENT) {
+      return null;
+    }
+    throw error(BpfSys.BPF_MAP_LOOKUP_ELEM, err, null);
+  }
+
+  /**
+   * True if {@code key} is present (one lookup system call; the value is not decoded).
+   */
+  public boolean contains(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    s.value(valueSize);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = BpfSys.mapLookup(raw, s.keyAddress(), s.valueAddress(), 0);
+    } finally {
+      fd.release();
+    }
+    if (err == 0 || err == Errno.ENOENT) {
+      return err == 0;
+    }
+    throw error(BpfSys.BPF_MAP_LOOKUP_ELEM, err, null);
+  }
+
+  /**
+   * Creates or replaces the entry ({@code BPF_ANY}); same as {@code put(key, value, ANY)}.
+   *
+   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full (hash maps) or the
+   *     index is out of range (arrays: E2BIG)
+   */
+  public void set(K key, V value) {
+    put(key, value, UpdateFlag.ANY);
+  }
+
+  /**
+   * Writes the entry with the kernel's update semantics ({@code BPF_MAP_UPDATE_ELEM}: one system
+   * call, no allocation).
+   *
+   * @throws io.github.bpfmaps.runtime.BpfKeyExistsException with {@link UpdateFlag#NOEXIST} if the
+   *     key is present
+   * @throws io.github.bpfmaps.runtime.BpfNotFoundException with {@link UpdateFlag#EXIST} if absent
+   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full
+   * @throws io.github.bpfmaps.runtime.BpfValueException if the key or value does not encode
+   */
+  public void put(K key, V value, UpdateFlag flag) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    updateScratchKey(s, value, flag);
+  }
+
+  /** Updates the key already encoded in {@code s.key}; the shared body of the {@code put}s. */
+  protected final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
+    valueCodec.encode(value, s.value(valueSize), 0);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = BpfSys.mapUpdate(raw, s.keyAddress(), s.valueAddress(), flag.bits());
+    } finally {
+      fd.release();
+    }
+    if (err != 0) {
+      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, updateDetail(flag, err));
+    }
+  }
+
+  private String updateDetail(UpdateFlag flag, int err) {
+    return err == Errno.E2BIG ? "flag " + flag + ", max_entries " + spec.maxEntries() : "flag " + flag;
+  }
+
+  /**
+   * Deletes the entry ({@code BPF_MAP_DELETE_ELEM}: one system call).
+   *
+   * @return false if the key was absent
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for arrays, whose entries cannot be
+   *     deleted
+   */
+  public boolean remove(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = BpfSys.mapDelete(raw, s.keyAddress());
+    } finally {
+      fd.release();
+    }
+    if (err == 0 || err == Errno.ENOENT) {
+      return err == 0;
+    }
+    throw error(BpfSys.BPF_MAP_DELETE_ELEM, err, null);
+  }
+
+  /**
+   * Removes the entry and returns its value in one step ({@code BPF_MAP_LOOKUP_AND_DELETE_ELEM},
+   * hash maps since Linux 5.14): no other reader can see it in between. One system call.
+   *
+   * @return the value, or null if absent
+   */
+  public @Nullable V getAndRemove(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    ByteBuffer value = s.value(valueSize);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = BpfSys.mapLookupAndDelete(raw, s.keyAddress(), s.valueAddress(), 0);
+    } finally {
+      fd.release();
+    }
+    if (err == 0) {
+      return valueCodec.decode(value, 0);
+    }
+    if (err == Errno.ENOENT) {
+      return null;
+    }
+    throw error(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, err, null);
+  }
+
+  /**
+   * Writes an all-zero value at every index {@code 0 .. max_entries-1} of an int-indexed map (the
+   * {@code clear} of arrays, whose entries cannot be deleted): one system call per index.
+   */
+  protected final void zeroEveryIndex() {
+    Scratch s = Scratch.get();
+    for (int i = 0; i < spec.maxEntries(); i++) {
+      s.key(4).putInt(0, i);
+      ByteBuffer v = s.value(valueSize);
+      for (int b = 0; b < valueSize; b++) {
+        v.put(b, (byte) 0);
+      }
+      int err;
+      int raw = fd.acquire();
+      try {
+        err = BpfSys.mapUpdate(raw, s.keyAddress(), s.valueAddress(), 0);
+      } finally {
+        fd.release();
+      }
+      if (err != 0) {
+        throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, "zeroing index " + i);
+      }
+    }
+  }
+
+  // ---- walks ----
+
+  /**
+   * Walks the entries with next-key and lookup (two system calls per entry; allocates the walk's
+   * three native buffers once, and each entry). See the class comment for what concurrent changes
+   * do. The iterator is not thread-safe; the map is.
+   */
+  @Override
+  public Iterator<Map.Entry<K, V>> iterator() {
+    return new Walk<>(this, true);
+  }
+
+  /**
+   * A snapshot of the keys (one next-key system call per key; allocates the list and the keys).
+   * Keys deleted meanwhile may be missing or listed; after a restart a key may be listed twice
+   * (see the class comment).
+   */
+  public List<K> keys() {
+    List<K> out = new ArrayList<>();
+    Walk<K, V> w = new Walk<>(this, false);
+    while (w.hasNext()) {
+      out.add(w.next().getKey());
+    }
+    return out;
+  }
+
+  /** The entries as a sequential stream over {@link #iterator()}. */
+  public Stream<Map.Entry<K, V>> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.NONNULL), false);
+  }
+
+  /**
+   * Calls {@code action} with every entry, read in chunks with {@code BPF_MAP_LOOKUP_BATCH} (one
+   * system call per chunk; a chunk that a hash bucket overflows (ENOSPC) is retried twice as large),
+   * or with {@link #iterator()} where batches are unsupported. Allocates only the decoded keys and
+   * values (the chunk buffers are per thread). {@code action} may use this map.
+   */
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    if (!noLookupBatch && lookupBatch(false, action)) {
+      return;
+    }
+    for (Map.Entry<K, V> e : this) {
+      action.accept(e.getKey(), e.getValue());
+    }
+  }
+
+  /** A snapshot as an insertion-ordered {@link LinkedHashMap}, via {@link #forEach}. */
+  public Map<K, V> toMap() {
+    Map<K, V> out = new LinkedHashMap<>();
+    forEach(out::put);
+    return out;
+  }
+
+  /**
+   * Removes every entry and returns them, with {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} where the
+   * kernel has it (each entry is read and deleted atomically), otherwise with one {@link
+   * #getAndRemove} per key.
+   */
+  public Map<K, V> drain() {
+    Map<K, V> out = new LinkedHashMap<>();
+    if (!noDrainBatch && lookupBatch(true, out::put)) {
+      return out;
+    }
+    for (K k : keys()) {
+      V v = getAndRemove(k);
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes every entry present when the walk passes it: the keys are listed, then deleted with
+   * {@link #removeAll}. Entries added meanwhile may remain. Arrays override this.
+   */
+  public void clear() {
+    removeAll(keys());
+  }
+
+  // ---- batches ----
+
+  /**
+   * Writes all {@code entries} with {@code BPF_MAP_UPDATE_BATCH} (one system call per chunk of up
+   * to 4096 entries) or element by element where unsupported.
+   *
+   * @return the number of entries written (all of them, unless an exception is thrown)
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException for the first entry the kernel refuses,
+   *     saying how many were written before it
+   */
+  public int putAll(Map<? extends K, ? extends V> entries, UpdateFlag flag) {
+    if (entries.isEmpty()) {
+      return 0;
+    }
+    if (!noUpdateBatch) {
+      int done = updateBatch(entries, flag);
+      if (done >= 0) {
+        return done;
+      }
+    }
+    int n = 0;
+    for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+      put(e.getKey(), e.getValue(), flag);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Deletes the given keys ({@code BPF_MAP_DELETE_BATCH} per chunk, or one delete per key);
+   * absent keys are skipped.
+   *
+   * @return how many keys were present and deleted
+   */
+  public int removeAll(Collection<? extends K> keys) {
+    if (keys.isEmpty()) {
+      return 0;
+    }
+    if (!noDeleteBatch) {
+      int done = deleteBatch(keys);
+      if (done >= 0) {
+        return done;
+      }
+    }
+    int n = 0;
+    for (K k : keys) {
+      if (remove(k)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean unsupported(int err) {
+    return err == Errno.EINVAL || err == Errno.ENOTSUPP || err == Errno.EOPNOTSUPP;
+  }
+
+  /** Per-thread chunk buffers; a nested batch on the same thread (from a callback) gets its own. */
+  private static final class Chunk {
+    static final ThreadLocal<Chunk> CURRENT = ThreadLocal.withInitial(Chunk::new);
+    final Scratch.Region keys = new Scratch.Region();
+    final Scratch.Region values = new Scratch.Region();
+    final Scratch.Region in = new Scratch.Region();
+    final Scratch.Region out = new Scratch.Region();
+    boolean busy;
+
+    static Chunk take() {
+      Chunk c = CURRENT.get();
+      if (c.busy) {
+        c = new Chunk();
+      }
+      c.busy = true;
+      return c;
+    }
+  }
+
+  /** Returns false (and marks the command unsupported) if the first chunk says so. */
+  private boolean lookupBatch(boolean delete, BiConsumer<? super K, ? super V> action) {
+    int cmd = delete ? BpfSys.BPF_MAP_LOOKUP_AND_DELETE_BATCH : BpfSys.BPF_MAP_LOOKUP_BATCH;
+    int tokenSize = Math.max(keySize, 8);
+    int n = Math.max(1, Math.min(FIRST_CHUNK, spec.maxEntries()));
+    Chunk c = Chunk.take();
+    try {
+      c.in.ensure(tokenSize);
+      c.out.ensure(tokenSize);
+      boolean first = true;
+      for (;;) {
+        ByteBuffer keys = c.keys.ensure(n * keySize);
+        ByteBuffer values = c.values.ensure(n * valueSize);
+        int err;
+        int count;
+        int raw = fd.acquire();
+        try {
+          err = BpfSys.mapBatch(cmd, raw, first ? 0 : c.in.address, c.out.address,
+              c.keys.address, c.values.address, n, 0);
+          count = BpfSys.batchCount();
+        } finally {
+          fd.release();
+        }
+        if (err == Errno.ENOSPC && n < MAX_CHUNK) {
+          n *= 2; // a hash bucket holds more entries than the chunk: retry the same bucket, larger
+          continue;
+        }
+        if (err != 0 && err != Errno.ENOENT) {
+          if (first && unsupported(err)) {
+            if (delete) {
+              noDrainBatch = true;
+            } else {
+              noLookupBatch = true;
+            }
+            return false;
+          }
+          throw error(cmd, err, "chunk of " + n);
+        }
+        for (int i = 0; i < count; i++) {
+          action.accept(keyCodec.decode(keys, i * keySize), valueCodec.decode(values, i * valueSize));
+        }
+        if (err == Errno.ENOENT) {
+          return true; // the end; count may still have been > 0
+        }
+        ByteBuffer in = c.in.ensure(tokenSize);
+        ByteBuffer out = c.out.ensure(tokenSize);
+        for (int i = 0; i < tokenSize; i++) {
+          in.put(i, out.get(i));
+        }
+        first = false;
+      }
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  /** Returns -1 (and marks the command unsupported) if the first chunk says so. */
+  private int updateBatch(Map<? extends K, ? extends V> entries, UpdateFlag flag) {
+    int total = entries.size();
+    int chunk = Math.min(total, 4096);
+    Chunk c = Chunk.take();
+    try {
+      ByteBuffer keys = c.keys.ensure(chunk * keySize);
+      ByteBuffer values = c.values.ensure(chunk * valueSize);
+      Iterator<? extends Map.Entry<? extends K, ? extends V>> it = entries.entrySet().iterator();
+      int done = 0;
+      while (it.hasNext()) {
+        int n = 0;
+        while (n < chunk && it.hasNext()) {
+          Map.Entry<? extends K, ? extends V> e = it.next();
+          keyCodec.encode(e.getKey(), keys, n * keySize);
+          valueCodec.encode(e.getValue(), values, n * valueSize);
+          n++;
+        }
+        int err;
+        int count;
+        int raw = fd.acquire();
+        try {
+          err = BpfSys.mapBatch(BpfSys.BPF_MAP_UPDATE_BATCH, raw, 0, 0, c.keys.address,
+              c.values.address, n, flag.bits());
+          count = BpfSys.batchCount();
+        } finally {
+          fd.release();
+        }
+        if (err != 0) {
+          if (done == 0 && count == 0 && unsupported(err)
+              && (err != Errno.EINVAL || batchUnsupportedType())) {
+            noUpdateBatch = true;
+            return -1;
+          }
+          throw error(BpfSys.BPF_MAP_UPDATE_BATCH, err,
+              "flag " + flag + ", " + (done + count) + " of " + total + " entries written before the failure");
+        }
+        done += n;
+      }
+      return done;
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  /**
+   * Whether the kernel has no batch commands for this map type (an EINVAL on the first update
+   * chunk then means "unsupported", not a bad entry). Hash and array families have them ({@code
+   * kernel/bpf/hashtab.c}, {@code arraymap.c}: {@code map_*_batch}).
+   */
+  private boolean batchUnsupportedType() {
+    switch (spec.type()) {
+      case HASH: case LRU_HASH: case PERCPU_HASH: case LRU_PERCPU_HASH: case ARRAY: case PERCPU_ARRAY:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  /** Returns -1 (and marks the command unsupported) if the first chunk says so. */
+  private int deleteBatch(Collection<? extends K> toDelete) {
+    int total = toDelete.size();
+    int chunk = Math.min(total, 4096);
+    Chunk c = Chunk.take();
+    try {
+      ByteBuffer keys = c.keys.ensure(chunk * keySize);
+      Iterator<? extends K> it = toDelete.iterator();
+      int deleted = 0;
+      boolean first = true;
+      while (it.hasNext()) {
+        int n = 0;
+        while (n < chunk && it.hasNext()) {
+          keyCodec.encode(it.next(), keys, n * keySize);
+          n++;
+        }
+        int from = 0;
+        while (from < n) {
+          int err;
+          int count;
+          int raw = fd.acquire();
+          try {
+            err = BpfSys.mapBatch(BpfSys.BPF_MAP_DELETE_BATCH, raw, 0, 0,
+                c.keys.address + (long) from * keySize, 0, n - from, 0);
+            count = BpfSys.batchCount();
+          } finally {
+            fd.release();
+          }
+          if (err == 0) {
+            deleted += n - from;
+            break;
+          }
+          if (first && from == 0 && count == 0 && unsupported(err)
+              && (err != Errno.EINVAL || batchUnsupportedType())) {
+            noDeleteBatch = true;
+            return -1;
+          }
+          if (err != Errno.ENOENT) {
+            throw error(BpfSys.BPF_MAP_DELETE_BATCH, err, deleted + count + " keys deleted before");
+          }
+          // the key at from + count is absent: skip it and go on with the rest
+          deleted += count;
+          from += count + 1;
+        }
+        first = false;
+      }
+      return deleted;
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  /** The next-key walk behind {@link #iterator()} and {@link #keys()}. */
+  private static final class Walk<K, V> implements Iterator<Map.Entry<K, V>> {
+    private final BpfKeyedMap<K, V> map;
+    private final boolean withValues;
+    private final long stepLimit;
+    private Scratch.Region cur = new Scratch.Region();
+    private Scratch.Region next = new Scratch.Region();
+    private final Scratch.Region value = new Scratch.Region();
+    private byte @Nullable [] firstKey;
+    private boolean started;
+    private boolean done;
+    private int restarts;
+    private long steps;
+    private Map.@Nullable Entry<K, V> pending;
+
+    Walk(BpfKeyedMap<K, V> map, boolean withValues) {
+      this.map = map;
+      this.withValues = withValues;
+      this.stepLimit = (long) (MAX_RESTARTS + 1) * ((long) map.spec.maxEntries() + 1);
+      cur.ensure(map.keySize);
+      next.ensure(map.keySize);
+      value.ensure(map.valueSize);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (pending == null && !done) {
+        advance();
+      }
+      return pending != null;
+    }
+
+    @Override
+    public Map.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Map.Entry<K, V> e = pending;
+      pending = null;
+      return e;
+    }
+
+    private void advance() {
+      for (;;) {
+        int err;
+        int lookupErr = 0;
+        int raw = map.fd.acquire();
+        try {
+          err = BpfSys.mapGetNextKey(raw, started ? cur.address : 0, next.address);
+          if (err == 0 && withValues) {
+            lookupErr = BpfSys.mapLookup(raw, next.address, value.address, 0);
+          }
+        } finally {
+          map.fd.release();
+        }
+        if (err == Errno.ENOENT) {
+          done = true;
+          return;
+        }
+        if (err != 0) {
+          throw map.error(BpfSys.BPF_MAP_GET_NEXT_KEY, err, null);
+        }
+        ByteBuffer k = next.ensure(map.keySize);
+        if (!started) {
+          started = true;
+          firstKey = new byte[map.keySize];
+          k.get(0, firstKey);
+        } else if (sameAsFirst(k)) {
+          restarts++;
+        }
+        if (restarts > MAX_RESTARTS || ++steps > stepLimit) {
+          throw new BpfException("BPF_MAP_GET_NEXT_KEY", map.spec.name(), 0,
+              "iteration of map '" + map.spec.name() + "' restarted " + restarts + " times after "
+                  + steps + " steps: its keys change faster than they can be walked");
+        }
+        Scratch.Region t = cur;
+        cur = next;
+        next = t;
+        if (lookupErr == Errno.ENOENT) {
+          continue; // deleted between next-key and lookup: skip it
+        }
+        if (lookupErr != 0) {
+          throw map.error(BpfSys.BPF_MAP_LOOKUP_ELEM, lookupErr, null);
+        }
+        K key = map.keyCodec.decode(k, 0);
+        V v = withValues ? map.valueCodec.decode(value.ensure(map.valueSize), 0) : null;
+        pending = new AbstractMap.SimpleImmutableEntry<>(key, v);
+        return;
+      }
+    }
+
+    private boolean sameAsFirst(ByteBuffer k) {
+      byte[] f = firstKey;
+      for (int i = 0; i < f.length; i++) {
+        if (f[i] != k.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }

@@ -1,0 +1,111 @@
+package io.github.bpfmaps.runtime.maps;
+
+import io.github.bpfmaps.runtime.Codec;
+import io.github.bpfmaps.runtime.MapFd;
+import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The keyless QUEUE and STACK maps ({@code kernel/bpf/queue_stack_maps.c}): {@link #push} is {@code
+ * BPF_MAP_UPDATE_ELEM} with a null key, {@link #pop} is {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM},
+ * {@link #peek} is {@code BPF_MAP_LOOKUP_ELEM}. Which end {@code pop} takes from is the subclass's
+ * order. Each call is one system call and allocates only the returned value. Thread-safe: each pop
+ * returns a different element.
+ *
+ * @param <V> the value type
+ */
+public abstract class BpfPushPopMap<V> extends BpfMapHandle {
+  /** The value codec. */
+  protected final Codec<V> valueCodec;
+  private final int valueSize;
+
+  /**
+   * @param valueCodec encodes values of {@code spec.valueSize()} bytes
+   * @throws IllegalArgumentException if the codec's size differs from the spec
+   */
+  protected BpfPushPopMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
+    super(fd, spec);
+    this.valueCodec = valueCodec;
+    this.valueSize = valueCodec.byteSize();
+    if (valueSize != spec.valueSize()) {
+      throw new IllegalArgumentException("map '" + spec.name() + "' has " + spec.valueSize()
+          + "-byte values but the value codec writes " + valueSize);
+    }
+  }
+
+  /**
+   * Adds {@code value}.
+   *
+   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map holds {@code max_entries}
+   *     values
+   */
+  public void push(V value) {
+    push(value, false);
+  }
+
+  /**
+   * Adds {@code value}; when full and {@code overwrite} is true, the oldest value is dropped to make
+   * room ({@code BPF_EXIST}).
+   */
+  public void push(V value, boolean overwrite) {
+    Scratch s = Scratch.get();
+    valueCodec.encode(value, s.value(valueSize), 0);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = BpfSys.mapUpdate(raw, 0, s.valueAddress(), overwrite ? 2 : 0);
+    } finally {
+      fd.release();
+    }
+    if (err != 0) {
+      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err,
+          err == Errno.E2BIG ? "full at max_entries " + spec.maxEntries() : null);
+    }
+  }
+
+  /** Removes and returns the next value, or null if empty. */
+  public @Nullable V pop() {
+    return take(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM);
+  }
+
+  /** Returns the next value without removing it, or null if empty. */
+  public @Nullable V peek() {
+    return take(BpfSys.BPF_MAP_LOOKUP_ELEM);
+  }
+
+  /** Pops until empty; allocates the list. One system call per value, plus one. */
+  public List<V> drain() {
+    List<V> out = new ArrayList<>();
+    for (V v = pop(); v != null; v = pop()) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  private @Nullable V take(int cmd) {
+    Scratch s = Scratch.get();
+    ByteBuffer value = s.value(valueSize);
+    int err;
+    int raw = fd.acquire();
+    try {
+      err = cmd == BpfSys.BPF_MAP_LOOKUP_ELEM
+          ? BpfSys.mapLookup(raw, 0, s.valueAddress(), 0)
+          : BpfSys.mapLookupAndDelete(raw, 0, s.valueAddress(), 0);
+    } finally {
+      fd.release();
+    }
+    if (err == 0) {
+      return valueCodec.decode(value, 0);
+    }
+    if (err == Errno.ENOENT) {
+      return null;
+    }
+    throw error(cmd, err, null);
+  }
+}
