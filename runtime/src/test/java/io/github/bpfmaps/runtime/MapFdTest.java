@@ -111,6 +111,8 @@ class MapFdTest {
     try (MapFd fd = MapFd.create(MapSpec.of("other", MapType.ARRAY, 4, 16, 32, MapFlags.MMAPABLE))) {
       fd.pin(pin);
     }
+    MapSpec wrong = MapSpec.of("expected", MapType.HASH, 8, 8, 16, 0);
+    assertThrows(BpfSpecMismatchException.class, () -> MapFd.openPinned(pin, wrong)); // warm up class loading
     int before = KernelTests.openFds();
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
         () -> MapFd.openPinned(pin, MapSpec.of("expected", MapType.HASH, 8, 8, 16, 0)));

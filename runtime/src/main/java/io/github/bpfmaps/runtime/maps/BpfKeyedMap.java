@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
@@ -356,7 +357,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * Writes all {@code entries} with {@code BPF_MAP_UPDATE_BATCH} (one system call per chunk of up
-   * to 4096 entries) or element by element where unsupported.
+   * to 4096 entries) when {@code flag} is {@code ANY} or {@code LOCK}; element by element for
+   * {@code NOEXIST}/{@code EXIST} (the kernel's batch update does not take them) and where batches
+   * are unsupported.
    *
    * @return the number of entries written (all of them, unless an exception is thrown)
    * @throws io.github.bpfmaps.runtime.BpfSyscallException for the first entry the kernel refuses,
@@ -366,7 +369,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     if (entries.isEmpty()) {
       return 0;
     }
-    if (!noUpdateBatch) {
+    // generic_map_update_batch (kernel/bpf/syscall.c) accepts only BPF_F_LOCK in elem_flags, so
+    // NOEXIST/EXIST semantics need one update per element.
+    if (!noUpdateBatch && (flag == UpdateFlag.ANY || flag == UpdateFlag.LOCK)) {
       int done = updateBatch(entries, flag);
       if (done >= 0) {
         return done;
@@ -374,7 +379,12 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     }
     int n = 0;
     for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-      put(e.getKey(), e.getValue(), flag);
+      try {
+        put(e.getKey(), e.getValue(), flag);
+      } catch (BpfSyscallException ex) {
+        throw BpfSyscallException.of(ex.operation(), spec.name(), ex.errno(),
+            "flag " + flag + ", " + n + " of " + entries.size() + " entries written before the failure");
+      }
       n++;
     }
     return n;
