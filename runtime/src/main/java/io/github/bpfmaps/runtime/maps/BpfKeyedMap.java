@@ -56,7 +56,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** How often a walk may restart from the first key before it gives up. */
   public static final int MAX_RESTARTS = 16;
 
-  private static final int FIRST_CHUNK = 256;
+  /** Entries asked for by the first lookup-batch call; package-private so tests can force ENOSPC. */
+  int firstChunk = 256;
   private static final int MAX_CHUNK = 1 << 20;
 
   /** The key codec. */
@@ -442,7 +443,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   private boolean lookupBatch(boolean delete, BiConsumer<? super K, ? super V> action) {
     int cmd = delete ? BpfSys.BPF_MAP_LOOKUP_AND_DELETE_BATCH : BpfSys.BPF_MAP_LOOKUP_BATCH;
     int tokenSize = Math.max(keySize, 8);
-    int n = Math.max(1, Math.min(FIRST_CHUNK, spec.maxEntries()));
+    int n = Math.max(1, Math.min(firstChunk, spec.maxEntries()));
     Chunk c = Chunk.take();
     try {
       c.in.ensure(tokenSize);

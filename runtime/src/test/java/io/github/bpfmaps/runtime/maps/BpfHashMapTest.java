@@ -166,6 +166,23 @@ class BpfHashMapTest {
   }
 
   @Test
+  void batchLookupThatHitsEnospcGrowsTheChunkAndGoesOn() {
+    // a chunk of one entry: the first bucket holding two entries makes the kernel answer ENOSPC
+    try (var m = hash(1024)) {
+      Map<Integer, Long> all = new TreeMap<>();
+      for (int i = 0; i < 1000; i++) {
+        all.put(i, (long) i);
+      }
+      m.putAll(all, UpdateFlag.ANY);
+      m.firstChunk = 1;
+      assertEquals(all, new TreeMap<>(m.toMap()));
+      m.firstChunk = 1;
+      assertEquals(all, new TreeMap<>(m.drain()));
+      assertTrue(m.keys().isEmpty());
+    }
+  }
+
+  @Test
   void putAllRespectsNoexistAndSaysHowManyWereWritten() {
     try (var m = hash(64)) {
       m.set(3, 3L);
