@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
 
 /**
@@ -27,16 +26,14 @@ public class BpfBloomFilter<V> extends BpfMapHandle {
   public BpfBloomFilter(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
     super(fd, spec);
     this.valueCodec = valueCodec;
-    this.valueSize = valueCodec.byteSize();
-    if (valueSize != spec.valueSize()) {
-      throw new IllegalArgumentException("map '" + spec.name() + "' has " + spec.valueSize()
-          + "-byte values but the value codec writes " + valueSize);
-    }
+    this.valueSize = checkSize(spec, valueCodec, spec.valueSize(), "value");
   }
 
   /** Adds {@code value} to the set. */
   public void add(V value) {
-    int err = call(BpfSys.BPF_MAP_UPDATE_ELEM, value);
+    Scratch s = Scratch.get();
+    valueCodec.encode(value, s.value(valueSize), 0);
+    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, 0, s.valueAddress(), 0);
     if (err != 0) {
       throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, null);
     }
@@ -47,23 +44,8 @@ public class BpfBloomFilter<V> extends BpfMapHandle {
    * the rate the map's size and hash count give).
    */
   public boolean mightContain(V value) {
-    int err = call(BpfSys.BPF_MAP_LOOKUP_ELEM, value);
-    if (err == 0 || err == Errno.ENOENT) {
-      return err == 0;
-    }
-    throw error(BpfSys.BPF_MAP_LOOKUP_ELEM, err, null);
-  }
-
-  private int call(int cmd, V value) {
     Scratch s = Scratch.get();
     valueCodec.encode(value, s.value(valueSize), 0);
-    int raw = fd.acquire();
-    try {
-      return cmd == BpfSys.BPF_MAP_UPDATE_ELEM
-          ? BpfSys.mapUpdate(raw, 0, s.valueAddress(), 0)
-          : BpfSys.mapLookup(raw, 0, s.valueAddress(), 0);
-    } finally {
-      fd.release();
-    }
+    return found(BpfSys.BPF_MAP_LOOKUP_ELEM, 0, s.valueAddress());
   }
 }

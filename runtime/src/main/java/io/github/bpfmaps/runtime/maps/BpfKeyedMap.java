@@ -85,19 +85,10 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     super(fd, spec);
     this.keyCodec = keyCodec;
     this.valueCodec = valueCodec;
-    this.keySize = keyCodec.byteSize();
-    this.valueSize = valueCodec.byteSize();
-    if (keySize != spec.keySize()) {
-      throw new IllegalArgumentException("map '" + spec.name() + "' has " + spec.keySize()
-          + "-byte keys but the key codec writes " + keySize);
-    }
-    int expected = spec.type().perCpu()
+    this.keySize = checkSize(spec, keyCodec, spec.keySize(), "key");
+    this.valueSize = checkSize(spec, valueCodec, spec.type().perCpu()
         ? PerCpuValues.slotSize(spec.valueSize()) * io.github.bpfmaps.runtime.Bpf.possibleCpus()
-        : spec.valueSize();
-    if (valueSize != expected) {
-      throw new IllegalArgumentException("map '" + spec.name() + "' has " + expected
-          + "-byte values but the value codec writes " + valueSize);
-    }
+        : spec.valueSize(), "value");
   }
 
   // ---- single elements ----
@@ -117,21 +108,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /** Looks up the key already encoded in {@code s.key}; the shared body of the {@code get}s. */
   protected final @Nullable V lookupScratchKey(Scratch s) {
-    ByteBuffer value = s.value(valueSize);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = BpfSys.mapLookup(raw, s.keyAddress(), s.valueAddress(), 0);
-    } finally {
-      fd.release();
-    }
-    if (err == 0) {
-      return valueCodec.decode(value, 0);
-    }
-    if (err == Errno.ENOENT) {
-      return null;
-    }
-    throw error(BpfSys.BPF_MAP_LOOKUP_ELEM, err, null);
+    return read(BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s, valueCodec, valueSize);
   }
 
   /**
@@ -141,17 +118,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     Scratch s = Scratch.get();
     keyCodec.encode(key, s.key(keySize), 0);
     s.value(valueSize);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = BpfSys.mapLookup(raw, s.keyAddress(), s.valueAddress(), 0);
-    } finally {
-      fd.release();
-    }
-    if (err == 0 || err == Errno.ENOENT) {
-      return err == 0;
-    }
-    throw error(BpfSys.BPF_MAP_LOOKUP_ELEM, err, null);
+    return found(BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress());
   }
 
   /**
@@ -183,13 +150,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** Updates the key already encoded in {@code s.key}; the shared body of the {@code put}s. */
   protected final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
     valueCodec.encode(value, s.value(valueSize), 0);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = BpfSys.mapUpdate(raw, s.keyAddress(), s.valueAddress(), flag.bits());
-    } finally {
-      fd.release();
-    }
+    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), flag.bits());
     if (err != 0) {
       throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, updateDetail(flag, err));
     }
@@ -209,17 +170,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   public boolean remove(K key) {
     Scratch s = Scratch.get();
     keyCodec.encode(key, s.key(keySize), 0);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = BpfSys.mapDelete(raw, s.keyAddress());
-    } finally {
-      fd.release();
-    }
-    if (err == 0 || err == Errno.ENOENT) {
-      return err == 0;
-    }
-    throw error(BpfSys.BPF_MAP_DELETE_ELEM, err, null);
+    return found(BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0);
   }
 
   /**
@@ -231,21 +182,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   public @Nullable V getAndRemove(K key) {
     Scratch s = Scratch.get();
     keyCodec.encode(key, s.key(keySize), 0);
-    ByteBuffer value = s.value(valueSize);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = BpfSys.mapLookupAndDelete(raw, s.keyAddress(), s.valueAddress(), 0);
-    } finally {
-      fd.release();
-    }
-    if (err == 0) {
-      return valueCodec.decode(value, 0);
-    }
-    if (err == Errno.ENOENT) {
-      return null;
-    }
-    throw error(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, err, null);
+    return read(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, s.keyAddress(), s, valueCodec, valueSize);
   }
 
   /**
@@ -260,13 +197,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
       for (int b = 0; b < valueSize; b++) {
         v.put(b, (byte) 0);
       }
-      int err;
-      int raw = fd.acquire();
-      try {
-        err = BpfSys.mapUpdate(raw, s.keyAddress(), s.valueAddress(), 0);
-      } finally {
-        fd.release();
-      }
+      int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), 0);
       if (err != 0) {
         throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, "zeroing index " + i);
       }

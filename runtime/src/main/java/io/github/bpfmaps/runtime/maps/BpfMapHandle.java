@@ -1,10 +1,14 @@
 package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapInfo;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -86,6 +90,57 @@ public abstract class BpfMapHandle implements AutoCloseable {
   @Override
   public void close() {
     fd.close();
+  }
+
+  /**
+   * One element command on this map ({@link BpfSys#mapElem}) between {@link MapFd#acquire()} and
+   * {@link MapFd#release()}. Returns 0 or a positive errno.
+   */
+  protected final int elem(int cmd, long key, long value, long flags) {
+    int raw = fd.acquire();
+    try {
+      return BpfSys.mapElem(cmd, raw, key, value, flags);
+    } finally {
+      fd.release();
+    }
+  }
+
+  /**
+   * Runs a lookup-like {@code cmd} into {@code s.value} and decodes it: null on ENOENT (absent, or
+   * empty for queues), an exception on any other errno.
+   */
+  protected final <T> @Nullable T read(int cmd, long key, Scratch s, Codec<T> codec, int size) {
+    ByteBuffer value = s.value(size);
+    int err = elem(cmd, key, s.valueAddress(), 0);
+    if (err == 0) {
+      return codec.decode(value, 0);
+    }
+    if (err == Errno.ENOENT) {
+      return null;
+    }
+    throw error(cmd, err, null);
+  }
+
+  /** Runs {@code cmd}: true on success, false on ENOENT, an exception on any other errno. */
+  protected final boolean found(int cmd, long key, long value) {
+    int err = elem(cmd, key, value, 0);
+    if (err == 0 || err == Errno.ENOENT) {
+      return err == 0;
+    }
+    throw error(cmd, err, null);
+  }
+
+  /**
+   * Checks that {@code codec} writes {@code expected} bytes, the size the map's {@code what} has.
+   *
+   * @throws IllegalArgumentException naming the map and both sizes
+   */
+  protected static int checkSize(MapSpec spec, Codec<?> codec, int expected, String what) {
+    if (codec.byteSize() != expected) {
+      throw new IllegalArgumentException("map '" + spec.name() + "' has " + expected + "-byte "
+          + what + "s but the " + what + " codec writes " + codec.byteSize());
+    }
+    return expected;
   }
 
   /** The exception for a failed command on this map. Allocates it. */

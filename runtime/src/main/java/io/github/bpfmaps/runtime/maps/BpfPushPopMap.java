@@ -6,7 +6,6 @@ import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -32,11 +31,7 @@ public abstract class BpfPushPopMap<V> extends BpfMapHandle {
   protected BpfPushPopMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
     super(fd, spec);
     this.valueCodec = valueCodec;
-    this.valueSize = valueCodec.byteSize();
-    if (valueSize != spec.valueSize()) {
-      throw new IllegalArgumentException("map '" + spec.name() + "' has " + spec.valueSize()
-          + "-byte values but the value codec writes " + valueSize);
-    }
+    this.valueSize = checkSize(spec, valueCodec, spec.valueSize(), "value");
   }
 
   /**
@@ -56,13 +51,7 @@ public abstract class BpfPushPopMap<V> extends BpfMapHandle {
   public void push(V value, boolean overwrite) {
     Scratch s = Scratch.get();
     valueCodec.encode(value, s.value(valueSize), 0);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = BpfSys.mapUpdate(raw, 0, s.valueAddress(), overwrite ? 2 : 0);
-    } finally {
-      fd.release();
-    }
+    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, 0, s.valueAddress(), overwrite ? 2 : 0);
     if (err != 0) {
       throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err,
           err == Errno.E2BIG ? "full at max_entries " + spec.maxEntries() : null);
@@ -71,12 +60,12 @@ public abstract class BpfPushPopMap<V> extends BpfMapHandle {
 
   /** Removes and returns the next value, or null if empty. */
   public @Nullable V pop() {
-    return take(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM);
+    return read(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, 0, Scratch.get(), valueCodec, valueSize);
   }
 
   /** Returns the next value without removing it, or null if empty. */
   public @Nullable V peek() {
-    return take(BpfSys.BPF_MAP_LOOKUP_ELEM);
+    return read(BpfSys.BPF_MAP_LOOKUP_ELEM, 0, Scratch.get(), valueCodec, valueSize);
   }
 
   /** Pops until empty; allocates the list. One system call per value, plus one. */
@@ -86,26 +75,5 @@ public abstract class BpfPushPopMap<V> extends BpfMapHandle {
       out.add(v);
     }
     return out;
-  }
-
-  private @Nullable V take(int cmd) {
-    Scratch s = Scratch.get();
-    ByteBuffer value = s.value(valueSize);
-    int err;
-    int raw = fd.acquire();
-    try {
-      err = cmd == BpfSys.BPF_MAP_LOOKUP_ELEM
-          ? BpfSys.mapLookup(raw, 0, s.valueAddress(), 0)
-          : BpfSys.mapLookupAndDelete(raw, 0, s.valueAddress(), 0);
-    } finally {
-      fd.release();
-    }
-    if (err == 0) {
-      return valueCodec.decode(value, 0);
-    }
-    if (err == Errno.ENOENT) {
-      return null;
-    }
-    throw error(cmd, err, null);
   }
 }

@@ -128,7 +128,12 @@ public final class BpfSys {
 
   // ---- element operations: return 0 or a positive errno; no allocation on success ----
 
-  private static int elem(int cmd, int fd, long key, long value, long flags) {
+  /**
+   * One element command ({@code BPF_MAP_LOOKUP_ELEM} … {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM}): the
+   * attr's {@code map_fd}, {@code key}, {@code value} (or {@code next_key}) and {@code flags}.
+   * Returns 0 or a positive errno; no allocation on success.
+   */
+  public static int mapElem(int cmd, int fd, long key, long value, long flags) {
     Scratch s = Scratch.get();
     ByteBuffer a = s.attr(ELEM_ATTR_SIZE);
     a.putInt(0, fd); // map_fd
@@ -141,27 +146,27 @@ public final class BpfSys {
 
   /** {@code BPF_MAP_LOOKUP_ELEM}: copies the value at {@code key} (0 for keyless maps) to {@code value}. */
   public static int mapLookup(int fd, long key, long value, long flags) {
-    return elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, flags);
+    return mapElem(BPF_MAP_LOOKUP_ELEM, fd, key, value, flags);
   }
 
   /** {@code BPF_MAP_UPDATE_ELEM} with {@code BPF_ANY}/{@code BPF_NOEXIST}/{@code BPF_EXIST} flags. */
   public static int mapUpdate(int fd, long key, long value, long flags) {
-    return elem(BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
+    return mapElem(BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
   }
 
   /** {@code BPF_MAP_DELETE_ELEM}. */
   public static int mapDelete(int fd, long key) {
-    return elem(BPF_MAP_DELETE_ELEM, fd, key, 0, 0);
+    return mapElem(BPF_MAP_DELETE_ELEM, fd, key, 0, 0);
   }
 
   /** {@code BPF_MAP_GET_NEXT_KEY}: {@code key} 0 asks for the first key. ENOENT means the end. */
   public static int mapGetNextKey(int fd, long key, long nextKey) {
-    return elem(BPF_MAP_GET_NEXT_KEY, fd, key, nextKey, 0);
+    return mapElem(BPF_MAP_GET_NEXT_KEY, fd, key, nextKey, 0);
   }
 
   /** {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM} (queue/stack pop; hash maps since 5.14). */
   public static int mapLookupAndDelete(int fd, long key, long value, long flags) {
-    return elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, key, value, flags);
+    return mapElem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, key, value, flags);
   }
 
   /**
@@ -265,15 +270,7 @@ public final class BpfSys {
    * @throws BpfSyscallException EEXIST if the path exists, ENOENT if its directory does not, EPERM
    */
   public static void objPin(int fd, String path) {
-    Scratch s = Scratch.get();
-    long p = cString(s, path);
-    ByteBuffer a = s.attr(16);
-    a.putLong(0, p); // pathname
-    a.putInt(8, fd); // bpf_fd
-    long r = call(BPF_OBJ_PIN, s, 16);
-    if (r < 0) {
-      throw BpfSyscallException.of("BPF_OBJ_PIN", path, (int) -r, null);
-    }
+    pathCommand(BPF_OBJ_PIN, path, fd, 0);
   }
 
   /**
@@ -283,14 +280,19 @@ public final class BpfSys {
    * @throws BpfSyscallException ENOENT if nothing is pinned there
    */
   public static int objGet(String path, int fileFlags) {
+    return pathCommand(BPF_OBJ_GET, path, 0, fileFlags);
+  }
+
+  private static int pathCommand(int cmd, String path, int fd, int fileFlags) {
     Scratch s = Scratch.get();
     long p = cString(s, path);
     ByteBuffer a = s.attr(16);
-    a.putLong(0, p);
+    a.putLong(0, p); // pathname
+    a.putInt(8, fd); // bpf_fd
     a.putInt(12, fileFlags); // file_flags
-    long r = call(BPF_OBJ_GET, s, 16);
+    long r = call(cmd, s, 16);
     if (r < 0) {
-      throw BpfSyscallException.of("BPF_OBJ_GET", path, (int) -r, null);
+      throw BpfSyscallException.of(commandName(cmd), path, (int) -r, null);
     }
     return (int) r;
   }
