@@ -32,24 +32,43 @@ public final class BpfSys {
   public static final long NR_BPF = nrBpf(System.getProperty("os.arch", ""));
 
   // enum bpf_cmd
+  /** {@code BPF_MAP_CREATE}, command 0 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_CREATE = 0;
+  /** {@code BPF_MAP_LOOKUP_ELEM}, command 1 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_LOOKUP_ELEM = 1;
+  /** {@code BPF_MAP_UPDATE_ELEM}, command 2 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_UPDATE_ELEM = 2;
+  /** {@code BPF_MAP_DELETE_ELEM}, command 3 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_DELETE_ELEM = 3;
+  /** {@code BPF_MAP_GET_NEXT_KEY}, command 4 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_GET_NEXT_KEY = 4;
+  /** {@code BPF_PROG_LOAD}, command 5 of {@code enum bpf_cmd}. */
   public static final int BPF_PROG_LOAD = 5;
+  /** {@code BPF_OBJ_PIN}, command 6 of {@code enum bpf_cmd}. */
   public static final int BPF_OBJ_PIN = 6;
+  /** {@code BPF_OBJ_GET}, command 7 of {@code enum bpf_cmd}. */
   public static final int BPF_OBJ_GET = 7;
+  /** {@code BPF_PROG_TEST_RUN}, command 10 of {@code enum bpf_cmd}. */
   public static final int BPF_PROG_TEST_RUN = 10;
+  /** {@code BPF_PROG_GET_FD_BY_ID}, command 13 of {@code enum bpf_cmd}. */
   public static final int BPF_PROG_GET_FD_BY_ID = 13;
+  /** {@code BPF_MAP_GET_FD_BY_ID}, command 14 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_GET_FD_BY_ID = 14;
+  /** {@code BPF_OBJ_GET_INFO_BY_FD}, command 15 of {@code enum bpf_cmd}. */
   public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
+  /** {@code BPF_BTF_LOAD}, command 18 of {@code enum bpf_cmd}. */
   public static final int BPF_BTF_LOAD = 18;
+  /** {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM}, command 21 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
+  /** {@code BPF_MAP_FREEZE}, command 22 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_FREEZE = 22;
+  /** {@code BPF_MAP_LOOKUP_BATCH}, command 24 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_LOOKUP_BATCH = 24;
+  /** {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}, command 25 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
+  /** {@code BPF_MAP_UPDATE_BATCH}, command 26 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_UPDATE_BATCH = 26;
+  /** {@code BPF_MAP_DELETE_BATCH}, command 27 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_DELETE_BATCH = 27;
 
   /** {@code BPF_OBJ_NAME_LEN}: names are at most 15 bytes plus the NUL. */

@@ -8,37 +8,69 @@ package io.github.bpfmaps.runtime.sys;
 public final class Errno {
   private Errno() {}
 
+  /** {@code EPERM} (1). */
   public static final int EPERM = 1;
+  /** {@code ENOENT} (2). */
   public static final int ENOENT = 2;
+  /** {@code ESRCH} (3). */
   public static final int ESRCH = 3;
+  /** {@code EINTR} (4). */
   public static final int EINTR = 4;
+  /** {@code EIO} (5). */
   public static final int EIO = 5;
+  /** {@code ENXIO} (6). */
   public static final int ENXIO = 6;
+  /** {@code E2BIG} (7). */
   public static final int E2BIG = 7;
+  /** {@code EBADF} (9). */
   public static final int EBADF = 9;
+  /** {@code EAGAIN} (11). */
   public static final int EAGAIN = 11;
+  /** {@code ENOMEM} (12). */
   public static final int ENOMEM = 12;
+  /** {@code EACCES} (13). */
   public static final int EACCES = 13;
+  /** {@code EFAULT} (14). */
   public static final int EFAULT = 14;
+  /** {@code EBUSY} (16). */
   public static final int EBUSY = 16;
+  /** {@code EEXIST} (17). */
   public static final int EEXIST = 17;
+  /** {@code EXDEV} (18). */
   public static final int EXDEV = 18;
+  /** {@code ENODEV} (19). */
   public static final int ENODEV = 19;
+  /** {@code ENOTDIR} (20). */
   public static final int ENOTDIR = 20;
+  /** {@code EISDIR} (21). */
   public static final int EISDIR = 21;
+  /** {@code EINVAL} (22). */
   public static final int EINVAL = 22;
+  /** {@code ENFILE} (23). */
   public static final int ENFILE = 23;
+  /** {@code EMFILE} (24). */
   public static final int EMFILE = 24;
+  /** {@code ENOSPC} (28). */
   public static final int ENOSPC = 28;
+  /** {@code ESPIPE} (29). */
   public static final int ESPIPE = 29;
+  /** {@code EROFS} (30). */
   public static final int EROFS = 30;
+  /** {@code ERANGE} (34). */
   public static final int ERANGE = 34;
+  /** {@code ENOSYS} (38). */
   public static final int ENOSYS = 38;
+  /** {@code ELOOP} (40). */
   public static final int ELOOP = 40;
+  /** {@code ENAMETOOLONG} (36). */
   public static final int ENAMETOOLONG = 36;
+  /** {@code ENOTEMPTY} (39). */
   public static final int ENOTEMPTY = 39;
+  /** {@code EOVERFLOW} (75). */
   public static final int EOVERFLOW = 75;
+  /** {@code EOPNOTSUPP} (95). */
   public static final int EOPNOTSUPP = 95;
+  /** {@code ETIMEDOUT} (110). */
   public static final int ETIMEDOUT = 110;
   /** Kernel-internal {@code ENOTSUPP} ({@code include/linux/errno.h}) that leaks to user space. */
   public static final int ENOTSUPP = 524;

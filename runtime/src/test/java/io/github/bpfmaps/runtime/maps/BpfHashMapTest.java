@@ -356,6 +356,63 @@ class BpfHashMapTest {
   }
 
   @Test
+  void handlesWithWalksAndBatchesLeakNoFds() {
+    for (int i = 0; i < 3; i++) {
+      try (var m = hash(64)) {
+        m.set(1, 1L);
+        m.toMap();
+      }
+    }
+    int before = KernelTests.openFds();
+    for (int i = 0; i < 300; i++) {
+      try (var m = hash(64)) {
+        m.set(i, 1L);
+        m.keys();
+        m.toMap();
+        m.iterator().hasNext(); // an abandoned iterator holds no fd
+        m.drain();
+      }
+    }
+    assertEquals(before, KernelTests.openFds());
+  }
+
+  @Test
+  void readersWalkWhileWritersWriteAndFinalCountsAreExact() throws Exception {
+    try (var m = hash(4096)) {
+      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      var stop = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread reader = new Thread(() -> {
+        try {
+          while (!stop.get()) {
+            m.forEach((k, v) -> assertEquals((long) k, v));
+          }
+        } catch (Throwable e) {
+          errors.add(e);
+        }
+      });
+      reader.start();
+      List<Thread> writers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int base = t * 1000;
+        Thread w = new Thread(() -> {
+          for (int i = 0; i < 1000; i++) {
+            m.set(base + i, (long) (base + i));
+          }
+        });
+        writers.add(w);
+        w.start();
+      }
+      for (Thread w : writers) {
+        w.join();
+      }
+      stop.set(true);
+      reader.join();
+      assertEquals(List.of(), errors);
+      assertEquals(4000, m.toMap().size());
+    }
+  }
+
+  @Test
   void concurrentWritersFromEightThreadsLeaveExactCounts() throws Exception {
     try (var m = hash(10_000)) {
       int threads = 8;
