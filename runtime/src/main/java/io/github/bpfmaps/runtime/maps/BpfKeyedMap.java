@@ -95,7 +95,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * The value at {@code key}, or null if absent ({@code BPF_MAP_LOOKUP_ELEM}: one system call;
-   * allocates the decoded value, and inside JNA an exception object when absent).
+   * allocates the decoded value only, nothing when absent).
    *
    * @throws io.github.bpfmaps.runtime.BpfClosedException if the handle is closed
    * @throws io.github.bpfmaps.runtime.BpfValueException if the key does not encode

@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime.sys;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
@@ -128,21 +129,29 @@ public final class BpfSys {
 
   /**
    * One raw {@code bpf(cmd, attr, size)}. Returns the kernel's non-negative result, or {@code
-   * -errno}. One system call; allocates only when the kernel fails (JNA's exception).
+   * -errno}. One system call; allocates nothing, also on failure ({@link LibC.NoThrow}).
    */
   public static long bpf(int cmd, long attrAddress, int size) {
     if (NR_BPF < 0) {
       return -Errno.ENOSYS;
     }
+    long r = LibC.NoThrow.syscall(NR_BPF, cmd, attrAddress, size);
+    return r < 0 ? -Native.getLastError() : r;
+  }
+
+  /**
+   * The object commands' {@code bpf(2)}: through {@link LibC#syscall}, which throws on failure;
+   * returns the result or {@code -errno}. Failures here are rare and become exceptions anyway.
+   */
+  private static long call(int cmd, Scratch s, int size) {
+    if (NR_BPF < 0) {
+      return -Errno.ENOSYS;
+    }
     try {
-      return LibC.syscall(NR_BPF, cmd, attrAddress, size);
+      return LibC.syscall(NR_BPF, cmd, s.attrAddress, size);
     } catch (LastErrorException e) {
       return -e.getErrorCode();
     }
-  }
-
-  private static long call(int cmd, Scratch s, int size) {
-    return bpf(cmd, s.attrAddress, size);
   }
 
   // ---- element operations: return 0 or a positive errno; no allocation on success ----
@@ -159,7 +168,7 @@ public final class BpfSys {
     a.putLong(8, key); // key
     a.putLong(16, value); // value / next_key
     a.putLong(24, flags); // flags
-    long r = call(cmd, s, ELEM_ATTR_SIZE);
+    long r = bpf(cmd, s.attrAddress, ELEM_ATTR_SIZE);
     return r < 0 ? (int) -r : 0;
   }
 
@@ -205,7 +214,7 @@ public final class BpfSys {
     a.putInt(32, count);
     a.putInt(36, fd);
     a.putLong(40, elemFlags);
-    long r = call(cmd, s, BATCH_ATTR_SIZE);
+    long r = bpf(cmd, s.attrAddress, BATCH_ATTR_SIZE);
     return r < 0 ? (int) -r : 0;
   }
 

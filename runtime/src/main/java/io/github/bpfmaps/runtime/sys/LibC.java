@@ -43,6 +43,24 @@ public final class LibC {
   public static native long syscall(long number, long cmd, long attrAddress, long size)
       throws LastErrorException;
 
+  /**
+   * The same {@code syscall} bound without {@code throws LastErrorException}: a failure returns -1
+   * and leaves errno in {@link Native#getLastError()} (JNA saves it per thread after every call).
+   * The element operations use it because an absent key is an ordinary answer there, and building
+   * the exception costs several times the system call (measured here: a missed lookup 3.5–7.7 µs
+   * with the exception, about 0.6 µs without; a hit about 1 µs).
+   */
+  public static final class NoThrow {
+    private NoThrow() {}
+
+    static {
+      Native.register(NoThrow.class, "c");
+    }
+
+    /** {@code long syscall(long number, ...)}; -1 on failure, errno in {@link Native#getLastError()}. */
+    public static native long syscall(long number, long cmd, long attrAddress, long size);
+  }
+
   /** {@code int close(int fd)}. */
   public static native int close(int fd) throws LastErrorException;
 
