@@ -53,6 +53,33 @@ class BpfSysTest {
     assertTrue(e.getMessage().contains("R0 !read_ok"), e.getMessage());
   }
 
+  /** Raw BTF with one type, {@code int} ({@code Documentation/bpf/btf.rst}: header, types, strings). */
+  static byte[] intBtf() {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(45).order(java.nio.ByteOrder.nativeOrder());
+    b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24); // magic, version, flags, hdr_len
+    b.putInt(0).putInt(16).putInt(16).putInt(5); // type_off, type_len, str_off, str_len
+    b.putInt(1).putInt(1 << 24).putInt(4); // name "int", BTF_KIND_INT, size 4
+    b.putInt((1 << 24) | 32); // BTF_INT_SIGNED, offset 0, 32 bits
+    b.put(new byte[] {0, 'i', 'n', 't', 0});
+    return b.array();
+  }
+
+  @Test
+  void validBtfLoadsAndGivesAnFd() {
+    int fd = BpfSys.btfLoad(intBtf(), "int-only");
+    assertTrue(fd > 0);
+    BpfSys.close(fd);
+  }
+
+  @Test
+  void refusedBtfCarriesTheCheckersLog() {
+    byte[] bad = intBtf();
+    bad[24 + 4] = 0x7f; // info.vlen (low bits, little-endian): an INT must have none
+    BpfLoadException e = assertThrows(BpfLoadException.class, () -> BpfSys.btfLoad(bad, "bad-kind"));
+    assertEquals(Errno.EINVAL, e.errno());
+    assertTrue(!e.log().isEmpty(), "the kernel's BTF log explains the refusal");
+  }
+
   @Test
   void btfLoadRefusesGarbageWithLog() {
     BpfLoadException e = assertThrows(BpfLoadException.class,
