@@ -36,16 +36,28 @@ import org.jspecify.annotations.Nullable;
  * chunk, and fall back to one call per element where the map type or kernel has no batch command
  * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
  *
- * <p><b>Iteration under concurrent change.</b> {@link #iterator()} walks the map with {@code
- * BPF_MAP_GET_NEXT_KEY} and looks each key up. It never holds the fd between steps. Entries added or
- * removed by others during the walk may or may not be seen. A key deleted between next-key and its
- * lookup is skipped. If the walk's current key is deleted, the kernel (hash and LPM maps) answers the
- * next next-key with the first key again: the walk then restarts, and entries already returned can
- * be returned again (repeats), while entries that were never missed stay reachable. Restarts are
- * bounded: after {@value #MAX_RESTARTS} restarts, or more than {@code (MAX_RESTARTS + 1) *
- * (max_entries + 1)} steps, {@code next()} throws a {@link BpfException} naming the map, so a walk
- * always ends. {@link #forEach} with batch commands walks hash buckets instead: no repeats, but an
- * entry moved or added concurrently may be missed.
+ * <p><b>Iteration under concurrent change.</b> {@link #iterator()}, {@link #keys()} and {@link
+ * #stream()} walk the map with {@code BPF_MAP_GET_NEXT_KEY}, then look each key up; the fd is held
+ * only during those calls. What a walk that overlaps writers returns, exactly:
+ * <ul>
+ *   <li>an entry present and not deleted during the whole walk is returned at least once (unless
+ *       the walk ends with the exception below); its value is the one read at its lookup;
+ *   <li>an entry inserted or deleted during the walk may or may not be returned; a key deleted
+ *       between its next-key and its lookup is skipped, never returned with a stale value;
+ *   <li>repeats: if the walk's current key is deleted, the kernel (hash, LRU and LPM maps, {@code
+ *       htab_map_get_next_key} and {@code trie_get_next_key}) answers the next next-key with the
+ *       first key again, so the walk restarts and entries already returned are returned again. A
+ *       restart is counted when the first key comes round again; after {@value #MAX_RESTARTS}
+ *       restarts, or more than {@code (MAX_RESTARTS + 1) * (max_entries + 1)} steps in all (which
+ *       also bounds restarts that the deletion of the first key hides), {@code next()} throws a
+ *       {@link BpfException} naming the map, so a walk always ends;
+ *   <li>arrays never restart: every index is returned exactly once.
+ * </ul>
+ * {@link #forEach}, {@link #toMap()} and {@link #drain()} use the batch commands where the kernel
+ * has them (hash and array families): the kernel reads whole hash buckets under their lock and
+ * resumes at the next bucket, so an entry that stays put during the walk is returned exactly once
+ * and never repeated; inserted or deleted ones may or may not be. Types without batches fall back
+ * to the walk above.
  *
  * <p>Thread-safe; see {@link BpfMapHandle}.
  *
