@@ -216,11 +216,11 @@ class MapFdTest {
   void frozenMapRefusesUserSpaceWrites() {
     MapSpec spec = MapSpec.of("frozen", MapType.ARRAY, 4, 8, 2, 0);
     try (var map = new io.github.bpfmaps.runtime.maps.BpfArrayMap<>(MapFd.create(spec), spec, Codecs.U64)) {
-      map.setAt(0, 5L);
+      map.set(0, Long.valueOf(5));
       map.freeze();
-      BpfPermissionException e = assertThrows(BpfPermissionException.class, () -> map.setAt(0, 6L));
+      BpfPermissionException e = assertThrows(BpfPermissionException.class, () -> map.set(0, Long.valueOf(6)));
       assertEquals("BPF_MAP_UPDATE_ELEM", e.operation());
-      assertEquals(5L, map.getAt(0));
+      assertEquals(5L, map.get(0));
     }
   }
 

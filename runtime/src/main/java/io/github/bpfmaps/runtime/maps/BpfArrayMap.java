@@ -12,12 +12,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * ARRAY maps: {@code max_entries} values indexed {@code 0 .. max_entries-1}, all present from the
  * start (zeroed); entries cannot be deleted ({@link #remove} fails with EINVAL), {@link #clear()}
- * writes zeros. {@link #getAt(int)} and {@link #setAt(int, Object)} take the index as a primitive,
- * so they allocate nothing but the returned value; the inherited {@code get(Integer)}/{@code
- * set(Integer, V)} (Kotlin's {@code m[i]}) box the index. The primitive ones are not overloads of
- * {@code get}/{@code set} because {@code set(0, 5L)} would then be ambiguous in Java for boxed value
- * types, and both would have the same signature in Kotlin. An index past the end reads as null and fails to
- * write with E2BIG ({@link io.github.bpfmaps.runtime.BpfMapFullException}).
+ * writes zeros. {@link #get(int)} and {@link #set(int, Object)} take the index as a primitive, so
+ * they allocate nothing but the returned value (Kotlin's {@code m[i]} picks them too). In Java, a
+ * boxed value type with a primitive literal, {@code set(0, 5L)} on a {@code BpfArrayMap<Long>}, is
+ * ambiguous between {@code set(int, V)} and the inherited {@code set(Integer, V)}: pass a {@code
+ * Long} ({@code set(0, five)}) and {@code set(int, V)} is chosen. An index past the end reads as
+ * null and fails to write with E2BIG ({@link io.github.bpfmaps.runtime.BpfMapFullException}).
  *
  * <p>A map created with {@code BPF_F_MMAPABLE} can also be read and written through shared memory,
  * with no system call at all: see {@link #mmap()}. Thread-safe.
@@ -33,14 +33,14 @@ public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
   }
 
   /** The value at {@code index}, null past the end. One system call; allocates the value. */
-  public @Nullable V getAt(int index) {
+  public @Nullable V get(int index) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     return lookupScratchKey(s);
   }
 
   /** Writes {@code value} at {@code index}. One system call; no allocation. */
-  public void setAt(int index, V value) {
+  public void set(int index, V value) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateScratchKey(s, value, UpdateFlag.ANY);

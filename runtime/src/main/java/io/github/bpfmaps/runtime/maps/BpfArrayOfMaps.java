@@ -19,14 +19,14 @@ public class BpfArrayOfMaps extends BpfMapOfMaps<Integer> {
   }
 
   /** Stores {@code inner} at {@code index}. One system call. */
-  public void setAt(int index, MapFd inner) {
+  public void set(int index, MapFd inner) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateInner(s, inner, UpdateFlag.ANY);
   }
 
   /** The id of the inner map at {@code index}, or null if empty. One system call. */
-  public @Nullable Integer getAt(int index) {
+  public @Nullable Integer get(int index) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     return lookupScratchKey(s);

@@ -44,9 +44,9 @@ class BpfArrayMapTest {
     try (var a = array(8, 0)) {
       assertEquals(8, a.length());
       for (int i = 0; i < 8; i++) {
-        assertEquals(0L, a.getAt(i));
+        assertEquals(0L, a.get(i));
       }
-      assertNull(a.getAt(8));
+      assertNull(a.get(8));
       assertNull(a.get(-1));
     }
   }
@@ -54,17 +54,17 @@ class BpfArrayMapTest {
   @Test
   void primitiveAndBoxedIndexesReachTheSameSlot() {
     try (var a = array(8, 0)) {
-      a.setAt(3, 33L);
-      assertEquals(33L, a.get(3));
-      a.set(5, 55L);
-      assertEquals(55L, a.getAt(5));
+      a.set(3, Long.valueOf(33)); // a primitive long literal would be ambiguous: see BpfArrayMap
+      assertEquals(33L, a.get(Integer.valueOf(3)));
+      a.set(Integer.valueOf(5), Long.valueOf(55)); // the inherited boxed-key set
+      assertEquals(55L, a.get(5) /* primitive get */);
     }
   }
 
   @Test
   void writingPastTheEndIsE2big() {
     try (var a = array(4, 0)) {
-      BpfMapFullException e = assertThrows(BpfMapFullException.class, () -> a.setAt(4, 1L));
+      BpfMapFullException e = assertThrows(BpfMapFullException.class, () -> a.set(4, Long.valueOf(1)));
       assertEquals(Errno.E2BIG, e.errno());
     }
   }
@@ -82,7 +82,7 @@ class BpfArrayMapTest {
   void clearWritesZerosEverywhere() {
     try (var a = array(16, 0)) {
       for (int i = 0; i < 16; i++) {
-        a.setAt(i, i + 1L);
+        a.set(i, Long.valueOf(i + 1));
       }
       a.clear();
       a.forEach((k, v) -> assertEquals(0L, v));
@@ -115,8 +115,8 @@ class BpfArrayMapTest {
   void whatWeWriteIsWhatBpftoolDumps() {
     KernelTests.needBpftool();
     try (var a = array(3, 0)) {
-      a.setAt(0, 7L);
-      a.setAt(2, Long.MIN_VALUE);
+      a.set(0, Long.valueOf(7));
+      a.set(2, Long.valueOf(Long.MIN_VALUE));
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> dump = (List<Map<String, Object>>) bpftoolJson("map", "dump", "id", String.valueOf(a.id()));
       long[] seen = new long[3];
@@ -133,8 +133,8 @@ class BpfArrayMapTest {
     try (var a = array(1000, MapFlags.MMAPABLE); ArrayMmap<Long> view = a.mmap()) {
       assertEquals(1000, view.length());
       view.set(999, 12345L);
-      assertEquals(12345L, a.getAt(999), "written through memory, read by BPF_MAP_LOOKUP_ELEM");
-      a.setAt(0, -9L);
+      assertEquals(12345L, a.get(999), "written through memory, read by BPF_MAP_LOOKUP_ELEM");
+      a.set(0, Long.valueOf(-9));
       assertEquals(-9L, view.get(0), "written by BPF_MAP_UPDATE_ELEM, read from memory");
       assertThrows(IndexOutOfBoundsException.class, () -> view.get(1000));
     }
@@ -144,11 +144,11 @@ class BpfArrayMapTest {
   void mmapOfOddValueSizesUsesEightByteSlots() {
     MapSpec s = MapSpec.of("odd_mmap", MapType.ARRAY, 4, 3, 5, MapFlags.MMAPABLE);
     try (var a = new BpfArrayMap<>(MapFd.create(s), s, Codecs.bytes(3)); var view = a.mmap()) {
-      a.setAt(1, new byte[] {1, 2, 3});
-      a.setAt(2, new byte[] {4, 5, 6});
+      a.set(1, new byte[] {1, 2, 3});
+      a.set(2, new byte[] {4, 5, 6});
       assertEquals(List.of((byte) 4, (byte) 5, (byte) 6), toList(view.get(2)));
       view.set(4, new byte[] {9, 9, 9});
-      assertEquals(List.of((byte) 9, (byte) 9, (byte) 9), toList(a.getAt(4)));
+      assertEquals(List.of((byte) 9, (byte) 9, (byte) 9), toList(a.get(4)));
     }
   }
 
@@ -186,21 +186,21 @@ class BpfArrayMapTest {
     try (var a = new BpfPerCpuArrayMap<>(MapFd.create(s), s, Codecs.U32)) {
       int cpus = Bpf.possibleCpus();
       assertEquals(cpus, a.cpus());
-      PerCpuValues<Integer> zero = a.getAt(0);
+      PerCpuValues<Integer> zero = a.get(0);
       assertEquals(cpus, zero.size());
       assertEquals(0L, zero.sum(Integer::longValue));
       List<Integer> values = new ArrayList<>();
       for (int c = 0; c < cpus; c++) {
         values.add(c + 10);
       }
-      a.setAt(1, PerCpuValues.of(values));
-      assertEquals(values, a.getAt(1));
+      a.set(1, PerCpuValues.of(values));
+      assertEquals(values, a.get(1));
       long expected = values.stream().mapToLong(Integer::longValue).sum();
-      assertEquals(expected, a.getAt(1).sum(Integer::longValue));
-      assertEquals((int) expected, a.getAt(1).reduce(Integer::sum));
+      assertEquals(expected, a.get(1).sum(Integer::longValue));
+      assertEquals((int) expected, a.get(1).reduce(Integer::sum));
       a.setAll(2, 7);
-      assertEquals(7L * cpus, a.getAt(2).sum(Integer::longValue));
-      assertThrows(io.github.bpfmaps.runtime.BpfValueException.class, () -> a.setAt(3, PerCpuValues.of(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9).subList(0, cpus + 1))));
+      assertEquals(7L * cpus, a.get(2).sum(Integer::longValue));
+      assertThrows(io.github.bpfmaps.runtime.BpfValueException.class, () -> a.set(3, PerCpuValues.of(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9).subList(0, cpus + 1))));
       Map<Integer, PerCpuValues<Integer>> all = a.toMap();
       assertEquals(4, all.size());
       assertEquals(values, all.get(1));
@@ -216,7 +216,7 @@ class BpfArrayMapTest {
       for (int c = 0; c < a.cpus(); c++) {
         values.add(0x01020300 + c);
       }
-      a.setAt(0, PerCpuValues.of(values));
+      a.set(0, PerCpuValues.of(values));
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> dump = (List<Map<String, Object>>) bpftoolJson("map", "dump", "id", String.valueOf(a.id()));
       @SuppressWarnings("unchecked")

@@ -190,23 +190,23 @@ class BpfSpecialMapsTest {
     MapSpec inner = MapSpec.of("inner", MapType.ARRAY, 4, 8, 4, 0);
     MapSpec outer = MapSpec.of("outer_a", MapType.ARRAY_OF_MAPS, 4, 4, 3, 0, Pinning.NONE, inner);
     try (var o = new BpfArrayOfMaps(MapFd.create(outer), outer)) {
-      assertNull(o.getAt(0));
+      assertNull(o.get(0));
       int innerId;
       try (var in = new BpfArrayMap<>(MapFd.create(inner), inner, Codecs.U64)) {
-        in.setAt(2, 77L);
+        in.set(2, Long.valueOf(77));
         innerId = in.id();
-        o.setAt(1, in.fd());
+        o.set(1, in.fd());
       } // the outer map keeps the inner one alive
-      assertEquals(innerId, o.getAt(1));
+      assertEquals(innerId, o.get(1));
       assertEquals(Map.of(1, innerId), o.toMap());
       MapFd reopened = o.openInner(1, inner);
       assertNotNull(reopened);
       try (var again = new BpfArrayMap<>(reopened, inner, Codecs.U64)) {
-        assertEquals(77L, again.getAt(2));
+        assertEquals(77L, again.get(2));
       }
       assertNull(o.openInner(0, inner));
       assertTrue(o.remove(1));
-      assertNull(o.getAt(1));
+      assertNull(o.get(1));
     }
   }
 
@@ -216,7 +216,7 @@ class BpfSpecialMapsTest {
     MapSpec other = MapSpec.of("other", MapType.HASH, 4, 8, 4, 0);
     MapSpec outer = MapSpec.of("outer_b", MapType.ARRAY_OF_MAPS, 4, 4, 3, 0, Pinning.NONE, inner);
     try (var o = new BpfArrayOfMaps(MapFd.create(outer), outer); MapFd wrong = MapFd.create(other)) {
-      BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> o.setAt(0, wrong));
+      BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> o.set(0, wrong));
       assertEquals("BPF_MAP_UPDATE_ELEM", e.operation());
     }
   }

@@ -38,15 +38,15 @@ class HotPathAllocationTest {
     try (var a = new BpfArrayMap<>(MapFd.create(s), s, Codecs.U64)) {
       Long five = 5L;
       for (int i = 0; i < OPS; i++) { // warm up: JIT, thread-local buffers
-        a.setAt(i & 1023, five);
-        a.getAt(i & 1023);
+        a.set(i & 1023, five);
+        a.get(i & 1023);
       }
       long id = Thread.currentThread().getId();
       long before = t.getThreadAllocatedBytes(id);
       long sum = 0;
       for (int i = 0; i < OPS; i++) {
-        a.setAt(i & 1023, five);
-        sum += a.getAt(i & 1023); // 5L is a cached Long: decoding allocates nothing
+        a.set(i & 1023, five);
+        sum += a.get(i & 1023); // 5L is a cached Long: decoding allocates nothing
       }
       long allocated = t.getThreadAllocatedBytes(id) - before;
       assertEquals(5L * OPS, sum);
