@@ -154,6 +154,22 @@ class MapFdTest {
   }
 
   @Test
+  void adoptedRawFdIsOwnedAndClosedByTheMapFd() {
+    int raw = BpfSys.mapCreate("adopted", MapType.ARRAY.id(), 4, 4, 1, 0, 0, 0, 0, 0, 0);
+    MapFd fd = MapFd.adopt(raw, "adopted");
+    int id = fd.info().id();
+    assertEquals("adopted", fd.info().name());
+    fd.close();
+    assertTrue(fd.fdReleased());
+    // the number is free again: it names nothing, or whatever the JVM opened next, never our map
+    try {
+      assertNotEquals(id, BpfSys.mapInfo(raw, "stale").id());
+    } catch (BpfSyscallException expected) {
+      assertTrue(expected.errno() > 0);
+    }
+  }
+
+  @Test
   void dupIsIndependentOfTheOriginal() {
     MapFd fd = MapFd.create(HASH);
     MapFd copy = fd.dup();

@@ -68,6 +68,8 @@ public final class Errno {
   public static final int ENOTEMPTY = 39;
   /** {@code EOVERFLOW} (75). */
   public static final int EOVERFLOW = 75;
+  /** {@code EBADFD} (77). */
+  public static final int EBADFD = 77;
   /** {@code EOPNOTSUPP} (95). */
   public static final int EOPNOTSUPP = 95;
   /** {@code ETIMEDOUT} (110). */
@@ -128,6 +130,8 @@ public final class Errno {
     def(ENOTEMPTY, "ENOTEMPTY", "directory not empty", "");
     def(ELOOP, "ELOOP", "too many levels of symbolic links", "");
     def(EOVERFLOW, "EOVERFLOW", "value too large for defined data type", "");
+    def(EBADFD, "EBADFD", "file descriptor in bad state",
+        "the fd is not a BPF object (its number was closed and reused by another file)");
     def(EOPNOTSUPP, "EOPNOTSUPP", "operation not supported",
         "this map or program type does not support the operation");
     def(ETIMEDOUT, "ETIMEDOUT", "connection timed out", "");

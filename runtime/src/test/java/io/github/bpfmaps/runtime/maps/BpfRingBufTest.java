@@ -149,6 +149,25 @@ class BpfRingBufTest {
   }
 
   @Test
+  void closeDuringAWaitingPollLetsThePollFinishThenRefuses() throws Exception {
+    var ring = new BpfRingBuf<>(MapFd.create(RING), RING, Codecs.U64);
+    List<Object> outcome = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread poller = new Thread(() -> {
+      try {
+        outcome.add(ring.poll(Duration.ofMillis(300), v -> { }));
+      } catch (Throwable e) {
+        outcome.add(e);
+      }
+    });
+    poller.start();
+    Thread.sleep(50);
+    ring.close(); // the mapping stays until the poll returns: no access to unmapped memory
+    poller.join(5000);
+    assertEquals(List.of(0), outcome);
+    assertThrows(BpfClosedException.class, () -> ring.poll(Duration.ofMillis(1), v -> { }));
+  }
+
+  @Test
   void openingAndClosingRingsLeaksNoFds() {
     for (int i = 0; i < 5; i++) {
       new BpfRingBuf<>(MapFd.create(RING), RING, Codecs.U64).close();
