@@ -85,6 +85,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   private volatile boolean noUpdateBatch;
   private volatile boolean noDeleteBatch;
   private volatile boolean noDrainBatch;
+  private volatile boolean noLookupAndDelete;
 
   /**
    * @param fd the map, owned by the handle from now on
@@ -273,7 +274,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /**
    * Removes every entry and returns them, with {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} where the
    * kernel has it (each entry is read and deleted atomically), otherwise with one {@link
-   * #getAndRemove} per key.
+   * #getAndRemove} per key, or a {@link #get} and a {@link #remove} where the type has no
+   * lookup-and-delete either (LPM tries: then a value written between the two is lost).
    */
   public Map<K, V> drain() {
     Map<K, V> out = new LinkedHashMap<>();
@@ -281,12 +283,30 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
       return out;
     }
     for (K k : keys()) {
-      V v = getAndRemove(k);
+      V v = noLookupAndDelete ? null : getAndRemoveIfSupported(k);
+      if (noLookupAndDelete) {
+        v = get(k);
+        if (v != null && !remove(k)) {
+          v = null;
+        }
+      }
       if (v != null) {
         out.put(k, v);
       }
     }
     return out;
+  }
+
+  private @Nullable V getAndRemoveIfSupported(K key) {
+    try {
+      return getAndRemove(key);
+    } catch (BpfSyscallException e) {
+      if (!unsupported(e.errno())) {
+        throw e;
+      }
+      noLookupAndDelete = true;
+      return null;
+    }
   }
 
   /**

@@ -74,6 +74,11 @@ class BpfSpecialMapsTest {
       assertEquals(8, t.get(prefix(32, 10, 1, 2, 3)));
       assertEquals(1, t.removeAll(List.of(prefix(8, 10, 0, 0, 0), prefix(16, 10, 0, 0, 0))));
       assertTrue(t.keys().isEmpty());
+      t.set(prefix(16, 10, 2, 0, 0), 16);
+      t.set(prefix(32, 10, 2, 3, 4), 32);
+      Map<Prefix, Integer> drained = t.drain(); // no batch and no lookup-and-delete for tries
+      assertEquals(Set.of(16, 32), new HashSet<>(drained.values()));
+      assertTrue(t.keys().isEmpty());
     }
   }
 
