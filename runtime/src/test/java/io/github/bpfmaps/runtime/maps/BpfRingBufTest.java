@@ -17,6 +17,7 @@ import io.github.bpfmaps.runtime.sys.ProgLoad;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +137,18 @@ class BpfRingBufTest {
       } finally {
         BpfSys.close(prog);
       }
+    }
+  }
+
+  @Test
+  void ringIsWhatBpftoolShows() {
+    KernelTests.needBpftool();
+    try (var ring = new BpfRingBuf<>(MapFd.create(RING), RING, Codecs.U64)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> shown = (Map<String, Object>) KernelTests.bpftoolJson("map", "show", "id", String.valueOf(ring.id()));
+      assertEquals("ringbuf", shown.get("type"));
+      assertEquals(4096L, shown.get("max_entries"));
+      assertEquals("ring_test", shown.get("name"));
     }
   }
 

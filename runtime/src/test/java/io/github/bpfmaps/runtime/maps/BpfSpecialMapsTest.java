@@ -191,6 +191,20 @@ class BpfSpecialMapsTest {
   }
 
   @Test
+  void bloomFilterIsWhatBpftoolShowsAndAcceptsBpftoolPushes() {
+    KernelTests.needBpftool();
+    MapSpec s = MapSpec.of("bloom_tool", MapType.BLOOM_FILTER, 0, 4, 64, 0);
+    try (var b = new BpfBloomFilter<>(MapFd.create(s), s, Codecs.U32)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> shown = (Map<String, Object>) bpftoolJson("map", "show", "id", String.valueOf(b.id()));
+      assertEquals("bloom_filter", shown.get("type"));
+      assertEquals(4L, shown.get("bytes_value"));
+      bpftool("map", "push", "id", String.valueOf(b.id()), "value", "0x2a", "0", "0", "0");
+      assertTrue(b.mightContain(42));
+    }
+  }
+
+  @Test
   void arrayOfMapsStoresFdsAndReadsBackIds() {
     MapSpec inner = MapSpec.of("inner", MapType.ARRAY, 4, 8, 4, 0);
     MapSpec outer = MapSpec.of("outer_a", MapType.ARRAY_OF_MAPS, 4, 4, 3, 0, Pinning.NONE, inner);
