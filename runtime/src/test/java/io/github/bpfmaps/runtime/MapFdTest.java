@@ -228,6 +228,25 @@ class MapFdTest {
     assertEquals(before, KernelTests.openFds());
   }
 
+  private static void createAndDrop(int n) {
+    for (int i = 0; i < n; i++) {
+      MapFd.create(HASH); // never closed: only the Cleaner can release it
+    }
+  }
+
+  @Test
+  void unreachableMapFdsAreClosedByTheCleaner() throws InterruptedException {
+    int before = KernelTests.openFds();
+    createAndDrop(50);
+    assertTrue(KernelTests.openFds() >= before + 50);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (KernelTests.openFds() > before && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertTrue(KernelTests.openFds() <= before, "fds still open: " + (KernelTests.openFds() - before));
+  }
+
   @Test
   void frozenMapRefusesUserSpaceWrites() {
     MapSpec spec = MapSpec.of("frozen", MapType.ARRAY, 4, 8, 2, 0);
