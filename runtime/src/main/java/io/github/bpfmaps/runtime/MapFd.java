@@ -103,6 +103,33 @@ public final class MapFd implements AutoCloseable {
   }
 
   /**
+   * The {@link io.github.bpfmaps.annotations.Pinning#BY_NAME} rule, as libbpf applies it: if a map
+   * is pinned at {@code pinRoot/<name>} it is opened and checked against {@code spec} (a mismatch is
+   * refused, never replaced); otherwise the map is created and pinned there. If another process pins
+   * first (EEXIST), its map is opened instead. Two to four system calls.
+   *
+   * @throws BpfSpecMismatchException if the pinned map differs from the spec
+   */
+  public static MapFd createOrOpenPinned(MapSpec spec, Path pinRoot) {
+    Path path = pinRoot.resolve(spec.name());
+    try {
+      return openPinned(path, spec);
+    } catch (BpfNotFoundException absent) {
+      MapFd created = create(spec);
+      try {
+        created.pin(path);
+        return created;
+      } catch (BpfKeyExistsException lostRace) {
+        created.close();
+        return openPinned(path, spec);
+      } catch (RuntimeException e) {
+        created.close();
+        throw e;
+      }
+    }
+  }
+
+  /**
    * Opens the map pinned at {@code path} ({@code BPF_OBJ_GET}) and checks it against {@code spec}
    * (two system calls).
    *

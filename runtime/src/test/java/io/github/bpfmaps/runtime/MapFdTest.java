@@ -86,6 +86,17 @@ class MapFdTest {
   }
 
   @Test
+  void pinByNameCreatesOnceThenReusesAndRefusesAnIncompatiblePin() {
+    try (MapFd first = MapFd.createOrOpenPinned(HASH, dir); MapFd second = MapFd.createOrOpenPinned(HASH, dir)) {
+      assertEquals(first.info().id(), second.info().id());
+      assertTrue(java.nio.file.Files.exists(dir.resolve("mapfd_test")));
+    }
+    MapSpec bigger = MapSpec.of("mapfd_test", MapType.HASH, 4, 8, 32, 0);
+    BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class, () -> MapFd.createOrOpenPinned(bigger, dir));
+    assertEquals(java.util.List.of("max entries: expected 32, found 16"), e.differences());
+  }
+
+  @Test
   void pinningTwiceAtOnePathIsEexist() {
     Path pin = dir.resolve("twice");
     try (MapFd fd = MapFd.create(HASH)) {
