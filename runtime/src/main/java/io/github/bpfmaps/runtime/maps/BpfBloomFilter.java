@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Scratch;
 
 /**
  * BLOOM_FILTER maps ({@code kernel/bpf/bloom_filter.c}): a set that answers "maybe present" or
@@ -14,29 +13,18 @@ import io.github.bpfmaps.runtime.sys.Scratch;
  *
  * @param <V> the element type
  */
-public class BpfBloomFilter<V> extends BpfMapHandle {
-  /** The element codec. */
-  protected final Codec<V> valueCodec;
-  private final int valueSize;
-
+public class BpfBloomFilter<V> extends BpfKeylessMap<V> {
   /**
    * @param valueCodec encodes elements of {@code spec.valueSize()} bytes
    * @throws IllegalArgumentException if the codec's size differs from the spec
    */
   public BpfBloomFilter(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
-    super(fd, spec);
-    this.valueCodec = valueCodec;
-    this.valueSize = checkSize(spec, valueCodec, spec.valueSize(), "value");
+    super(fd, spec, valueCodec);
   }
 
   /** Adds {@code value} to the set. */
   public void add(V value) {
-    Scratch s = Scratch.get();
-    valueCodec.encode(value, s.value(valueSize), 0);
-    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, 0, s.valueAddress(), 0);
-    if (err != 0) {
-      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, null);
-    }
+    insert(value, 0);
   }
 
   /**
@@ -44,8 +32,6 @@ public class BpfBloomFilter<V> extends BpfMapHandle {
    * the rate the map's size and hash count give).
    */
   public boolean mightContain(V value) {
-    Scratch s = Scratch.get();
-    valueCodec.encode(value, s.value(valueSize), 0);
-    return found(BpfSys.BPF_MAP_LOOKUP_ELEM, 0, s.valueAddress());
+    return found(BpfSys.BPF_MAP_LOOKUP_ELEM, 0, encoded(value).valueAddress());
   }
 }

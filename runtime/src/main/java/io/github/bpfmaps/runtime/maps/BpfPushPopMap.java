@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +18,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <V> the value type
  */
-public abstract class BpfPushPopMap<V> extends BpfMapHandle {
-  /** The value codec. */
-  protected final Codec<V> valueCodec;
-  private final int valueSize;
-
+public abstract class BpfPushPopMap<V> extends BpfKeylessMap<V> {
   /**
    * @param valueCodec encodes values of {@code spec.valueSize()} bytes
    * @throws IllegalArgumentException if the codec's size differs from the spec
    */
   protected BpfPushPopMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
-    super(fd, spec);
-    this.valueCodec = valueCodec;
-    this.valueSize = checkSize(spec, valueCodec, spec.valueSize(), "value");
+    super(fd, spec, valueCodec);
   }
 
   /**
@@ -49,13 +42,7 @@ public abstract class BpfPushPopMap<V> extends BpfMapHandle {
    * room ({@code BPF_EXIST}).
    */
   public void push(V value, boolean overwrite) {
-    Scratch s = Scratch.get();
-    valueCodec.encode(value, s.value(valueSize), 0);
-    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, 0, s.valueAddress(), overwrite ? 2 : 0);
-    if (err != 0) {
-      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err,
-          err == Errno.E2BIG ? "full at max_entries " + spec.maxEntries() : null);
-    }
+    insert(value, overwrite ? 2 : 0); // BPF_EXIST: replace the oldest when full
   }
 
   /** Removes and returns the next value, or null if empty. */
