@@ -499,8 +499,11 @@ public final class BpfSys {
     }
     // Size up to fd_array: the core_relo fields (128..140) are for in-kernel CO-RE, unused here.
     long r = call(BPF_PROG_LOAD, s, 128);
-    if (logOut != null && log != null) {
-      logOut[0] = cName(log, 0, p.logSize);
+    if (log != null) {
+      p.log = cName(log, 0, p.logSize);
+      if (logOut != null) {
+        logOut[0] = p.log;
+      }
     }
     Reference.reachabilityFence(insns);
     Reference.reachabilityFence(license);

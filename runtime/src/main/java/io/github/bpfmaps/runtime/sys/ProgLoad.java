@@ -26,6 +26,7 @@ public final class ProgLoad {
   int @Nullable [] fdArray;
   int logLevel;
   int logSize = 1 << 20;
+  String log = "";
 
   /** The program type ({@code enum bpf_prog_type}: 6 is {@code BPF_PROG_TYPE_XDP}). */
   public ProgLoad type(int type) {
@@ -126,6 +127,15 @@ public final class ProgLoad {
     }
     this.logSize = bytes;
     return this;
+  }
+
+  /**
+   * The verifier log of the last {@link BpfSys#progLoad} with this request: with {@link
+   * #logLevel(int)} above 0 also after a successful load (the verifier's statistics), otherwise only
+   * after a refusal; empty if none was asked for.
+   */
+  public String log() {
+    return log;
   }
 
   /** The program's name as given. */

@@ -43,6 +43,14 @@ class BpfSysTest {
   }
 
   @Test
+  void logLevelOneKeepsTheVerifierLogOfASuccessfulLoad() {
+    ProgLoad load = new ProgLoad().type(XDP).name("logged").insns(new Asm().movImm(0, XDP_PASS).exit().bytes()).logLevel(1);
+    int fd = BpfSys.progLoad(load);
+    BpfSys.close(fd);
+    assertTrue(load.log().contains("processed 2 insns"), load.log());
+  }
+
+  @Test
   void refusedProgramCarriesTheVerifierLog() {
     byte[] noR0 = new Asm().exit().bytes(); // r0 never written
     BpfLoadException e = assertThrows(BpfLoadException.class,
