@@ -1,0 +1,29 @@
+package io.github.bpfmaps.runtime.elf;
+
+import io.github.bpfmaps.runtime.ProgramSpec;
+import java.util.List;
+
+/**
+ * A program ready for {@code BPF_PROG_LOAD}: its instructions with the subprograms it calls
+ * appended, every call offset fixed and every map reference patched, plus the function and line
+ * info of {@code .BTF.ext} moved to the final instruction indices.
+ *
+ * @param spec the program
+ * @param instructions the final instructions, 8 bytes each, little-endian
+ * @param funcInfo function info, in instruction order, indices into {@code instructions}
+ * @param lineInfo line info, in instruction order, indices into {@code instructions}
+ * @param mapsUsed the names of the maps referenced, in first-use order (the order of {@code
+ *     fd_array} when linked with map indices)
+ */
+public record LinkedProgram(
+    ProgramSpec spec,
+    byte[] instructions,
+    List<BtfExt.FuncInfo> funcInfo,
+    List<BtfExt.LineInfo> lineInfo,
+    List<String> mapsUsed) {
+
+  /** The number of instructions. */
+  public int instructionCount() {
+    return instructions.length / Insn.SIZE;
+  }
+}
