@@ -335,6 +335,11 @@ public final class Btf {
     b[p + 3] = (byte) (value >>> 24);
   }
 
+  /** Where a type's {@code struct btf_type} starts in {@link #raw()} (for tests that corrupt it). */
+  long typeOffset(int id) {
+    return typeOffsets[id];
+  }
+
   /** The file these types were read from. */
   public String file() {
     return file;

@@ -151,6 +151,9 @@ public final class ObjectParser {
     @Override
     public long sectionSize(String datasec) {
       Section s = elf.section(datasec);
+      if (s != null && s.size() > 0xffffffffL) {
+        throw err(s, "size " + s.size() + " is too large for a BPF object section");
+      }
       return s == null ? -1 : s.size();
     }
 
@@ -530,6 +533,14 @@ public final class ObjectParser {
       ProgramReloc pr = classify(sec, code, r);
       if (relocs.put(pr.instruction(), pr) != null) {
         throw err(sec, "two relocations of instruction " + pr.instruction());
+      }
+      if (pr.kind() != ProgramReloc.Kind.CALL) {
+        for (Function f : functions) {
+          if (f.contains(pr.instruction()) && !f.contains(pr.instruction() + 1)) {
+            throw err(sec, "ld_imm64 of '" + pr.symbol() + "' at instruction " + pr.instruction()
+                + " is cut in half by the end of function '" + f.name() + "'");
+          }
+        }
       }
     }
     return new CodeSection(sec.index(), sec.name(), code, List.copyOf(functions), relocs);
