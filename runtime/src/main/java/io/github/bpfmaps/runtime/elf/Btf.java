@@ -29,7 +29,7 @@ public final class Btf {
   private final String file;
   private final String section;
   private final byte[] raw;
-  private final List<BtfType> types; // index 0 unused (void)
+  private final List<BtfType> types; // index 0 is a placeholder for void, never handed out
   private final ByteReader strings;
   private final long[] typeOffsets; // offset in raw of each btf_type, by id
 
@@ -80,7 +80,8 @@ public final class Btf {
       throw in.error("string section must start with an empty string");
     }
     List<BtfType> types = new ArrayList<>();
-    types.add(null);
+    types.add(new BtfType(0, BtfKind.UNKN, "void", 0, 0, 0, false, 0, 0, 0, ArrayInfo.NONE, List.of(), List.of(),
+        List.of(), 0, List.of(), -1));
     List<Long> offsets = new ArrayList<>();
     offsets.add(-1L);
     long p = 0;

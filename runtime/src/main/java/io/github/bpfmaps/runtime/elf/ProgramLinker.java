@@ -2,6 +2,7 @@ package io.github.bpfmaps.runtime.elf;
 
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.ProgramSpec;
+import io.github.bpfmaps.runtime.elf.BtfExt.CoreRelo;
 import io.github.bpfmaps.runtime.elf.BtfExt.FuncInfo;
 import io.github.bpfmaps.runtime.elf.BtfExt.LineInfo;
 import io.github.bpfmaps.runtime.elf.ParsedObject.CodeSection;
@@ -125,6 +126,7 @@ public final class ProgramLinker {
     }
     List<FuncInfo> funcInfo = new ArrayList<>();
     List<LineInfo> lineInfo = new ArrayList<>();
+    List<CoreRelo> coreRelos = new ArrayList<>();
     BtfExt ext = object.btfExt();
     if (ext != null) {
       for (Function f : order) {
@@ -140,9 +142,16 @@ public final class ProgramLinker {
             lineInfo.add(new LineInfo(li.instruction() + shift, li.fileNameOffset(), li.lineOffset(), li.lineCol()));
           }
         }
+        for (CoreRelo cr : ext.coreRelos(sec)) {
+          if (f.contains(cr.instruction())) {
+            coreRelos.add(new CoreRelo(cr.instruction() + shift, cr.typeId(), cr.accessString(),
+                cr.accessStringOffset(), cr.kind()));
+          }
+        }
       }
     }
-    return new LinkedProgram(spec, code, List.copyOf(funcInfo), List.copyOf(lineInfo), List.copyOf(used));
+    return new LinkedProgram(spec, code, List.copyOf(funcInfo), List.copyOf(lineInfo), List.copyOf(coreRelos),
+        List.copyOf(used));
   }
 
   private static Function functionAt(ParsedObject object, Function from, int insn, int section, int target) {

@@ -110,6 +110,21 @@ class ProgramLinkerTest {
   }
 
   @Test
+  void coreRelocationsAreReadAndHandedOnWithTheProgram() {
+    ParsedObject o = parse(testObject("btf_kinds"));
+    LinkedProgram l = ProgramLinker.link(o, "core_read", name -> 5);
+    assertEquals(o.btfExt().coreRelos("kprobe/kfree_skb"), l.coreRelos());
+    BtfExt.CoreRelo offset = l.coreRelos().get(0);
+    assertEquals(3, offset.instruction());
+    assertEquals("0:1", offset.accessString(), "skb->data_len: member 1 of the struct");
+    assertEquals(0, offset.kind(), "BPF_CORE_FIELD_BYTE_OFFSET");
+    assertEquals("sk_buff___local", o.btf().type(offset.typeId()).name());
+    assertEquals(offset.accessString(), o.btf().string(offset.accessStringOffset()));
+    assertEquals(2, l.coreRelos().get(1).kind(), "BPF_CORE_FIELD_EXISTS");
+    assertTrue(ProgramLinker.link(o, "use_kinds", name -> 5).coreRelos().isEmpty());
+  }
+
+  @Test
   void mapIndicesModeUsesPseudoMapIdxAndAsksForEachMapOnce() {
     ParsedObject o = parse(sample("global_config"));
     List<String> asked = new ArrayList<>();
