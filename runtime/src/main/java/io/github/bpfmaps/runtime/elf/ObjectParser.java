@@ -124,6 +124,14 @@ public final class ObjectParser {
         readGlobalData(s);
       }
     }
+    Map<String, ObjectMapSpec> byName = new HashMap<>();
+    for (ObjectMapSpec m : maps) {
+      ObjectMapSpec other = byName.put(m.name(), m);
+      if (other != null) {
+        throw new BpfObjectFormatException(file, m.section(), "map '" + m.name() + "' is declared again (first in '"
+            + other.section() + "')");
+      }
+    }
     List<ProgramSpec> programs = new ArrayList<>();
     Map<String, Function> programFunctions = new HashMap<>();
     Map<Integer, CodeSection> code = new HashMap<>();

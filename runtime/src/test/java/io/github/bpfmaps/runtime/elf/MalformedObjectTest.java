@@ -163,6 +163,29 @@ class MalformedObjectTest {
   }
 
   @Test
+  void linkedExecutablesAreRejected() {
+    assertMentions(broken(sample("xdp_counter"), m -> m.put(16, 2, 2)), "not a relocatable object (ET_REL)");
+  }
+
+  @Test
+  void btfDefinedMapsWithoutBtfAskForDashG() {
+    BpfObjectFormatException e = broken(sample("xdp_counter"), m -> {
+      long nameOff = m.le(m.sectionHeader(".BTF"), 4);
+      long shstrtab = m.elf.sections().get((int) m.le(62, 2)).offset();
+      m.put(shstrtab + nameOff + 1, 1, 'X'); // ".BTF" becomes ".XTF"
+    });
+    assertEquals(".maps", e.section());
+    assertMentions(e, "BTF-defined maps need the .BTF section; compile with clang -g");
+  }
+
+  @Test
+  void aMapDeclaredTwiceIsRejected() {
+    // rename the legacy map 'len_hist' to 'proto_count' by pointing its name at the other's
+    BpfObjectFormatException e = broken(sample("legacy_maps"), m -> m.put(m.symbol("len_hist"), 4, m.le(m.symbol("proto_count"), 4)));
+    assertMentions(e, "map 'proto_count' is declared again");
+  }
+
+  @Test
   void nonElfBytesAreRejected() {
     assertMentions(broken(sample("xdp_counter"), m -> m.put(0, 4, 0x464c457eL)), "bad magic");
   }
