@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,17 +95,11 @@ public final class BpfObject implements AutoCloseable {
   public synchronized ObjectMapSpec map(String name) {
     checkOpen("map");
     for (ObjectMapSpec m : maps) {
-      if (m.name().equals(name)) {
-        return m;
-      }
-    }
-    for (ObjectMapSpec m : maps) {
       if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(name)) {
         return m;
       }
     }
-    throw new BpfException("map", name, 0, file + " has no map '" + name + "'; it has "
-        + maps.stream().map(MapSpec::name).collect(Collectors.joining(", ", "[", "]")));
+    return parsed.named(maps, MapSpec::name, name, "map", "");
   }
 
   /** Every program, in section order. */
@@ -122,13 +115,7 @@ public final class BpfObject implements AutoCloseable {
    */
   public ProgramSpec program(String name) {
     checkOpen("program");
-    for (ProgramSpec p : parsed.programs()) {
-      if (p.name().equals(name)) {
-        return p;
-      }
-    }
-    throw new BpfException("program", name, 0, file + " has no program '" + name + "'; it has "
-        + parsed.programs().stream().map(ProgramSpec::name).collect(Collectors.joining(", ", "[", "]")));
+    return parsed.program(name);
   }
 
   /** A copy of a program's own instructions, before relocation. Allocates. */
@@ -161,14 +148,8 @@ public final class BpfObject implements AutoCloseable {
    */
   public GlobalVariable variable(String name) {
     checkOpen("variable");
-    for (GlobalVariable v : parsed.variables()) {
-      if (v.name().equals(name)) {
-        return v;
-      }
-    }
-    throw new BpfException("variable", name, 0, file + " has no global variable '" + name + "'"
-        + (parsed.btf() == null ? " (it has no BTF; compile with clang -g)" : "; it has "
-        + parsed.variables().stream().map(GlobalVariable::name).collect(Collectors.joining(", ", "[", "]"))));
+    return parsed.named(parsed.variables(), GlobalVariable::name, name, "global variable",
+        parsed.btf() == null ? " (it has no BTF; compile with clang -g)" : "");
   }
 
   /**

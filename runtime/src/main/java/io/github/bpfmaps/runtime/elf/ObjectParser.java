@@ -253,9 +253,9 @@ public final class ObjectParser {
     }
 
     ObjectMapSpec build(MapKind kind, String section, Map<Integer, String> slots) {
-      return new ObjectMapSpec(name, type == null ? MapType.UNSPEC : type, (int) Math.max(keySize, 0),
-          (int) Math.max(valueSize, 0), (int) maxEntries, (int) flags, pinning, inner, kind, section,
-          keyTypeId, valueTypeId, new byte[0], slots);
+      MapSpec spec = MapSpec.of(name, type == null ? MapType.UNSPEC : type, (int) Math.max(keySize, 0),
+          (int) Math.max(valueSize, 0), (int) maxEntries, (int) flags, pinning, inner);
+      return new ObjectMapSpec(spec, kind, section, keyTypeId, valueTypeId, new byte[0], slots);
     }
   }
 
@@ -501,7 +501,7 @@ public final class ObjectParser {
       }
     }
     dataMaps.put(sec.index(), name);
-    maps.add(new ObjectMapSpec(name, MapType.ARRAY, 4, (int) sec.size(), 1, flags, Pinning.NONE, null,
+    maps.add(new ObjectMapSpec(MapSpec.of(name, MapType.ARRAY, 4, (int) sec.size(), 1, flags),
         MapKind.GLOBAL_DATA, sec.name(), 0, datasecId, data, Map.of()));
   }
 

@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime.elf;
 
 import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.ProgramSpec;
 import io.github.bpfmaps.runtime.elf.BtfExt.CoreRelo;
 import io.github.bpfmaps.runtime.elf.BtfExt.FuncInfo;
@@ -50,9 +51,7 @@ public final class ProgramLinker {
 
   private static LinkedProgram link(
       ParsedObject object, String program, ToIntFunction<String> mapRef, boolean indices) {
-    ProgramSpec spec = object.programs().stream().filter(p -> p.name().equals(program)).findFirst()
-        .orElseThrow(() -> new BpfException("link", program, 0, object.file() + " has no program '" + program
-            + "'; it has " + object.programs().stream().map(ProgramSpec::name).toList()));
+    ProgramSpec spec = object.program(program);
     Map<Function, Integer> placed = new LinkedHashMap<>();
     List<Function> order = new ArrayList<>();
     Function main = object.function(program);
@@ -163,7 +162,7 @@ public final class ProgramLinker {
         }
       }
     }
-    throw new io.github.bpfmaps.runtime.BpfObjectFormatException(object.file(),
+    throw new BpfObjectFormatException(object.file(),
         object.codeSection(from.section()).name(), "instruction " + insn + " of '" + from.name()
             + "' calls instruction " + target + ", which is not inside any function");
   }
