@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
 import io.github.bpfmaps.runtime.elf.ObjectParser;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
@@ -224,10 +225,11 @@ public final class BpfObject implements AutoCloseable {
 
   /**
    * A new {@link MapFd} for the object's map named by {@code spec}, after checking the object's
-   * definition against the spec. Needs a loaded object.
+   * definition against the spec and, when the object has BTF, the codecs' layouts against the C key
+   * and value types ({@link BtfLayoutCheck}). Needs a loaded object.
    *
-   * @throws BpfException if the object has no such map, the definition differs from {@code spec}
-   *     (listing every difference), or the object has not been loaded
+   * @throws BpfException if the object has no such map, the definition or a codec differs (listing
+   *     every difference), or the object has not been loaded
    */
   public MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
     ObjectMapSpec m = map(spec.name());
@@ -247,9 +249,26 @@ public final class BpfObject implements AutoCloseable {
     if (m.flags() != spec.flags()) {
       diffs.add("flags 0x" + Integer.toHexString(m.flags()) + " (expected 0x" + Integer.toHexString(spec.flags()) + ")");
     }
+    if (key != null && key.byteSize() != m.keySize()) {
+      diffs.add("key codec of " + key.byteSize() + " bytes (the map's keys are " + m.keySize() + ")");
+    }
+    if (value.byteSize() != m.valueSize()) {
+      diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
+    }
+    Btf btf = parsed.btf();
+    if (btf != null) {
+      Layout keyLayout = key == null ? null : key.layout();
+      if (keyLayout != null && m.keyTypeId() != 0) {
+        diffs.addAll(BtfLayoutCheck.differences(btf, m.keyTypeId(), keyLayout, "key"));
+      }
+      Layout valueLayout = value.layout();
+      if (valueLayout != null && m.valueTypeId() != 0 && m.kind() != MapKind.GLOBAL_DATA) {
+        diffs.addAll(BtfLayoutCheck.differences(btf, m.valueTypeId(), valueLayout, "value"));
+      }
+    }
     if (!diffs.isEmpty()) {
       throw new BpfException("bindMap", spec.name(), 0, file + ": map '" + spec.name() + "' differs: "
-          + String.join(", ", diffs));
+          + String.join("; ", diffs));
     }
     throw new BpfException("bindMap", spec.name(), 0, file + " is not loaded: loading objects (creating"
         + " their maps and programs) is not implemented yet, so its maps cannot be bound");
