@@ -7,6 +7,7 @@ import io.github.bpfmaps.runtime.elf.ObjectParser;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import io.github.bpfmaps.runtime.elf.ProgramLinker;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BpfObject implements AutoCloseable {
   /** The largest file {@link #open} reads. */
-  public static final long MAX_FILE_SIZE = 256L << 20;
+  public static final long MAX_FILE_SIZE = 64L << 20;
 
   private final String file;
   private final ParsedObject parsed;
@@ -52,12 +53,18 @@ public final class BpfObject implements AutoCloseable {
     String file = path.toString();
     byte[] bytes;
     try {
-      long size = Files.size(path);
-      if (size > MAX_FILE_SIZE) {
-        throw new BpfObjectFormatException(file, null, size + " bytes is larger than the " + MAX_FILE_SIZE
+      if (!Files.isRegularFile(path)) {
+        throw new BpfException("open", file, 0, file + ": " + (Files.exists(path) ? "not a regular file"
+            : "no such file"));
+      }
+      // Bounded even if the file grows while we read it.
+      try (InputStream in = Files.newInputStream(path)) {
+        bytes = in.readNBytes((int) MAX_FILE_SIZE + 1);
+      }
+      if (bytes.length > MAX_FILE_SIZE) {
+        throw new BpfObjectFormatException(file, null, "larger than the " + MAX_FILE_SIZE
             + "-byte limit for BPF objects");
       }
-      bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       throw new BpfException("open", file, 0, file + ": cannot read: " + e.getMessage(), e);
     }

@@ -240,6 +240,12 @@ class BpfObjectTest {
   }
 
   @Test
+  void aDeviceIsRefusedInsteadOfReadForever() {
+    BpfException e = assertThrows(BpfException.class, () -> BpfObject.open(Path.of("/dev/zero")));
+    assertTrue(e.getMessage().contains("/dev/zero: not a regular file"), e.getMessage());
+  }
+
+  @Test
   void aMissingFileIsABpfExceptionNamingIt() {
     BpfException e = assertThrows(BpfException.class, () -> BpfObject.open(Path.of("/nonexistent/x.bpf.o")));
     assertTrue(e.getMessage().contains("/nonexistent/x.bpf.o"), e.getMessage());
