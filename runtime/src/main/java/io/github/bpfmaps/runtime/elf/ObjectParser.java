@@ -90,10 +90,12 @@ public final class ObjectParser {
   private ParsedObject parse() {
     Section btfSec = elf.section(".BTF");
     if (btfSec != null) {
-      btf = Btf.parse(elf.bytes(btfSec), elf.contents(btfSec)).withDatasecLayout(new SymbolLayout());
+      // clang leaves DATASEC sizes and offsets 0; fix them before anything reads variables.
+      Btf parsed = Btf.parse(elf.bytes(btfSec), elf.contents(btfSec)).withDatasecLayout(new SymbolLayout());
+      btf = parsed;
       Section ext = elf.section(".BTF.ext");
       if (ext != null) {
-        btfExt = BtfExt.parse(elf.bytes(ext), btf);
+        btfExt = BtfExt.parse(elf.bytes(ext), parsed);
       }
     }
     String license = "";
@@ -183,6 +185,7 @@ public final class ObjectParser {
   // ---- BTF-defined maps ----------------------------------------------------------------------
 
   private void readBtfMaps(Section sec) {
+    Btf btf = this.btf;
     if (btf == null) {
       throw err(sec, "BTF-defined maps need the .BTF section; compile with clang -g");
     }
@@ -201,7 +204,7 @@ public final class ObjectParser {
         throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
             + " bytes) lies past the end of the " + sec.size() + "-byte section");
       }
-      MapDraft d = parseMapDef(sec, var.name(), var.type(), false);
+      MapDraft d = parseMapDef(btf, sec, var.name(), var.type(), false);
       d.offset = v.offset();
       drafts.add(d);
       extents.put(var.name(), new long[] {v.offset(), v.size()});
@@ -259,8 +262,7 @@ public final class ObjectParser {
     }
   }
 
-  private MapDraft parseMapDef(Section sec, String name, int typeId, boolean inner) {
-    Btf b = btf;
+  private MapDraft parseMapDef(Btf b, Section sec, String name, int typeId, boolean inner) {
     BtfType def = b.resolve(typeId);
     if (def == null || def.kind() != BtfKind.STRUCT) {
       throw btfErr(sec, typeId, "map '" + name + "' is not a struct");
@@ -269,23 +271,23 @@ public final class ObjectParser {
     for (Member m : def.members()) {
       switch (m.name()) {
         case "type":
-          long t = uint(sec, name, m);
+          long t = uint(b, sec, name, m);
           if (t > MapType.ARENA.id()) {
             throw btfErr(sec, def.id(), "map '" + name + "' has unknown map type " + t);
           }
           d.type = MapType.fromId((int) t);
           break;
         case "max_entries":
-          d.maxEntries = uint(sec, name, m);
+          d.maxEntries = uint(b, sec, name, m);
           break;
         case "map_flags":
-          d.flags = uint(sec, name, m);
+          d.flags = uint(b, sec, name, m);
           break;
         case "numa_node": case "map_extra":
-          uint(sec, name, m);
+          uint(b, sec, name, m);
           break;
         case "pinning":
-          long p = uint(sec, name, m);
+          long p = uint(b, sec, name, m);
           if (p > 1) {
             throw btfErr(sec, def.id(), "map '" + name + "' has pinning " + p
                 + "; only 0 (none) and 1 (LIBBPF_PIN_BY_NAME) exist");
@@ -293,17 +295,17 @@ public final class ObjectParser {
           d.pinning = p == 1 ? Pinning.BY_NAME : Pinning.NONE;
           break;
         case "key_size":
-          d.keySize = sized(sec, name, "key", d.keySize, uint(sec, name, m), def.id());
+          d.keySize = sized(sec, name, "key", d.keySize, uint(b, sec, name, m), def.id());
           break;
         case "value_size":
-          d.valueSize = sized(sec, name, "value", d.valueSize, uint(sec, name, m), def.id());
+          d.valueSize = sized(sec, name, "value", d.valueSize, uint(b, sec, name, m), def.id());
           break;
         case "key":
-          d.keyTypeId = pointee(sec, name, m);
+          d.keyTypeId = pointee(b, sec, name, m);
           d.keySize = sized(sec, name, "key", d.keySize, b.sizeOf(d.keyTypeId), def.id());
           break;
         case "value":
-          d.valueTypeId = pointee(sec, name, m);
+          d.valueTypeId = pointee(b, sec, name, m);
           d.valueSize = sized(sec, name, "value", d.valueSize, b.sizeOf(d.valueTypeId), def.id());
           break;
         case "values":
@@ -322,7 +324,7 @@ public final class ObjectParser {
           d.valueSize = sized(sec, name, "value", d.valueSize, 4, def.id());
           BtfType pointee = b.resolve(ptr.type());
           if (pointee != null && pointee.kind() == BtfKind.STRUCT) {
-            MapDraft in = parseMapDef(sec, name + ".inner", pointee.id(), true);
+            MapDraft in = parseMapDef(b, sec, name + ".inner", pointee.id(), true);
             d.inner = in.build(MapKind.BTF, sec.name(), Map.of());
           }
           break;
@@ -350,7 +352,7 @@ public final class ObjectParser {
   }
 
   /** {@code __uint(name, N)} is {@code int (*name)[N]}. */
-  private long uint(Section sec, String map, Member m) {
+  private long uint(Btf btf, Section sec, String map, Member m) {
     BtfType ptr = btf.resolve(m.type());
     if (ptr == null || ptr.kind() != BtfKind.PTR) {
       throw btfErr(sec, m.type(), "map '" + map + "': attribute '" + m.name() + "' is not __uint(...)");
@@ -363,7 +365,7 @@ public final class ObjectParser {
   }
 
   /** {@code __type(name, T)} is {@code T *name}. */
-  private int pointee(Section sec, String map, Member m) {
+  private int pointee(Btf btf, Section sec, String map, Member m) {
     BtfType ptr = btf.resolve(m.type());
     if (ptr == null || ptr.kind() != BtfKind.PTR) {
       throw btfErr(sec, m.type(), "map '" + map + "': attribute '" + m.name() + "' is not __type(...)");
@@ -483,6 +485,7 @@ public final class ObjectParser {
     // libbpf's flags: read-only for programs for .rodata, and mmap-able so user space can map them.
     int flags = MapFlags.MMAPABLE | (rodata ? MapFlags.RDONLY_PROG : 0);
     int datasecId = 0;
+    Btf btf = this.btf;
     if (btf != null) {
       BtfType ds = btf.find(BtfKind.DATASEC, sec.name());
       if (ds != null) {
