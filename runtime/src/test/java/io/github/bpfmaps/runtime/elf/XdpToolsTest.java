@@ -60,6 +60,8 @@ class XdpToolsTest {
     for (String s : List.of("xdp_counter", "flows", "global_config", "events", "percpu_counter", "map_in_map")) {
       out.add(TestObjects.sample(s));
     }
+    out.add(TestObjects.testObject("tail_calls"));
+    out.add(TestObjects.testObject("btf_kinds"));
     return out.stream();
   }
 
