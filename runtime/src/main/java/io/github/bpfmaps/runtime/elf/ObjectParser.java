@@ -403,7 +403,7 @@ public final class ObjectParser {
     syms.sort(Comparator.comparingLong(Symbol::value));
     Map<Long, MapDraft> byId = new HashMap<>();
     List<MapDraft> drafts = new ArrayList<>();
-    List<long[]> innerRefs = new ArrayList<>();
+    List<InnerRef> innerRefs = new ArrayList<>();
     for (Symbol s : syms) {
       long off = s.value();
       if (off < 0 || off % defSize != 0 || off + defSize > sec.size()) {
@@ -426,20 +426,20 @@ public final class ObjectParser {
         byId.put(r.u32(off + 20), d);
         d.pinning = r.u32(off + 24) != 0 ? Pinning.BY_NAME : Pinning.NONE;
         if (r.u32(off + 28) != 0) {
-          innerRefs.add(new long[] {drafts.size(), r.u32(off + 28)});
+          innerRefs.add(new InnerRef(drafts.size(), true, r.u32(off + 28)));
         }
       } else if (defSize == SAMPLES_DEF_SIZE && r.u32(off + 20) != 0) {
         // samples/bpf's struct bpf_load_map_def: inner_map_idx is an index among the maps
-        innerRefs.add(new long[] {drafts.size(), -1 - r.u32(off + 20)});
+        innerRefs.add(new InnerRef(drafts.size(), false, r.u32(off + 20)));
       }
       drafts.add(d);
       mapsAt.computeIfAbsent(sec.index(), k -> new TreeMap<>()).put(off, s.name());
     }
-    for (long[] ref : innerRefs) {
-      MapDraft outer = drafts.get((int) ref[0]);
-      MapDraft in = ref[1] >= 0 ? byId.get(ref[1]) : (-1 - ref[1] < drafts.size() ? drafts.get((int) (-1 - ref[1])) : null);
+    for (InnerRef ref : innerRefs) {
+      MapDraft outer = drafts.get(ref.outer());
+      MapDraft in = ref.byId() ? byId.get(ref.value()) : ref.value() < drafts.size() ? drafts.get((int) ref.value()) : null;
       if (in == null || in == outer) {
-        throw err(sec, "map '" + outer.name + "' names inner map " + (ref[1] >= 0 ? "id " + ref[1] : "index " + (-1 - ref[1]))
+        throw err(sec, "map '" + outer.name + "' names inner map " + (ref.byId() ? "id " : "index ") + ref.value()
             + ", which is not another map of this section");
       }
       outer.inner = in.build(MapKind.LEGACY, sec.name(), Map.of());
@@ -448,6 +448,9 @@ public final class ObjectParser {
       maps.add(d.build(MapKind.LEGACY, sec.name(), Map.of()));
     }
   }
+
+  /** An outer legacy map's reference to its inner template: by iproute2 id, or by index. */
+  private record InnerRef(int outer, boolean byId, long value) {}
 
   // ---- global data ---------------------------------------------------------------------------
 

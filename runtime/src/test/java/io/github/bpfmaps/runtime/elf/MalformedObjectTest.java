@@ -325,6 +325,14 @@ class MalformedObjectTest {
   }
 
   @Test
+  void aLegacyInnerMapIdThatNoMapHasIsRejected() {
+    BpfObjectFormatException e = broken(TestObjects.testObject("legacy_iproute2"),
+        m -> m.put(m.section("maps").offset() + m.le(m.symbol("outer") + 8, 8) + 28, 4, 99));
+    assertEquals("maps", e.section());
+    assertMentions(e, "map 'outer' names inner map id 99");
+  }
+
+  @Test
   void aBtfMapWithAnUnknownAttributeIsRejected() {
     BpfObjectFormatException e = broken(sample("xdp_counter"), m -> {
       Btf btf = Btf.parse(m.elf.contents(m.section(".BTF")), "x");
