@@ -69,7 +69,8 @@ public final class BpfObject implements AutoCloseable {
       throw new BpfException("open", file, 0, file + ": cannot read: " + e.getMessage(), e);
     }
     Path fileName = path.getFileName();
-    return fromBytes(bytes, file, ObjectParser.objectName(fileName == null ? file : fileName.toString()));
+    String objectName = ObjectParser.objectName(fileName == null ? file : fileName.toString());
+    return new BpfObject(file, ObjectParser.parse(bytes, file, objectName));
   }
 
   /**
