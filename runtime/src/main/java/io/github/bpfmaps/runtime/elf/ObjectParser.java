@@ -548,7 +548,7 @@ public final class ObjectParser {
       if (relocs.put(pr.instruction(), pr) != null) {
         throw err(sec, "two relocations of instruction " + pr.instruction());
       }
-      if (pr.kind() != ProgramReloc.Kind.CALL) {
+      if (pr.kind() != ProgramReloc.Kind.CALL && Insn.opcode(code, pr.instruction()) == Insn.LD_IMM64) {
         for (Function f : functions) {
           if (f.contains(pr.instruction()) && !f.contains(pr.instruction() + 1)) {
             throw err(sec, "ld_imm64 of '" + pr.symbol() + "' at instruction " + pr.instruction()
@@ -571,8 +571,11 @@ public final class ObjectParser {
     int op = Insn.opcode(code, insn);
     int imm = Insn.imm(code, insn);
     if (sym.sectionIndex() == ElfFile.SHN_UNDEF) {
-      throw err(sec, where + " refers to the undefined symbol '" + sym.name()
-          + "' (an extern such as __kconfig or __ksym; externs are not supported)");
+      if (sym.name().isEmpty() || !((op == Insn.CALL && r.type() == R_BPF_64_32)
+          || (op == Insn.LD_IMM64 && r.type() == R_BPF_64_64))) {
+        throw err(sec, where + " refers to an undefined symbol '" + sym.name() + "' with relocation type " + r.type());
+      }
+      return new ProgramReloc(insn, ProgramReloc.Kind.EXTERN, sym.name(), "", 0, 0, 0);
     }
     if (sym.sectionIndex() >= ElfFile.SHN_LORESERVE) {
       throw err(sec, where + " refers to special section index " + sym.sectionIndex());

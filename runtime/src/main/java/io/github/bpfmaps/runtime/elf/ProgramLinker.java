@@ -32,7 +32,8 @@ public final class ProgramLinker {
    *
    * @param mapFd the fd of each map, by {@link io.github.bpfmaps.runtime.MapSpec#name()}; called
    *     once per map the program uses; may throw for a map that was not created
-   * @throws BpfException if there is no such program
+   * @throws BpfException if there is no such program, or it uses an extern ({@code __kconfig},
+   *     {@code __ksym}, a kfunc), which this linker does not resolve yet
    */
   public static LinkedProgram link(ParsedObject object, String program, ToIntFunction<String> mapFd) {
     return link(object, program, mapFd, false);
@@ -85,6 +86,10 @@ public final class ProgramLinker {
           Insn.setImm(out, j + 1, value ? (int) r.valueOffset() : 0);
           j++; // the second half of ld_imm64
           continue;
+        } else if (r != null && r.kind() == ProgramReloc.Kind.EXTERN) {
+          throw new BpfException("link", program, 0, object.file() + ": program '" + program + "' uses the extern '"
+              + r.symbol() + "' (a __kconfig value, __ksym or kfunc), at instruction " + secInsn + " of '"
+              + cs.name() + "'; resolving externs is not supported yet");
         } else if (r != null) {
           targetSection = r.targetSection();
           targetInsn = r.targetInstruction();

@@ -156,6 +156,19 @@ class ProgramLinkerTest {
   }
 
   @Test
+  void objectsWithExternsOpenButOnlyProgramsWithoutThemLink() {
+    ParsedObject o = parse(testObject("externs"));
+    assertEquals(List.of("uses_kconfig", "plain", "uses_kfunc"), o.programs().stream().map(ProgramSpec::name).toList());
+    assertEquals(ProgramReloc.Kind.EXTERN, o.relocations(program(o, "uses_kconfig")).get(0).kind());
+    assertEquals(2, ProgramLinker.link(o, "plain", name -> 1).instructionCount());
+    BpfException kconfig = assertThrows(BpfException.class, () -> ProgramLinker.link(o, "uses_kconfig", name -> 1));
+    assertTrue(kconfig.getMessage().contains("uses the extern 'LINUX_KERNEL_VERSION'"), kconfig.getMessage());
+    BpfException kfunc = assertThrows(BpfException.class, () -> ProgramLinker.link(o, "uses_kfunc", name -> 1));
+    assertTrue(kfunc.getMessage().contains("uses the extern 'bpf_rcu_read_lock'"), kfunc.getMessage());
+    assertEquals("link", kfunc.operation());
+  }
+
+  @Test
   void anUnknownProgramIsABpfExceptionListingThePrograms() {
     ParsedObject o = parse(sample("xdp_counter"));
     BpfException e = assertThrows(BpfException.class, () -> ProgramLinker.link(o, "nope", n -> 1));
