@@ -128,7 +128,7 @@ public final class Btf {
           if (kind == BtfKind.FUNC) {
             linkage = vlen;
           } else if (kind == BtfKind.FUNC_PROTO) {
-            List<Param> ps = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 8) + 1));
+            List<Param> ps = new ArrayList<>(capacity(vlen, typeLen - p, 8));
             for (int i = 0; i < vlen; i++, p += 8) {
               ps.add(new Param(string(strings, typeSec.u32(p), in, id), ref(typeSec.u32(p + 4), in, id)));
             }
@@ -147,7 +147,7 @@ public final class Btf {
           break;
         case STRUCT: case UNION:
           size = sizeOrType;
-          List<Member> ms = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 12) + 1));
+          List<Member> ms = new ArrayList<>(capacity(vlen, typeLen - p, 12));
           for (int i = 0; i < vlen; i++, p += 12) {
             long off = typeSec.u32(p + 8);
             int bits = kindFlag ? (int) (off >>> 24) : 0;
@@ -158,7 +158,7 @@ public final class Btf {
           break;
         case ENUM:
           size = sizeOrType;
-          List<EnumValue> es = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 8) + 1));
+          List<EnumValue> es = new ArrayList<>(capacity(vlen, typeLen - p, 8));
           for (int i = 0; i < vlen; i++, p += 8) {
             int val = typeSec.i32(p + 4);
             es.add(new EnumValue(string(strings, typeSec.u32(p), in, id), kindFlag ? val : val & 0xffffffffL));
@@ -167,7 +167,7 @@ public final class Btf {
           break;
         case ENUM64:
           size = sizeOrType;
-          List<EnumValue> e64 = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 12) + 1));
+          List<EnumValue> e64 = new ArrayList<>(capacity(vlen, typeLen - p, 12));
           for (int i = 0; i < vlen; i++, p += 12) {
             long val = typeSec.u32(p + 4) | typeSec.u32(p + 8) << 32;
             e64.add(new EnumValue(string(strings, typeSec.u32(p), in, id), val));
@@ -178,7 +178,7 @@ public final class Btf {
           break;
         case DATASEC:
           size = sizeOrType;
-          List<VarSecInfo> vs = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 12) + 1));
+          List<VarSecInfo> vs = new ArrayList<>(capacity(vlen, typeLen - p, 12));
           for (int i = 0; i < vlen; i++, p += 12) {
             vs.add(new VarSecInfo(ref(typeSec.u32(p), in, id), typeSec.u32(p + 4), typeSec.u32(p + 8)));
           }
@@ -198,6 +198,11 @@ public final class Btf {
         Collections.unmodifiableList(types), strings, typeOffsets);
     btf.checkReferences();
     return btf;
+  }
+
+  /** Room for {@code vlen} records, but never more than the remaining bytes can hold. */
+  private static int capacity(int vlen, long remaining, int recordSize) {
+    return (int) Math.min(vlen, remaining / recordSize + 1);
   }
 
   private static String string(ByteReader strings, long off, ByteReader in, int id) {
