@@ -110,6 +110,27 @@ class ProgramLinkerTest {
   }
 
   @Test
+  void infoRecordsAreLaidOutAsTheKernelStructs() {
+    ParsedObject o = parse(sample("global_config"));
+    LinkedProgram l = ProgramLinker.link(o, "xdp_config", name -> 3);
+    java.nio.ByteBuffer fi = java.nio.ByteBuffer.wrap(l.funcInfoBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(2 * LinkedProgram.FUNC_INFO_SIZE, fi.capacity());
+    assertEquals(List.of(0, 7, 32, 11), List.of(fi.getInt(0), fi.getInt(4), fi.getInt(8), fi.getInt(12)));
+    java.nio.ByteBuffer li = java.nio.ByteBuffer.wrap(l.lineInfoBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(l.lineInfo().size() * LinkedProgram.LINE_INFO_SIZE, li.capacity());
+    BtfExt.LineInfo last = l.lineInfo().get(l.lineInfo().size() - 1);
+    int at = li.capacity() - LinkedProgram.LINE_INFO_SIZE;
+    assertEquals(List.of(last.instruction(), last.fileNameOffset(), last.lineOffset(), last.lineCol()),
+        List.of(li.getInt(at), li.getInt(at + 4), li.getInt(at + 8), li.getInt(at + 12)));
+    assertTrue(o.btf().string(last.fileNameOffset()).endsWith("global_config.bpf.c"));
+
+    LinkedProgram core = ProgramLinker.link(parse(testObject("btf_kinds")), "core_read", name -> 3);
+    java.nio.ByteBuffer cr = java.nio.ByteBuffer.wrap(core.coreReloBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(3 * 8, cr.getInt(0), "bpf_core_relo.insn_off is in bytes");
+    assertEquals(core.coreRelos().get(0).accessStringOffset(), cr.getInt(8));
+  }
+
+  @Test
   void coreRelocationsAreReadAndHandedOnWithTheProgram() {
     ParsedObject o = parse(testObject("btf_kinds"));
     LinkedProgram l = ProgramLinker.link(o, "core_read", name -> 5);
