@@ -1,0 +1,460 @@
+package io.github.bpfmaps.runtime.elf;
+
+import io.github.bpfmaps.runtime.BpfObjectFormatException;
+import io.github.bpfmaps.runtime.elf.BtfType.ArrayInfo;
+import io.github.bpfmaps.runtime.elf.BtfType.EnumValue;
+import io.github.bpfmaps.runtime.elf.BtfType.Member;
+import io.github.bpfmaps.runtime.elf.BtfType.Param;
+import io.github.bpfmaps.runtime.elf.BtfType.VarSecInfo;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The BTF type information of a {@code .BTF} section ({@code Documentation/bpf/btf.rst}, {@code
+ * include/uapi/linux/btf.h}): the header, every type and the string table. Parsing checks that every
+ * type id a type refers to exists and that no chain of typedefs, modifiers, arrays and variables
+ * loops back on itself, so {@link #resolve} and {@link #sizeOf} terminate on any input.
+ *
+ * <p>Pure Java and immutable: usable at compile time to compare Java records with C structs.
+ */
+public final class Btf {
+  /** {@code BTF_MAGIC}. */
+  public static final int MAGIC = 0xeB9F;
+
+  private static final int HEADER_SIZE = 24;
+  private static final int TYPE_SIZE = 12;
+
+  private final String file;
+  private final String section;
+  private final byte[] raw;
+  private final List<BtfType> types; // index 0 is a placeholder for void, never handed out
+  private final ByteReader strings;
+  private final long[] typeOffsets; // offset in raw of each btf_type, by id
+
+  private Btf(
+      String file, String section, byte[] raw, List<BtfType> types, ByteReader strings, long[] typeOffsets) {
+    this.file = file;
+    this.section = section;
+    this.raw = raw;
+    this.types = types;
+    this.strings = strings;
+    this.typeOffsets = typeOffsets;
+  }
+
+  /**
+   * Parses raw BTF.
+   *
+   * @param bytes the contents of a {@code .BTF} section (or of {@code /sys/kernel/btf/*})
+   * @param file names the bytes in error messages
+   * @throws BpfObjectFormatException naming the file, the {@code .BTF} section and the type id
+   */
+  public static Btf parse(byte[] bytes, String file) {
+    return parse(ByteReader.of(bytes, file, ".BTF"), bytes);
+  }
+
+  static Btf parse(ByteReader in, byte[] raw) {
+    if (in.length() < HEADER_SIZE) {
+      throw in.error("truncated: " + in.length() + " bytes is shorter than the BTF header");
+    }
+    int magic = in.u16(0);
+    if (magic != MAGIC) {
+      throw in.error(String.format("bad magic 0x%04x (want 0xeb9f); big-endian BTF is not supported", magic));
+    }
+    if (in.u8(2) != 1) {
+      throw in.error("BTF version " + in.u8(2) + " is not 1");
+    }
+    long hdrLen = in.u32(4);
+    if (hdrLen < HEADER_SIZE || hdrLen > in.length()) {
+      throw in.error("header length " + hdrLen + " is outside 24.." + in.length());
+    }
+    long typeOff = in.u32(8);
+    long typeLen = in.u32(12);
+    long strOff = in.u32(16);
+    long strLen = in.u32(20);
+    ByteReader body = in.slice(hdrLen, in.length() - hdrLen, in.section());
+    ByteReader typeSec = body.slice(typeOff, typeLen, in.section());
+    ByteReader strings = body.slice(strOff, strLen, in.section());
+    if (strLen == 0 || strings.u8(0) != 0) {
+      throw in.error("string section must start with an empty string");
+    }
+    List<BtfType> types = new ArrayList<>();
+    types.add(new BtfType(0, BtfKind.UNKN, "void", 0, 0, 0, false, 0, 0, 0, ArrayInfo.NONE, List.of(), List.of(),
+        List.of(), 0, List.of(), -1));
+    List<Long> offsets = new ArrayList<>();
+    offsets.add(-1L);
+    long p = 0;
+    while (p < typeLen) {
+      int id = types.size();
+      long start = p;
+      offsets.add(hdrLen + typeOff + p);
+      long nameOff = typeSec.u32(p);
+      int info = typeSec.i32(p + 4);
+      long sizeOrType = typeSec.u32(p + 8);
+      p += TYPE_SIZE;
+      int vlen = info & 0xffff;
+      int kindId = (info >>> 24) & 0x1f;
+      boolean kindFlag = (info & 0x80000000) != 0;
+      BtfKind kind = BtfKind.fromId(kindId);
+      String name = string(strings, nameOff, in, id);
+      long size = 0;
+      int type = 0;
+      int intEnc = 0;
+      int intOff = 0;
+      int intBits = 0;
+      ArrayInfo array = ArrayInfo.NONE;
+      List<Member> members = List.of();
+      List<EnumValue> enums = List.of();
+      List<Param> params = List.of();
+      int linkage = 0;
+      List<VarSecInfo> vars = List.of();
+      int component = -1;
+      switch (kind) {
+        case INT:
+          size = sizeOrType;
+          int v = typeSec.i32(p);
+          p += 4;
+          intEnc = (v >>> 24) & 0x0f;
+          intOff = (v >>> 16) & 0xff;
+          intBits = v & 0xff;
+          if (intBits > 128 || intOff + intBits > size * 8 || size > 16) {
+            throw typeError(in, id, "INT of " + size + " bytes has " + intBits + " bits at offset " + intOff);
+          }
+          break;
+        case PTR: case TYPEDEF: case VOLATILE: case CONST: case RESTRICT: case TYPE_TAG:
+        case FUNC: case FUNC_PROTO: case VAR: case DECL_TAG:
+          type = (int) Math.min(sizeOrType, Integer.MAX_VALUE);
+          if (kind == BtfKind.FUNC) {
+            linkage = vlen;
+          } else if (kind == BtfKind.FUNC_PROTO) {
+            List<Param> ps = new ArrayList<>(capacity(vlen, typeLen - p, 8));
+            for (int i = 0; i < vlen; i++, p += 8) {
+              ps.add(new Param(string(strings, typeSec.u32(p), in, id), ref(typeSec.u32(p + 4), in, id)));
+            }
+            params = Collections.unmodifiableList(ps);
+          } else if (kind == BtfKind.VAR) {
+            linkage = typeSec.i32(p);
+            p += 4;
+          } else if (kind == BtfKind.DECL_TAG) {
+            component = typeSec.i32(p);
+            p += 4;
+          }
+          break;
+        case ARRAY:
+          array = new ArrayInfo(ref(typeSec.u32(p), in, id), ref(typeSec.u32(p + 4), in, id), typeSec.u32(p + 8));
+          p += 12;
+          break;
+        case STRUCT: case UNION:
+          size = sizeOrType;
+          List<Member> ms = new ArrayList<>(capacity(vlen, typeLen - p, 12));
+          for (int i = 0; i < vlen; i++, p += 12) {
+            long off = typeSec.u32(p + 8);
+            int bits = kindFlag ? (int) (off >>> 24) : 0;
+            long bitOff = kindFlag ? off & 0xffffff : off;
+            ms.add(new Member(string(strings, typeSec.u32(p), in, id), ref(typeSec.u32(p + 4), in, id), bitOff, bits));
+          }
+          members = Collections.unmodifiableList(ms);
+          break;
+        case ENUM:
+          size = sizeOrType;
+          List<EnumValue> es = new ArrayList<>(capacity(vlen, typeLen - p, 8));
+          for (int i = 0; i < vlen; i++, p += 8) {
+            int val = typeSec.i32(p + 4);
+            es.add(new EnumValue(string(strings, typeSec.u32(p), in, id), kindFlag ? val : val & 0xffffffffL));
+          }
+          enums = Collections.unmodifiableList(es);
+          break;
+        case ENUM64:
+          size = sizeOrType;
+          List<EnumValue> e64 = new ArrayList<>(capacity(vlen, typeLen - p, 12));
+          for (int i = 0; i < vlen; i++, p += 12) {
+            long val = typeSec.u32(p + 4) | typeSec.u32(p + 8) << 32;
+            e64.add(new EnumValue(string(strings, typeSec.u32(p), in, id), val));
+          }
+          enums = Collections.unmodifiableList(e64);
+          break;
+        case FWD:
+          break;
+        case DATASEC:
+          size = sizeOrType;
+          List<VarSecInfo> vs = new ArrayList<>(capacity(vlen, typeLen - p, 12));
+          for (int i = 0; i < vlen; i++, p += 12) {
+            vs.add(new VarSecInfo(ref(typeSec.u32(p), in, id), typeSec.u32(p + 4), typeSec.u32(p + 8)));
+          }
+          vars = Collections.unmodifiableList(vs);
+          break;
+        case FLOAT:
+          size = sizeOrType;
+          break;
+        default:
+          throw typeError(in, id, "unknown BTF kind " + kindId + " at offset " + start);
+      }
+      types.add(new BtfType(id, kind, name, size, type, vlen, kindFlag, intEnc, intOff, intBits, array,
+          members, enums, params, linkage, vars, component));
+    }
+    long[] typeOffsets = offsets.stream().mapToLong(Long::longValue).toArray();
+    Btf btf = new Btf(in.file(), in.section() == null ? ".BTF" : in.section(), raw,
+        Collections.unmodifiableList(types), strings, typeOffsets);
+    btf.checkReferences();
+    return btf;
+  }
+
+  /** Room for {@code vlen} records, but never more than the remaining bytes can hold. */
+  private static int capacity(int vlen, long remaining, int recordSize) {
+    return (int) Math.min(vlen, remaining / recordSize + 1);
+  }
+
+  private static String string(ByteReader strings, long off, ByteReader in, int id) {
+    try {
+      return strings.cString(off, "name");
+    } catch (BpfObjectFormatException e) {
+      throw typeError(in, id, "bad string offset " + off + ": " + e.getMessage());
+    }
+  }
+
+  private static int ref(long typeId, ByteReader in, int id) {
+    if (typeId > Integer.MAX_VALUE) {
+      throw typeError(in, id, "refers to type " + typeId);
+    }
+    return (int) typeId;
+  }
+
+  private static BpfObjectFormatException typeError(ByteReader in, int id, String message) {
+    return in.error("type [" + id + "]: " + message);
+  }
+
+  private BpfObjectFormatException typeError(int id, String message) {
+    return new BpfObjectFormatException(file, section, "type [" + id + "]: " + message);
+  }
+
+  /** Every reference names an existing type; no reference chain without a pointer loops. */
+  private void checkReferences() {
+    int n = types.size();
+    for (int id = 1; id < n; id++) {
+      BtfType t = types.get(id);
+      checkId(t, t.type());
+      checkId(t, t.array().elementType());
+      checkId(t, t.array().indexType());
+      for (Member m : t.members()) {
+        checkId(t, m.type());
+      }
+      for (Param prm : t.params()) {
+        checkId(t, prm.type());
+      }
+      for (VarSecInfo v : t.variables()) {
+        checkId(t, v.type());
+        if (v.type() == 0) {
+          throw typeError(id, "DATASEC entry refers to void");
+        }
+      }
+    }
+    // 0 = unvisited, 1 = on the current chain, 2 = known to end
+    byte[] state = new byte[n];
+    int[] chain = new int[n];
+    for (int id = 1; id < n; id++) {
+      int len = 0;
+      int cur = id;
+      while (cur != 0 && state[cur] == 0) {
+        state[cur] = 1;
+        chain[len++] = cur;
+        cur = chainNext(types.get(cur));
+      }
+      if (cur != 0 && state[cur] == 1) {
+        throw typeError(cur, "circular type reference through " + types.get(cur).kind());
+      }
+      for (int i = 0; i < len; i++) {
+        state[chain[i]] = 2;
+      }
+    }
+  }
+
+  private void checkId(BtfType t, int ref) {
+    if (ref < 0 || ref >= types.size()) {
+      throw typeError(t.id(), t.kind() + " refers to type " + (ref & 0xffffffffL) + " but the last type is "
+          + (types.size() - 1));
+    }
+  }
+
+  /** The type a size or resolution step goes to next, or 0 where the chain ends. */
+  private static int chainNext(BtfType t) {
+    switch (t.kind()) {
+      case TYPEDEF: case VOLATILE: case CONST: case RESTRICT: case TYPE_TAG: case VAR:
+        return t.type();
+      case ARRAY:
+        return t.array().elementType();
+      default:
+        return 0;
+    }
+  }
+
+  /** Where the variables of a DATASEC really lie, which the compiler leaves to the linker. */
+  public interface DatasecLayout {
+    /** The size of the named section, or -1 to keep what BTF says. */
+    long sectionSize(String datasec);
+
+    /** The offset of a variable in the named section, or -1 to keep what BTF says. */
+    long variableOffset(String datasec, String variable);
+  }
+
+  /**
+   * This BTF with DATASEC sizes and variable offsets filled in. clang writes 0 for both, leaving
+   * them to the loader (libbpf fixes them from the ELF section and symbol tables before {@code
+   * BPF_BTF_LOAD}); the result's {@link #raw()} is what the kernel should get.
+   */
+  public Btf withDatasecLayout(DatasecLayout layout) {
+    byte[] fixed = raw.clone();
+    ByteReader r = ByteReader.of(fixed, file, section);
+    boolean changed = false;
+    for (int id = 1; id < types.size(); id++) {
+      BtfType t = types.get(id);
+      if (t.kind() != BtfKind.DATASEC) {
+        continue;
+      }
+      long at = typeOffsets[id];
+      long size = layout.sectionSize(t.name());
+      if (size >= 0 && size != t.size()) {
+        putU32(fixed, r, at + 8, size);
+        changed = true;
+      }
+      for (int i = 0; i < t.variables().size(); i++) {
+        BtfType var = types.get(t.variables().get(i).type());
+        long off = var.kind() == BtfKind.VAR ? layout.variableOffset(t.name(), var.name()) : -1;
+        if (off >= 0 && off != t.variables().get(i).offset()) {
+          putU32(fixed, r, at + 12 + 12L * i + 4, off);
+          changed = true;
+        }
+      }
+    }
+    return changed ? parse(ByteReader.of(fixed, file, section), fixed) : this;
+  }
+
+  private void putU32(byte[] b, ByteReader bounds, long at, long value) {
+    bounds.u32(at); // bounds check
+    if (value > 0xffffffffL) {
+      throw new BpfObjectFormatException(file, section, "DATASEC size or offset " + value + " does not fit 32 bits");
+    }
+    int p = (int) at;
+    b[p] = (byte) value;
+    b[p + 1] = (byte) (value >>> 8);
+    b[p + 2] = (byte) (value >>> 16);
+    b[p + 3] = (byte) (value >>> 24);
+  }
+
+  /** Where a type's {@code struct btf_type} starts in {@link #raw()} (for tests that corrupt it). */
+  long typeOffset(int id) {
+    return typeOffsets[id];
+  }
+
+  /** The file these types were read from. */
+  public String file() {
+    return file;
+  }
+
+  /** The raw section bytes, as the kernel's {@code BPF_BTF_LOAD} wants them. */
+  public byte[] raw() {
+    return raw.clone();
+  }
+
+  /** The number of types, not counting void. */
+  public int typeCount() {
+    return types.size() - 1;
+  }
+
+  /** Every type in id order (the type with id {@code i} is element {@code i - 1}). */
+  public List<BtfType> types() {
+    return types.subList(1, types.size());
+  }
+
+  /**
+   * The type with this id.
+   *
+   * @throws BpfObjectFormatException if there is none (id 0, void, has no {@code BtfType})
+   */
+  public BtfType type(int id) {
+    if (id <= 0 || id >= types.size()) {
+      throw new BpfObjectFormatException(file, section, "no type [" + id + "] (last is " + (types.size() - 1) + ")");
+    }
+    return types.get(id);
+  }
+
+  /** The string at an offset of the string section (names in {@code .BTF.ext} records point here). */
+  public String string(long offset) {
+    return strings.cString(offset, "string");
+  }
+
+  /** The first type with this kind and name, or null. */
+  public @Nullable BtfType find(BtfKind kind, String name) {
+    for (int id = 1; id < types.size(); id++) {
+      BtfType t = types.get(id);
+      if (t.kind() == kind && t.name().equals(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** Follows typedefs and modifiers (const, volatile, restrict, type tags); 0 stays 0 (void). */
+  public int resolveId(int id) {
+    int cur = id;
+    // checkReferences() proved modifier chains end, so this loop terminates
+    while (cur != 0 && types.get(cur).kind().isModifier()) {
+      cur = types.get(cur).type();
+    }
+    return cur;
+  }
+
+  /** The type behind typedefs and modifiers; null for void. */
+  public @Nullable BtfType resolve(int id) {
+    type(id);
+    int r = resolveId(id);
+    return r == 0 ? null : types.get(r);
+  }
+
+  /**
+   * The size in bytes of a type, through typedefs, modifiers, variables and arrays; 8 for pointers.
+   *
+   * @throws BpfObjectFormatException for types without a size (void, functions, forward
+   *     declarations) and for sizes beyond 2^32
+   */
+  public long sizeOf(int id) {
+    long multiplier = 1;
+    int cur = id;
+    while (true) {
+      BtfType t = type(cur);
+      switch (t.kind()) {
+        case INT: case ENUM: case ENUM64: case STRUCT: case UNION: case DATASEC: case FLOAT:
+          return checkedSize(id, multiplier, t.size());
+        case PTR:
+          return checkedSize(id, multiplier, 8);
+        case TYPEDEF: case VOLATILE: case CONST: case RESTRICT: case TYPE_TAG: case VAR:
+          cur = t.type();
+          break;
+        case ARRAY:
+          multiplier = checkedSize(id, multiplier, t.array().length());
+          cur = t.array().elementType();
+          break;
+        default:
+          throw typeError(id, t.kind() + " '" + t.name() + "' has no size");
+      }
+      if (cur == 0) {
+        throw typeError(id, "refers to void, which has no size");
+      }
+    }
+  }
+
+  private long checkedSize(int id, long multiplier, long size) {
+    if (size == 0 || multiplier == 0) {
+      return 0;
+    }
+    if (size > 0xffffffffL / multiplier) {
+      throw typeError(id, "size overflows 32 bits");
+    }
+    return multiplier * size;
+  }
+
+  @Override
+  public String toString() {
+    return "Btf[" + file + ", " + typeCount() + " types]";
+  }
+}
