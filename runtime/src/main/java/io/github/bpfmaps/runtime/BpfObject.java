@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.elf.Btf;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
@@ -485,7 +486,9 @@ public final class BpfObject implements AutoCloseable {
     if (key != null && key.byteSize() != m.keySize()) {
       diffs.add("key codec of " + key.byteSize() + " bytes (the map's keys are " + m.keySize() + ")");
     }
-    if (value.byteSize() != m.valueSize()) {
+    // A ring buffer's records are whatever the program reserves: its value size is 0, any codec fits.
+    boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF;
+    if (!records && value.byteSize() != m.valueSize()) {
       diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
     }
     Btf btf = parsed.btf();
