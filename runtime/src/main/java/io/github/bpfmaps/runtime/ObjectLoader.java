@@ -7,6 +7,7 @@ import io.github.bpfmaps.runtime.elf.LinkedProgram;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import io.github.bpfmaps.runtime.elf.ProgramLinker;
 import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
 import io.github.bpfmaps.runtime.sys.Scratch;
 import java.io.IOException;
@@ -106,9 +107,10 @@ final class ObjectLoader {
     }
     try {
       btfFd = BpfSys.btfLoad(btf.raw(), file);
-    } catch (BpfPermissionException e) {
-      throw e;
     } catch (BpfSyscallException e) {
+      if (e.errno() == Errno.EPERM) {
+        throw BpfSyscallException.of("BPF_BTF_LOAD", file, e.errno(), null);
+      }
       // As libbpf: an older kernel may not know every BTF kind the compiler emits; the programs and
       // maps load without BTF then (no func/line info in the verifier's messages, no BTF-typed maps).
       notes.add(file + ": the kernel refused the object's BTF (" + e.errnoName() + "); loading without it. "
@@ -377,6 +379,10 @@ final class ObjectLoader {
     try {
       fd = BpfSys.progLoad(request);
     } catch (BpfLoadException e) {
+      if (e.errno() == Errno.EPERM) {
+        // Not the verifier (it answers EACCES or EINVAL with a log): no CAP_BPF, or a lockdown.
+        throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
+      }
       throw new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), e.log());
     } catch (BpfSyscallException e) {
       throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);

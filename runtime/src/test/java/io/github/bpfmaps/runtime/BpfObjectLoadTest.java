@@ -92,6 +92,31 @@ class BpfObjectLoadTest {
   }
 
   @Test
+  void aPinnedProgramOutlivesItsObject() {
+    KernelTests.needBpftool();
+    Path pin = dir.resolve("xdp_count");
+    int id;
+    try (BpfObject obj = BpfObject.load(sample("xdp_counter"))) {
+      BpfProgram prog = obj.program("xdp_count");
+      id = prog.id();
+      prog.pin(pin);
+    }
+    Map<?, ?> shown = (Map<?, ?>) bpftoolJson("prog", "show", "pinned", pin.toString());
+    assertEquals(id, ((Number) shown.get("id")).intValue());
+    assertEquals("xdp_count", shown.get("name"));
+  }
+
+  @Test
+  void aVerifierLogIsKeptWhenALogLevelIsAsked() {
+    try (BpfObject obj = BpfObject.load(sample("xdp_counter"), o -> o.logLevel(1))) {
+      assertTrue(obj.program("xdp_count").verifierLog().contains("processed"), obj.program("xdp_count").verifierLog());
+    }
+    try (BpfObject obj = BpfObject.load(sample("xdp_counter"))) {
+      assertEquals("", obj.program("xdp_count").verifierLog());
+    }
+  }
+
+  @Test
   void aProgramCannotRunBeforeItsObjectIsLoaded() {
     try (BpfObject obj = BpfObject.open(sample("xdp_counter"))) {
       BpfProgram prog = obj.program("xdp_count");
