@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.OwnedFd;
 import io.github.bpfmaps.runtime.sys.ProgInfo;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import java.lang.ref.Cleaner;
@@ -25,25 +26,7 @@ public final class BpfProgram implements AutoCloseable {
   private volatile @Nullable Loaded loaded;
   private volatile String verifierLog = "";
 
-  /** The fd and its use count, apart from the program so that the Cleaner does not keep it alive. */
-  private static final class State extends RefCount {
-    final int fd;
-
-    State(int fd) {
-      this.fd = fd;
-    }
-
-    @Override
-    protected void free() {
-      try {
-        BpfSys.close(fd);
-      } catch (BpfException e) {
-        // close(2) releases the number even when it reports an error; nothing to retry.
-      }
-    }
-  }
-
-  private record Loaded(State state, Cleaner.Cleanable cleanable) {}
+  private record Loaded(OwnedFd state, Cleaner.Cleanable cleanable) {}
 
   BpfProgram(ProgramSpec spec) {
     this.spec = Objects.requireNonNull(spec);
@@ -51,7 +34,7 @@ public final class BpfProgram implements AutoCloseable {
 
   /** Takes ownership of the fd of the loaded program. */
   void loaded(int fd, String log) {
-    State state = new State(fd);
+    OwnedFd state = new OwnedFd(fd);
     loaded = new Loaded(state, RefCount.CLEANER.register(this, state));
     verifierLog = log;
   }
