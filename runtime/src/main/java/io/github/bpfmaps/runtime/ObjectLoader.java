@@ -353,9 +353,10 @@ final class ObjectLoader {
       }
       return rawFd(fd);
     });
-    if (!linked.coreRelos().isEmpty()) {
+    if (!linked.coreRelos().isEmpty() && btfFd == 0) {
       notes.add("program " + where + " has " + linked.coreRelos().size()
-          + " CO-RE relocations; they are not applied (the compile-time offsets stay)");
+          + " CO-RE relocations, which need the object's BTF; they are not applied (the compile-time"
+          + " offsets stay)");
     }
     ProgLoad request = new ProgLoad()
         .type(s.type().id())
@@ -373,6 +374,11 @@ final class ObjectLoader {
       }
       if (!linked.lineInfo().isEmpty()) {
         request.lineInfo(linked.lineInfoBytes(), LinkedProgram.LINE_INFO_SIZE);
+      }
+      if (!linked.coreRelos().isEmpty()) {
+        // The kernel (5.17+) relocates field offsets and existence checks against its own BTF, as
+        // libbpf would in user space; the object's BTF names the local types.
+        request.coreRelos(linked.coreReloBytes(), LinkedProgram.CORE_RELO_SIZE);
       }
     }
     int fd;

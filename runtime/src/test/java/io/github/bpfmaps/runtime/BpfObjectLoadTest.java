@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.elf.TestObjects;
@@ -113,6 +114,25 @@ class BpfObjectLoadTest {
     }
     try (BpfObject obj = BpfObject.load(sample("xdp_counter"))) {
       assertEquals("", obj.program("xdp_count").verifierLog());
+    }
+  }
+
+  @Test
+  void coReRelocationsAreAppliedByTheKernelAgainstItsOwnTypes() {
+    KernelTests.needBpftool();
+    assumeTrue(Files.exists(Path.of("/sys/kernel/btf/vmlinux")), "the kernel has no BTF");
+    // Where this kernel keeps sk_buff.data_len; the object was compiled with a local struct that
+    // has it at byte 4.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+            "STRUCT 'sk_buff' size=\\d+ vlen=\\d+\\n(?:\\t[^\\n]*\\n)*?\\t'data_len' type_id=\\d+ bits_offset=(\\d+)")
+        .matcher(bpftool("btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "raw"));
+    assumeTrue(m.find(), "no sk_buff.data_len in the kernel's BTF");
+    int offset = Integer.parseInt(m.group(1)) / 8;
+    try (BpfObject obj = BpfObject.load(TestObjects.testObject("btf_kinds"))) {
+      assertEquals(List.of(), obj.loadNotes());
+      String xlated = bpftool("prog", "dump", "xlated", "id", Integer.toString(obj.program("core_read").id()));
+      assertTrue(xlated.contains(" = " + offset + "\n"), // "r1 = 116", before the compiled 4
+          "data_len at " + offset + " in:\n" + xlated);
     }
   }
 

@@ -465,6 +465,7 @@ public final class BpfSys {
         fdArray.putInt(i * 4, p.fdArray[i]);
       }
     }
+    ByteBuffer coreRelos = p.coreRelos != null ? direct(p.coreRelos, false) : null;
     Scratch s = Scratch.get();
     ByteBuffer a = s.attr(144);
     a.putInt(0, p.type);
@@ -497,8 +498,14 @@ public final class BpfSys {
     if (fdArray != null) {
       a.putLong(120, Scratch.address(fdArray));
     }
-    // Size up to fd_array: the core_relo fields (128..140) are for in-kernel CO-RE, unused here.
-    long r = call(BPF_PROG_LOAD, s, 128);
+    int size = 128; // up to fd_array; kernels before 5.17 know no more
+    if (coreRelos != null) {
+      a.putInt(116, p.coreRelos.length / Math.max(1, p.coreReloRecSize)); // core_relo_cnt
+      a.putLong(128, Scratch.address(coreRelos)); // core_relos
+      a.putInt(136, p.coreReloRecSize); // core_relo_rec_size
+      size = 140;
+    }
+    long r = call(BPF_PROG_LOAD, s, size);
     if (log != null) {
       p.log = cName(log, 0, p.logSize);
       if (logOut != null) {
@@ -510,6 +517,7 @@ public final class BpfSys {
     Reference.reachabilityFence(funcInfo);
     Reference.reachabilityFence(lineInfo);
     Reference.reachabilityFence(fdArray);
+    Reference.reachabilityFence(coreRelos);
     return r;
   }
 
