@@ -77,6 +77,15 @@ class SampleObjectsLoadTest {
           flows.get(new Flows.FlowKey(SERVER, CLIENT, 443, 50000, Packets.TCP)));
       assertNull(flows.get(new Flows.FlowKey(CLIENT, SERVER, 53, 40000, Packets.UDP)));
       assertTrue(Files.exists(pins.resolve("flows")), "pinned by name under the pin root");
+      // What the kernel holds, as bpftool reads it through the object's BTF on this little-endian
+      // host: the bytes as on the wire, so 10.0.0.1 reads as 0x0100000a and port 40000 as 0x409c.
+      String dump = bpftool("map", "dump", "pinned", pins.resolve("flows").toString());
+      String key = String.format("\"saddr\": %d,\\s*\"daddr\": %d,\\s*\"sport\": %d,\\s*\"dport\": %d,"
+          + "\\s*\"proto\": 17", Integer.toUnsignedLong(Integer.reverseBytes(CLIENT)),
+          Integer.toUnsignedLong(Integer.reverseBytes(SERVER)), Short.toUnsignedInt(Short.reverseBytes((short) 40000)),
+          Short.toUnsignedInt(Short.reverseBytes((short) 53)));
+      assumeTrue(java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN, "expects a little-endian host");
+      assertTrue(java.util.regex.Pattern.compile(key).matcher(dump).find(), key + " in " + dump);
     } finally {
       deleteTree(pins);
     }
@@ -193,6 +202,27 @@ class SampleObjectsLoadTest {
       var missing = assertThrows(io.github.bpfmaps.runtime.BpfException.class, () -> FlowsMap.bind(obj));
       assertTrue(missing.getMessage().contains("has no map 'flows'"), missing.getMessage());
     }
+  }
+
+  /** bpftool's plain output; skips the test when bpftool is not installed. */
+  static String bpftool(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("bpftool"));
+    cmd.addAll(List.of(args));
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      assumeTrue(false, "bpftool is not installed");
+      throw e;
+    }
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return out;
   }
 
   static Path pinDir() throws IOException {
