@@ -268,7 +268,11 @@ final class ObjectLoader {
       return;
     }
     byte[] data = m.initialData();
-    if (data.length > 0) {
+    boolean zero = true;
+    for (byte b : data) {
+      zero &= b == 0;
+    }
+    if (!zero) { // a new ARRAY starts zeroed: .bss, and untouched .data, need no write
       update(fd, 0, data, "initial value of " + m.section());
     }
     if (m.freezeAfterLoad()) {
