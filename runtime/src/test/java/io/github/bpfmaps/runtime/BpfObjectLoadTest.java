@@ -217,6 +217,17 @@ class BpfObjectLoadTest {
   }
 
   @Test
+  void aMissingPinRootIsCreatedAndARefusedLoadRemovesItAgain() {
+    Path root = dir.resolve("app").resolve("maps");
+    assertThrows(BpfLoadException.class,
+        () -> BpfObject.load(TestObjects.testObject("verifier_reject"), o -> o.pinRoot(root)));
+    assertFalse(Files.exists(dir.resolve("app")), "the directories the refused load made are gone");
+    try (BpfObject obj = BpfObject.load(sample("flows"), o -> o.pinRoot(root))) {
+      assertTrue(Files.exists(root.resolve("flows")));
+    }
+  }
+
+  @Test
   void aFailedLoadLeavesTheObjectLoadableAgain() {
     try (BpfObject obj = BpfObject.open(sample("xdp_counter"))) {
       assertThrows(BpfNotFoundException.class,
