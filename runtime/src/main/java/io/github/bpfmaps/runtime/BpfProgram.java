@@ -130,6 +130,22 @@ public final class BpfProgram implements AutoCloseable {
    * data_size_out}); a packet the program leaves longer than that is cut.
    */
   public TestRunResult testRun(byte[] input, int repeat, int outputSize) {
+    return run(input, null, repeat, outputSize);
+  }
+
+  /**
+   * As {@link #testRun(byte[], int)} with the program's context as the kernel should see it
+   * ({@code ctx_in}, host byte order): for XDP a {@code struct xdp_md} whose {@code data} is 0,
+   * {@code data_end} the input's length and {@code ingress_ifindex} an existing interface (1 is
+   * {@code lo}); for socket filters and tc a {@code struct __sk_buff}. One system call.
+   *
+   * @throws BpfSyscallException EINVAL if the kernel refuses a field of the context
+   */
+  public TestRunResult testRun(byte[] input, byte[] context, int repeat) {
+    return run(input, context.clone(), repeat, input.length + 256);
+  }
+
+  private TestRunResult run(byte[] input, byte @Nullable [] context, int repeat, int outputSize) {
     if (repeat < 1) {
       throw new IllegalArgumentException("repeat must be at least 1, got " + repeat);
     }
@@ -138,11 +154,12 @@ public final class BpfProgram implements AutoCloseable {
     }
     int fd = acquire();
     try {
-      io.github.bpfmaps.runtime.sys.TestRunResult r = BpfSys.progTestRun(fd, input, outputSize, repeat);
+      io.github.bpfmaps.runtime.sys.TestRunResult r = BpfSys.progTestRun(fd, input, outputSize, context, repeat);
       return new TestRunResult(r.retval(), r.dataOut(), r.durationNs());
     } catch (BpfSyscallException e) {
       throw BpfSyscallException.of("BPF_PROG_TEST_RUN", spec.name(), e.errno(),
-          "program type " + spec.type() + ", " + input.length + " bytes in");
+          "program type " + spec.type() + ", " + input.length + " bytes in"
+              + (context == null ? "" : ", " + context.length + " bytes of context"));
     } finally {
       release();
     }

@@ -156,6 +156,21 @@ class SampleObjectsLoadTest {
   }
 
   @Test
+  void aTestRunWithAnXdpContextShowsTheProgramItsIngressInterface() {
+    try (BpfObject obj = SampleObjects.open("events").load();
+        EventsMap events = EventsMap.bind(obj)) {
+      byte[] frame = Packets.udp(CLIENT, SERVER, 1, 2, 64);
+      // struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex
+      byte[] xdpMd = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.nativeOrder())
+          .putInt(4, frame.length).putInt(12, 1).array(); // ifindex 1: lo
+      obj.program("xdp_events").testRun(frame, xdpMd, 1);
+      List<Events.Event> seen = new ArrayList<>();
+      events.consume(seen::add);
+      assertEquals(List.of(new Events.Event(0, 64, 1)), seen);
+    }
+  }
+
+  @Test
   void percpuCounterSumsAcrossCpus() {
     try (BpfObject obj = SampleObjects.open("percpu_counter").load();
         PktCountMap counts = PktCountMap.bind(obj)) {
