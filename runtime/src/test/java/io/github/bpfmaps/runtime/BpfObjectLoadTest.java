@@ -391,7 +391,11 @@ class BpfObjectLoadTest {
         try {
           String target = Files.readSymbolicLink(fd).toString();
           if (target.contains("bpf") || target.contains("btf")) {
-            fds.add(fd.getFileName() + " -> " + target);
+            // The kernel id tells a new map apart from an old one that got a freed fd's number.
+            String id = Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName())).stream()
+                .filter(l -> l.startsWith("map_id:") || l.startsWith("prog_id:") || l.startsWith("btf_id:"))
+                .findFirst().orElse("").replaceAll("\\s+", " ");
+            fds.add(fd.getFileName() + " -> " + target + " " + id);
           }
         } catch (java.io.IOException closedMeanwhile) {
           // the directory stream's own fd, or one closed while listing
