@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -402,7 +403,7 @@ public final class BpfObject implements AutoCloseable {
           throw new BpfException("load", v.name(), 0, "the string constant for '" + v.name() + "' is "
               + given.length + " bytes of UTF-8; the variable holds " + (v.size() - 1) + " and a NUL");
         }
-        return java.util.Arrays.copyOf(given, v.size());
+        return Arrays.copyOf(given, v.size());
       default:
         checkSize(v, given);
         return given;

@@ -17,12 +17,16 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One load of a {@link BpfObject}, what libbpf's {@code bpf_object__load} does: the object's BTF,
@@ -59,7 +63,7 @@ final class ObjectLoader {
   private final Set<String> created = new HashSet<>();
   private final List<Path> newPins = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
-  private @org.jspecify.annotations.Nullable Path newPinRoot;
+  private @Nullable Path newPinRoot;
   private int btfFd;
 
   ObjectLoader(String file, ParsedObject parsed, List<ObjectMapSpec> specs, List<BpfProgram> programs,
@@ -282,9 +286,9 @@ final class ObjectLoader {
   }
 
   /** Fills map-in-map or program-array slots declared with {@code .values = {...}}. */
-  private void fillSlots(ObjectMapSpec m, java.util.function.ToIntFunction<String> fdOf) {
+  private void fillSlots(ObjectMapSpec m, ToIntFunction<String> fdOf) {
     MapFd outer = maps.get(m.name());
-    for (Map.Entry<Integer, String> slot : new java.util.TreeMap<>(m.initialSlots()).entrySet()) {
+    for (Map.Entry<Integer, String> slot : new TreeMap<>(m.initialSlots()).entrySet()) {
       int valueFd = fdOf.applyAsInt(slot.getValue());
       byte[] v = {(byte) valueFd, (byte) (valueFd >>> 8), (byte) (valueFd >>> 16), (byte) (valueFd >>> 24)};
       update(outer, slot.getKey(), v, "slot " + slot.getKey() + " = '" + slot.getValue() + "'");
@@ -420,7 +424,7 @@ final class ObjectLoader {
     newPins.clear();
     if (newPinRoot != null) {
       try (var walk = Files.walk(newPinRoot)) {
-        for (Path d : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path d : walk.sorted(Comparator.reverseOrder()).toList()) {
           if (Files.isDirectory(d)) {
             Files.deleteIfExists(d); // directories we made, emptied above
           }
