@@ -1,5 +1,6 @@
 package io.github.bpfmaps.kotlin
 
+import io.github.bpfmaps.runtime.BpfObject
 import io.github.bpfmaps.runtime.LoadOptions
 import io.github.bpfmaps.runtime.MapFd
 import io.github.bpfmaps.runtime.maps.BpfMapHandle
@@ -114,3 +115,32 @@ public fun LoadOptions.configure(block: LoadOptionsScope.() -> Unit): LoadOption
     LoadOptionsScope(this).block()
     return this
 }
+
+/**
+ * Opens and loads the BPF object at [path] with the options of [block], receiver style:
+ *
+ * ```
+ * loadBpfObject(path) {
+ *     pinRoot("/sys/fs/bpf/app")
+ *     reuse("flows").pinned("/sys/fs/bpf/flows")
+ * }.use { obj -> ... }
+ * ```
+ *
+ * This is `BpfObject.load(path, loadOptions(block))`. It has a name of its own because a Kotlin
+ * lambda given to the Java `BpfObject.load(path, Consumer)` binds to that member as a `Consumer`
+ * (`it.pinRoot(...)`), and Kotlin has no static extensions on a Java class.
+ *
+ * Costs the system calls of loading: BTF, one per map and one per program.
+ *
+ * @throws io.github.bpfmaps.runtime.BpfException when the object cannot be read or loaded; nothing
+ *     it created is left behind
+ */
+public fun loadBpfObject(path: Path, block: LoadOptionsScope.() -> Unit = {}): BpfObject =
+    BpfObject.load(path, loadOptions(block))
+
+/** As [loadBpfObject] with a path string. */
+public fun loadBpfObject(path: String, block: LoadOptionsScope.() -> Unit = {}): BpfObject =
+    loadBpfObject(Path.of(path), block)
+
+/** Loads this opened object with the options of [block]; see [loadBpfObject]. */
+public fun BpfObject.loadWith(block: LoadOptionsScope.() -> Unit): BpfObject = load(loadOptions(block))

@@ -7,7 +7,11 @@ import io.github.bpfmaps.annotations.NetworkOrder
 import io.github.bpfmaps.annotations.Pinning
 import io.github.bpfmaps.annotations.Unsigned
 import io.github.bpfmaps.kotlin.entrySequence
-import io.github.bpfmaps.kotlin.getOrElse
+import io.github.bpfmaps.kotlin.loadWith
+import io.github.bpfmaps.kotlin.map
+import io.github.bpfmaps.samples.Packets
+import io.github.bpfmaps.samples.SampleObjects
+import java.nio.file.Path
 
 /**
  * `struct flow_key` of `flows.bpf.c`: addresses and ports in network byte order, as the packet
@@ -15,8 +19,8 @@ import io.github.bpfmaps.kotlin.getOrElse
  */
 @CName("flow_key")
 data class FlowKey(
-    @NetworkOrder val saddr: Int,
-    @NetworkOrder val daddr: Int,
+    @NetworkOrder @Unsigned val saddr: Int,
+    @NetworkOrder @Unsigned val daddr: Int,
     @NetworkOrder @Unsigned val sport: Short,
     @NetworkOrder @Unsigned val dport: Short,
     @Unsigned val proto: Byte,
@@ -42,20 +46,8 @@ data class FlowStats(@Unsigned val packets: Long, @Unsigned val bytes: Long)
 @BpfMap(name = "flows", type = MapType.HASH, maxEntries = 65536, pinning = Pinning.BY_NAME)
 data class Flows(val key: FlowKey, val value: FlowStats)
 
-/**
- * Reads the flow table and prints the busiest flows.
- *
- * Today [count] fills it from this process, as `xdp_flows` would; once objects load, the table is
- * the map of the loaded `flows.bpf.o` (`obj.map<FlowsMap>()`), filled by test-running its program
- * with packets, and [count] goes away.
- */
+/** Reads the flow table and prints the busiest flows. */
 class FlowTable(private val flows: FlowsMap) {
-    /** Adds one packet of [bytes] to [key]'s counters (one lookup, one update). */
-    fun count(key: FlowKey, bytes: Long) {
-        val old = flows.getOrElse(key) { FlowStats(0, 0) }
-        flows[key] = FlowStats(old.packets + 1, old.bytes + bytes)
-    }
-
     /** The [n] flows with the most bytes, busiest first. */
     fun top(n: Int): List<Pair<FlowKey, FlowStats>> =
         flows.entrySequence().sortedByDescending { (_, stats) -> stats.bytes }.take(n).toList()
@@ -69,21 +61,33 @@ class FlowTable(private val flows: FlowsMap) {
     }
 }
 
-/** Creates a `flows` map, counts a few packets of three flows and prints the table to [out]. */
-fun runFlowTable(out: Appendable) {
-    FlowsMap.create().use { flows ->
-        val table = FlowTable(flows)
-        val web = FlowKey.of(FlowKey.TCP, "10.0.0.1", 40000, "10.0.0.2", 443)
-        val dns = FlowKey.of(FlowKey.UDP, "10.0.0.1", 53000, "10.0.0.53", 53)
-        val ssh = FlowKey.of(FlowKey.TCP, "192.168.1.7", 50022, "10.0.0.2", 22)
-        repeat(4) { table.count(web, 1500) }
-        table.count(dns, 80)
-        repeat(2) { table.count(ssh, 100) }
-        out.append(table.table())
+/**
+ * Loads `flows.bpf.o` with its `flows` map pinned by name under [pinRoot], sends packets of three
+ * flows through `xdp_flows` with `BPF_PROG_TEST_RUN`, and prints the table to [out]. A second run
+ * with the same pin root reuses the pinned map and adds to it.
+ */
+fun runFlowTable(out: Appendable, pinRoot: Path) {
+    SampleObjects.open("flows").loadWith { pinRoot(pinRoot) }.use { obj ->
+        val program = obj.program("xdp_flows")
+        fun send(key: FlowKey, frameLength: Int, times: Int = 1) {
+            val proto = key.proto.toInt()
+            val sport = key.sport.toInt() and 0xffff
+            val dport = key.dport.toInt() and 0xffff
+            val frame = if (proto == Packets.TCP) {
+                Packets.tcp(key.saddr, key.daddr, sport, dport, frameLength)
+            } else {
+                Packets.udp(key.saddr, key.daddr, sport, dport, frameLength)
+            }
+            repeat(times) { program.testRun(frame, 1) }
+        }
+        send(FlowKey.of(FlowKey.TCP, "10.0.0.1", 40000, "10.0.0.2", 443), 1500, times = 4)
+        send(FlowKey.of(FlowKey.UDP, "10.0.0.1", 53000, "10.0.0.53", 53), 80)
+        send(FlowKey.of(FlowKey.TCP, "192.168.1.7", 50022, "10.0.0.2", 22), 100, times = 2)
+        obj.map<FlowsMap>().use { flows -> out.append(FlowTable(flows).table()) }
     }
 }
 
-fun main() = runFlowTable(System.out)
+fun main(args: Array<String>) = runFlowTable(System.out, Path.of(args.getOrElse(0) { "/sys/fs/bpf/bpfmaps_flows" }))
 
 internal fun ipv4(dotted: String): Int =
     dotted.split('.').map(String::toInt).fold(0) { acc, octet -> (acc shl 8) or octet }

@@ -4,14 +4,14 @@ import io.github.bpfmaps.annotations.BpfMap
 import io.github.bpfmaps.annotations.CName
 import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.annotations.Unsigned
-import io.github.bpfmaps.kotlin.getOrElse
-import io.github.bpfmaps.kotlin.plusAssign
+import io.github.bpfmaps.kotlin.loadWith
+import io.github.bpfmaps.kotlin.map
+import io.github.bpfmaps.samples.Packets
+import io.github.bpfmaps.samples.SampleObjects
 
 /** `struct datarec` of `xdp_counter.bpf.c`: packets and bytes seen for one XDP action. */
 @CName("datarec")
 data class DataRec(@Unsigned val packets: Long, @Unsigned val bytes: Long) {
-    operator fun plus(other: DataRec) = DataRec(packets + other.packets, bytes + other.bytes)
-
     companion object {
         val ZERO = DataRec(0, 0)
     }
@@ -27,22 +27,8 @@ data class XdpStats(@Unsigned val action: Int, val rec: DataRec)
 /** The XDP verdicts (`enum xdp_action` of `linux/bpf.h`), by their value. */
 enum class XdpAction { ABORTED, DROP, PASS, TX, REDIRECT }
 
-/**
- * Reads and prints the per-action counters of an `xdp_stats` map.
- *
- * Today the counts come from [count], which does in this process what `xdp_count` does in the
- * kernel. Once objects load, the same class reads the map of the loaded `xdp_counter.bpf.o`
- * (`obj.map<XdpStatsMap>()`) after its program ran (`testRun`), and [count] is no longer needed.
- */
+/** Reads and prints the per-action counters of an `xdp_stats` map. */
 class XdpCounter(private val stats: XdpStatsMap) {
-    /** Adds one packet of [bytes] to [action], as `xdp_count` does (one lookup, one update). */
-    fun count(action: XdpAction, bytes: Long) {
-        // getOrElse and += take the generic BpfKeyedMap<Int, V> path: stats[i] is ambiguous in
-        // Kotlin while BpfArrayMap also declares get(int)/set(int, V).
-        val old = stats.getOrElse(action.ordinal) { DataRec.ZERO }
-        stats += action.ordinal to old + DataRec(1, bytes)
-    }
-
     /** The non-zero counters, by action. One batch read of the whole array. */
     fun snapshot(): Map<XdpAction, DataRec> =
         stats.toMap()
@@ -58,13 +44,19 @@ class XdpCounter(private val stats: XdpStatsMap) {
     }
 }
 
-/** Creates an `xdp_stats` map, counts a few packets into it and prints the table to [out]. */
-fun runXdpCounter(out: Appendable) {
-    XdpStatsMap.create().use { stats ->
-        val counter = XdpCounter(stats)
-        repeat(3) { counter.count(XdpAction.PASS, 64) }
-        counter.count(XdpAction.DROP, 1500)
-        out.append(counter.table())
+/**
+ * Loads `xdp_counter.bpf.o`, sends [frameSizes] frames through its `xdp_count` program with
+ * `BPF_PROG_TEST_RUN`, and prints the typed `xdp_stats` map to [out].
+ */
+fun runXdpCounter(out: Appendable, frameSizes: List<Int> = listOf(64, 64, 64, 1500)) {
+    SampleObjects.open("xdp_counter").loadWith { logLevel(0) }.use { obj ->
+        val program = obj.program("xdp_count")
+        val src = Packets.ipv4(192, 0, 2, 1)
+        val dst = Packets.ipv4(198, 51, 100, 7)
+        for (size in frameSizes) {
+            program.testRun(Packets.tcp(src, dst, 40000, 443, size), 1)
+        }
+        obj.map<XdpStatsMap>().use { stats -> out.append(XdpCounter(stats).table()) }
     }
 }
 

@@ -3,17 +3,29 @@ package io.github.bpfmaps.samples.kotlin
 import io.github.bpfmaps.runtime.Bpf
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.AfterEach
+import java.nio.file.Files
+import java.nio.file.Path
 import org.junit.jupiter.api.Test
 
 class FlowTableTest {
     private fun needBpf() = assumeTrue(Bpf.available(), Bpf.unavailableReason())
 
+    private val pinRoot: Path = Path.of("/sys/fs/bpf/bpfmaps_kt_flows_" + ProcessHandle.current().pid())
+
+    @AfterEach
+    fun unpin() {
+        Files.deleteIfExists(pinRoot.resolve("flows"))
+        Files.deleteIfExists(pinRoot)
+    }
+
     @Test
     fun samplePrintsFlowsBusiestFirst() {
         needBpf()
         val out = StringBuilder()
-        runFlowTable(out)
+        runFlowTable(out, pinRoot)
         val lines = out.lines().filter { it.isNotEmpty() }
         assertEquals(4, lines.size, out.toString())
         assertEquals(listOf("tcp", "tcp", "udp"), lines.drop(1).map { it.substringBefore(' ') })
@@ -23,15 +35,17 @@ class FlowTableTest {
     }
 
     @Test
-    fun flowTableAddsUpPacketsPerKey() {
+    fun secondRunReusesThePinnedMapAndAddsToIt() {
         needBpf()
-        FlowsMap.create().use { flows ->
-            val table = FlowTable(flows)
-            val key = FlowKey.of(FlowKey.UDP, "172.16.0.1", 65535, "172.16.0.2", 4789)
-            table.count(key, 50)
-            table.count(key, 70)
-            assertEquals(FlowStats(2, 120), flows[key])
-            assertEquals(listOf(key to FlowStats(2, 120)), table.top(5))
+        runFlowTable(StringBuilder(), pinRoot)
+        assertTrue(Files.exists(pinRoot.resolve("flows")), "flows is pinned by name under the pin root")
+        val out = StringBuilder()
+        runFlowTable(out, pinRoot)
+        val web = out.lines()[1]
+        assertEquals(listOf("8", "12000"), web.substring(42).trim().split(Regex(" +")), out.toString())
+        FlowsMap.openPinned(pinRoot.resolve("flows")).use { flows ->
+            val key = FlowKey.of(FlowKey.UDP, "10.0.0.1", 53000, "10.0.0.53", 53)
+            assertEquals(FlowStats(2, 160), flows[key])
         }
     }
 
