@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The one command for bpfmaps performance: builds and runs the C baseline (raw bpf(2), no
+# library), times `bpftool map dump` on the 1M-entry hash, and prints
+#
+#   operation | C ns/op | Java ns/op | ratio
+#
+# where the Java column comes from a JMH JSON result (`-rf json`) when one is given.
+# Shapes, defaults and the name mapping are documented in benchmarks/README.md.
+#
+# Usage: benchmarks/bench.sh [--jmh FILE] [--list] [group...]
+#   group: a mapbench group or bpftool_dump_1m (`--list` shows them); none = all.
+#   Needs root (bpf(2), bpffs at /sys/fs/bpf), gcc, bpftool; jq for the Java column.
+# Environment (defaults in README.md): BENCH_OPS BENCH_WARMUP BENCH_ROUNDS BENCH_MMAP_OPS
+#   BENCH_BIG_ENTRIES BENCH_BIG_ROUNDS BENCH_BATCH BENCH_RINGBUF_BYTES (read by mapbench),
+#   BENCH_DUMP (1: time bpftool dumps, 0: skip), BENCH_DUMP_ROUNDS, BENCH_OUT (build/output
+#   dir), BENCH_JMH_JSON (same as --jmh), BENCH_JAVA_DUMP_CMD / BENCH_JAVA_DUMP_JSON_CMD
+#   (whole-process Java dump commands to time like bpftool; %ID% becomes the map id).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${BENCH_OUT:-$here/target/c}
+jmh_json=${BENCH_JMH_JSON:-}
+dump=${BENCH_DUMP:-1}
+dump_rounds=${BENCH_DUMP_ROUNDS:-3}
+groups=()
+list=0
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--jmh) jmh_json=$2; shift 2 ;;
+	--jmh=*) jmh_json=${1#--jmh=}; shift ;;
+	--list) list=1; shift ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	*) groups+=("$1"); shift ;;
+	esac
+done
+if [ -z "$jmh_json" ] && [ -f "$here/target/jmh-result.json" ]; then
+	jmh_json=$here/target/jmh-result.json
+fi
+
+# C operation name -> JMH benchmark name (the "benchmark" field of `-rf json`). The Java
+# suite must report the same unit of work: per element, or per entry for the _1m
+# operations (@OperationsPerInvocation). "-" = no Java counterpart.
+mapping='
+array_lookup             io.github.bpfmaps.bench.ArrayMapBench.lookup
+hash_lookup              io.github.bpfmaps.bench.HashMapBench.lookup
+hash_update              io.github.bpfmaps.bench.HashMapBench.update
+hash_delete              io.github.bpfmaps.bench.HashMapBench.delete
+percpu_array_lookup      io.github.bpfmaps.bench.PerCpuArrayMapBench.lookup
+mmapable_array_lookup    io.github.bpfmaps.bench.MmapArrayBench.syscallLookup
+mmap_array_read          io.github.bpfmaps.bench.MmapArrayBench.read
+mmap_array_write         io.github.bpfmaps.bench.MmapArrayBench.write
+hash_iter_batch_1m       io.github.bpfmaps.bench.BigHashBench.iterateBatch
+hash_iter_nextkey_1m     io.github.bpfmaps.bench.BigHashBench.iterateNextKey
+hash_update_batch_1m     io.github.bpfmaps.bench.BigHashBench.updateBatch
+ringbuf_consume          io.github.bpfmaps.bench.RingBufBench.consume
+ringbuf_produce_testrun  -
+bpftool_dump_1m          -
+bpftool_dump_json_1m     -
+'
+
+mkdir -p "$out"
+gcc -O2 -Wall -Wextra -o "$out/mapbench" "$here"/c/*.c
+if [ $list = 1 ]; then
+	"$out/mapbench" --list
+	echo bpftool_dump_1m
+	exit 0
+fi
+
+pin=
+cleanup() { [ -n "$pin" ] && rm -f "$pin"; return 0; }
+trap cleanup EXIT
+want_dump=0
+if [ "$dump" = 1 ]; then
+	if [ ${#groups[@]} -eq 0 ]; then
+		want_dump=1
+	else
+		for g in "${groups[@]}"; do
+			case $g in pin_1m|bpftool_dump*) want_dump=1 ;; esac
+		done
+	fi
+fi
+args=()
+for g in "${groups[@]}"; do
+	case $g in bpftool_dump*) ;; *) args+=("$g") ;; esac
+done
+if [ $want_dump = 1 ]; then
+	pin=/sys/fs/bpf/bpfmaps_bench_$$
+	# With explicit groups, pin_1m must be named for mapbench to pin the map.
+	if [ ${#groups[@]} -gt 0 ]; then args+=(pin_1m); fi
+fi
+
+results=$out/results.txt
+echo "# mapbench (C, raw bpf(2)) on $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)" >&2
+BENCH_PIN=$pin "$out/mapbench" ${args[@]+"${args[@]}"} | tee "$results" >&2
+
+# Median wall time in ns of a command over $dump_rounds runs, stdout discarded.
+time_cmd() {
+	local t=() i t0
+	for ((i = 0; i < dump_rounds; i++)); do
+		t0=$(date +%s%N)
+		bash -c "$1" >/dev/null
+		t+=($(($(date +%s%N) - t0)))
+	done
+	printf '%s\n' "${t[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+java_extra=$out/java-extra.txt
+: >"$java_extra"
+if [ $want_dump = 1 ]; then
+	line=$(grep '^pinned=' "$results")
+	id=$(sed 's/.*map_id=\([0-9]*\).*/\1/' <<<"$line")
+	entries=$(sed 's/.*entries=\([0-9]*\).*/\1/' <<<"$line")
+	for v in plain json; do
+		if [ $v = plain ]; then
+			name=bpftool_dump_1m; cmd="bpftool map dump id $id"
+			jcmd=${BENCH_JAVA_DUMP_CMD:-}
+		else
+			name=bpftool_dump_json_1m; cmd="bpftool -j map dump id $id"
+			jcmd=${BENCH_JAVA_DUMP_JSON_CMD:-}
+		fi
+		ns=$(time_cmd "$cmd")
+		# Reported per entry so it sits in the same column; whole-process ms alongside.
+		awk -v n="$name" -v ns="$ns" -v e="$entries" -v r="$dump_rounds" 'BEGIN {
+			printf "op=%s ns_per_op=%.2f ops=%d rounds=%d whole_process_ms=%.1f\n",
+				n, ns / e, e, r, ns / 1e6 }' | tee -a "$results" >&2
+		if [ -n "$jcmd" ]; then
+			ns=$(time_cmd "${jcmd//%ID%/$id}")
+			awk -v n="$name" -v ns="$ns" -v e="$entries" 'BEGIN {
+				printf "%s %.2f\n", n, ns / e }' >>"$java_extra"
+		fi
+	done
+fi
+
+# JMH scores -> ns per operation, by benchmark name (first entry wins if @Param repeats it).
+java_ns=$out/java-ns.txt
+: >"$java_ns"
+if [ -n "$jmh_json" ]; then
+	if ! command -v jq >/dev/null; then
+		echo "bench.sh: jq not found; Java column left empty" >&2
+	elif [ ! -f "$jmh_json" ]; then
+		echo "bench.sh: no JMH result at $jmh_json; Java column left empty" >&2
+	else
+		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit] | @tsv' \
+			"$jmh_json" | awk -F'\t' '
+			function ns(score, unit) {
+				if (unit == "ns/op") return score
+				if (unit == "us/op") return score * 1e3
+				if (unit == "ms/op") return score * 1e6
+				if (unit == "s/op") return score * 1e9
+				if (unit == "ops/ns") return 1 / score
+				if (unit == "ops/us") return 1e3 / score
+				if (unit == "ops/ms") return 1e6 / score
+				if (unit == "ops/s") return 1e9 / score
+				return -1
+			}
+			!seen[$1]++ { v = ns($2, $3); if (v >= 0) printf "%s %.2f\n", $1, v }' >"$java_ns"
+	fi
+fi
+
+echo
+awk -v map="$mapping" -v jfile="$java_ns" -v xfile="$java_extra" '
+	BEGIN {
+		n = split(map, lines, "\n")
+		for (i = 1; i <= n; i++) if (split(lines[i], f, " ") == 2) bench[f[1]] = f[2]
+		while ((getline l < jfile) > 0) { split(l, f, " "); java[f[1]] = f[2] }
+		while ((getline l < xfile) > 0) { split(l, f, " "); extra[f[1]] = f[2] }
+		printf "%-26s | %10s | %10s | %6s\n", "operation", "C ns/op", "Java ns/op", "ratio"
+		printf "%-26s-|-%10s-|-%10s-|-%6s\n", "--------------------------", "----------",
+			"----------", "------"
+	}
+	/^op=/ {
+		op = ""; c = ""
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "op") op = kv[2]
+			if (kv[1] == "ns_per_op") c = kv[2]
+		}
+		j = "-"
+		if (op in extra) j = extra[op]
+		else if ((op in bench) && (bench[op] in java)) j = java[bench[op]]
+		ratio = (j == "-" || c + 0 == 0) ? "-" : sprintf("%.2f", j / c)
+		printf "%-26s | %10s | %10s | %6s\n", op, c, j, ratio
+	}' "$results"
+echo
+echo "C: raw bpf(2) from C, median of rounds; bpftool_*: whole-process time / entries."
+sed -n 's/^op=\([a-z_0-9]*\) .*ops=\([0-9]*\).*whole_process_ms=\([0-9.]*\).*/  \1: \3 ms for \2 entries/p' \
+	"$results"
+echo "Raw lines: $results${jmh_json:+; Java: $jmh_json}"
