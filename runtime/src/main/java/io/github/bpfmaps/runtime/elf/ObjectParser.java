@@ -37,6 +37,12 @@ public final class ObjectParser {
   /** The largest {@code .bss}-style section we materialise as zeros (the kernel's limit is lower). */
   static final long MAX_ZERO_SECTION = 1L << 24;
 
+  /**
+   * The largest key or value size we read. ELF and BTF hold them as u32, {@link MapSpec} as int; a
+   * larger u32 would turn negative, and the kernel refuses such sizes anyway.
+   */
+  static final long MAX_MAP_SIZE = Integer.MAX_VALUE;
+
   private static final int R_BPF_64_64 = 1;
   private static final int R_BPF_64_32 = 10;
   private static final int LEGACY_DEF_SIZE = 20;
@@ -332,8 +338,9 @@ public final class ObjectParser {
     if (old >= 0 && old != size) {
       throw btfErr(sec, id, "map '" + map + "': " + what + " size " + size + " conflicts with " + old);
     }
-    if (size > 0xffffffffL) {
-      throw btfErr(sec, id, "map '" + map + "': " + what + " size " + size + " does not fit 32 bits");
+    if (size > MAX_MAP_SIZE) {
+      throw btfErr(sec, id, "map '" + map + "': " + what + " size " + size + " is larger than " + MAX_MAP_SIZE
+          + ", which no kernel map accepts");
     }
     return size;
   }
@@ -405,6 +412,10 @@ public final class ObjectParser {
       d.type = MapType.fromId((int) type);
       d.keySize = r.u32(off + 4);
       d.valueSize = r.u32(off + 8);
+      if (d.keySize > MAX_MAP_SIZE || d.valueSize > MAX_MAP_SIZE) {
+        throw err(sec, "map '" + s.name() + "' has key size " + d.keySize + " and value size " + d.valueSize
+            + "; sizes above " + MAX_MAP_SIZE + " are accepted by no kernel map");
+      }
       d.maxEntries = r.u32(off + 12);
       d.flags = r.u32(off + 16);
       d.offset = off;
