@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * No system calls.
  */
 public final class ObjectParser {
-  /** The largest {@code .bss}-style section we materialise as zeros (the kernel's limit is lower). */
+  /** The most {@code .bss}-style bytes, all sections together, we materialise as zeros. */
   static final long MAX_ZERO_SECTION = 1L << 24;
 
   /**
@@ -60,6 +60,8 @@ public final class ObjectParser {
   private final Map<Integer, TreeMap<Long, String>> mapsAt = new HashMap<>();
   /** Global-data section index to its map name. */
   private final Map<Integer, String> dataMaps = new HashMap<>();
+  /** The bytes of all {@code .bss}-style sections read so far. */
+  private long zeroBytes;
 
   private ObjectParser(ElfFile elf, String objectName) {
     this.elf = elf;
@@ -476,8 +478,16 @@ public final class ObjectParser {
   private void readGlobalData(Section sec) {
     String name = internalMapName(objectName, sec.name());
     boolean rodata = sec.name().startsWith(".rodata");
-    if (sec.size() > 0xffffffffL || (sec.type() == ElfFile.SHT_NOBITS && sec.size() > MAX_ZERO_SECTION)) {
+    if (sec.size() > 0xffffffffL) {
       throw err(sec, "size " + sec.size() + " is too large for a global-data map");
+    }
+    if (sec.type() == ElfFile.SHT_NOBITS) {
+      // The zeros cost memory but no file bytes, so bound them all together, not per section.
+      zeroBytes += sec.size();
+      if (zeroBytes > MAX_ZERO_SECTION) {
+        throw err(sec, "size " + sec.size() + " brings the zero-filled sections to " + zeroBytes
+            + " bytes, more than the " + MAX_ZERO_SECTION + " we materialise");
+      }
     }
     byte[] data = sec.type() == ElfFile.SHT_NOBITS ? new byte[(int) sec.size()] : elf.contents(sec);
     // libbpf's flags: read-only for programs for .rodata, and mmap-able so user space can map them.
