@@ -3,6 +3,7 @@ package io.github.bpfmaps.runtime.elf;
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -144,8 +145,32 @@ public final class ElfFile {
       }
       sections.add(new Section(i, name, (int) r[1], r[2], r[3], size, (int) r[5], (int) r[6], r[7]));
     }
+    checkNoOverlap(file, sections);
     ElfFile partial = new ElfFile(file, all, List.copyOf(sections), List.of());
     return new ElfFile(file, all, partial.sections, List.copyOf(partial.readSymbols()));
+  }
+
+  /**
+   * Sections with file bytes must not share them. Each is copied out on its own (code, global
+   * data), so overlapping headers would let a small file make us copy its bytes once per header.
+   */
+  private static void checkNoOverlap(String file, List<Section> sections) {
+    List<Section> laid = new ArrayList<>();
+    for (Section s : sections) {
+      if (s.index() != 0 && s.type() != SHT_NOBITS && s.size() > 0) {
+        laid.add(s);
+      }
+    }
+    laid.sort(Comparator.comparingLong(Section::offset));
+    for (int i = 1; i < laid.size(); i++) {
+      Section prev = laid.get(i - 1);
+      Section s = laid.get(i);
+      if (s.offset() < prev.offset() + prev.size()) {
+        throw new BpfObjectFormatException(file, s.name(), "bytes " + s.offset() + ".." + (s.offset() + s.size())
+            + " overlap section '" + prev.name() + "' (" + prev.offset() + ".." + (prev.offset() + prev.size())
+            + ")");
+      }
+    }
   }
 
   private static ByteReader sectionBytes(ByteReader all, String name, long type, long offset, long size) {
