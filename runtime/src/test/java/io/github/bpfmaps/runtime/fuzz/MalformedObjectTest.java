@@ -1,0 +1,404 @@
+package io.github.bpfmaps.runtime.fuzz;
+
+import static io.github.bpfmaps.runtime.fuzz.ObjectBytes.REL_SIZE;
+import static io.github.bpfmaps.runtime.fuzz.ObjectBytes.SH_NAME;
+import static io.github.bpfmaps.runtime.fuzz.ObjectBytes.SH_OFFSET;
+import static io.github.bpfmaps.runtime.fuzz.ObjectBytes.SH_SIZE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectFormatException;
+import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfKind;
+import io.github.bpfmaps.runtime.elf.BtfType;
+import io.github.bpfmaps.runtime.elf.ElfFile;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Damaged copies of real objects, one kind of damage per test: each must end in a {@link
+ * BpfObjectFormatException} that names the file, the section and (for BTF) the type at fault, or,
+ * where the damage is legal, in an object whose answers are finite. Independent of Jazzer; the
+ * cases are the ones a fuzzer reaches only by luck (counts near 2^32, cycles) or that prove the
+ * messages say where the problem is.
+ */
+class MalformedObjectTest {
+  // ---- the ELF layer -------------------------------------------------------------------------
+
+  @Test
+  void anObjectCutShortAnywhereIsAFormatErrorSayingWhatIsMissing() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    int cuts = 0;
+    for (int cut = 0; cut < o.bytes.length; cut += cut < 128 ? 1 : 37, cuts++) {
+      assertCutIsRefused(o, cut);
+    }
+    assertCutIsRefused(o, o.bytes.length - 1);
+    assertTrue(cuts > 200, "cut at " + cuts + " points");
+  }
+
+  private static void assertCutIsRefused(ObjectBytes o, int cut) {
+    byte[] cutShort = o.prefix(cut);
+    BpfObjectFormatException e = assertThrows(BpfObjectFormatException.class,
+        () -> BpfObject.fromBytes(cutShort, o.file, "xdp_counter"), "cut at " + cut);
+    assertTrue(e.getMessage().startsWith(o.file + ": "), e.getMessage());
+    if (cut < 64) {
+      assertTrue(e.getMessage().contains("shorter than the ELF header"), e.getMessage());
+    } else {
+      // the section header table is the last thing in the file, so it is what a cut loses first
+      assertEquals("<section headers>", e.section(), e.getMessage());
+      assertTrue(e.getMessage().contains("does not fit in " + cut + " bytes"), e.getMessage());
+    }
+  }
+
+  @Test
+  void everySectionWhoseSizeRunsPastTheFileIsNamedAsTruncated() {
+    ObjectBytes original = ObjectBytes.sample("xdp_counter");
+    int shstrndx = (int) original.get(62, 2);
+    for (ElfFile.Section s : original.elf.sections()) {
+      if (s.index() == 0 || s.type() == 8 /* SHT_NOBITS */) {
+        continue;
+      }
+      ObjectBytes o = ObjectBytes.sample("xdp_counter");
+      o.put(o.sectionHeader(s, SH_SIZE), 8, o.bytes.length);
+      BpfObjectFormatException e = o.openFails();
+      assertEquals(s.index() == shstrndx ? "<section names>" : s.name(), e.section(), e.getMessage());
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+  }
+
+  @Test
+  void sectionOffsetsPastTheEndOrNegativeAreNamedAsTruncated() {
+    for (long offset : new long[] {6936, 1L << 32, Long.MIN_VALUE, -8}) {
+      for (String section : new String[] {"xdp", ".BTF", ".symtab", ".relxdp"}) {
+        ObjectBytes o = ObjectBytes.sample("xdp_counter");
+        o.put(o.sectionHeader(o.section(section), SH_OFFSET), 8, offset);
+        BpfObjectFormatException e = o.openFails();
+        assertEquals(section, e.section(), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("offset " + offset),
+            e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void a32BitObjectIsRefusedAsNotElfClass64() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter").put(4, 1, 1);
+    BpfObjectFormatException e = o.openFails();
+    assertNull(e.section());
+    assertTrue(e.getMessage().contains("ELF class 1 is not ELFCLASS64"), e.getMessage());
+  }
+
+  @Test
+  void aBigEndianObjectIsRefusedWithTheTargetToCompileFor() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter").put(5, 1, 2);
+    BpfObjectFormatException e = o.openFails();
+    assertTrue(e.getMessage().contains("not little-endian") && e.getMessage().contains("bpfeb"), e.getMessage());
+  }
+
+  @Test
+  void anObjectForAnotherMachineIsRefusedAsNotEmBpf() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter").put(18, 2, 62); // EM_X86_64
+    BpfObjectFormatException e = o.openFails();
+    assertTrue(e.getMessage().contains("ELF machine 62 is not EM_BPF"), e.getMessage());
+  }
+
+  @Test
+  void aSectionCountNear2To32FromExtendedNumberingIsRefusedBeforeReadingHeaders() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(60, 2, 0); // e_shnum = 0: the count is in section 0's sh_size
+    o.put(o.get(40, 8) + SH_SIZE, 8, 0xffff_ffffL);
+    BpfObjectFormatException e = assertRefusedWithin(1 << 20, o);
+    assertEquals("<section headers>", e.section());
+    assertTrue(e.getMessage().contains("section count 4294967295") && e.getMessage().contains("does not fit"),
+        e.getMessage());
+  }
+
+  @Test
+  void aSymbolTableClaimingNear2To31BytesIsTruncatedNotAllocated() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.sectionHeader(o.section(".symtab"), SH_SIZE), 8, 24L * 0x5555555); // 0x7ffffff8
+    BpfObjectFormatException e = assertRefusedWithin(1 << 20, o);
+    assertEquals(".symtab", e.section());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void aRelocationSectionClaiming2To28RecordsIsTruncatedNotAllocated() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.sectionHeader(o.section(".relxdp"), SH_SIZE), 8, (long) REL_SIZE << 28);
+    BpfObjectFormatException e = assertRefusedWithin(1 << 20, o);
+    assertEquals(".relxdp", e.section());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void aSectionNameOutsideTheNameTableNamesTheSectionNumber() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    ElfFile.Section xdp = o.section("xdp");
+    o.put(o.sectionHeader(xdp, SH_NAME), 4, 0xffff_fff0L);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals("<section names>", e.section());
+    assertTrue(e.getMessage().contains("name of section " + xdp.index() + " offset 4294967280 is outside"),
+        e.getMessage());
+  }
+
+  @Test
+  void aSymbolNameOutsideTheStringTableNamesTheSymbolNumber() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.symbol("xdp_stats", 0), 4, 0x7fff_fff0L);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".strtab", e.section());
+    assertTrue(e.getMessage().matches(".*name of symbol \\d+ offset 2147483632 is outside.*"), e.getMessage());
+  }
+
+  // ---- relocations ---------------------------------------------------------------------------
+
+  @Test
+  void aRelocationToASymbolIndexPastTheTableIsRefused() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    long info = o.relocation(".relxdp", 0) + 8;
+    o.put(info, 8, 0x00ff_ffffL << 32 | o.get(info, 4));
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".relxdp", e.section());
+    assertTrue(e.getMessage().contains("relocation 0 refers to symbol 16777215 of "), e.getMessage());
+  }
+
+  @Test
+  void aRelocationToAnUndefinedSymbolNamesTheSymbolAndTheProgramSection() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.symbol("xdp_stats", 6), 2, 0); // st_shndx = SHN_UNDEF, as for an extern
+    BpfObjectFormatException e = o.openFails();
+    assertEquals("xdp", e.section());
+    assertTrue(e.getMessage().contains("refers to the undefined symbol 'xdp_stats'"), e.getMessage());
+  }
+
+  @Test
+  void aRelocationOutsideItsSectionIsRefused() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.relocation(".relxdp", 0), 8, 1 << 20);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals("xdp", e.section());
+    assertTrue(e.getMessage().contains("at offset 1048576 is not an instruction of the section"), e.getMessage());
+  }
+
+  // ---- BTF -----------------------------------------------------------------------------------
+
+  /**
+   * In xdp_counter: [5] PTR -> [6] TYPEDEF '__u32' -> [7] INT; [9] STRUCT 'datarec'; [24], the
+   * last, DATASEC 'license'.
+   */
+  private static final int KEY_PTR = 5;
+  private static final int U32_TYPEDEF = 6;
+  private static final int DATAREC = 9;
+  private static final int LAST_TYPE = 24;
+
+  @Test
+  void aTypedefThatRefersToItselfIsACycleNamingTheType() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.btfType(U32_TYPEDEF) + 8, 4, U32_TYPEDEF);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".BTF", e.section());
+    assertTrue(e.getMessage().contains("type [6]: circular type reference through TYPEDEF"), e.getMessage());
+  }
+
+  @Test
+  void aPointerTypedefCycleIsLegalAndSizesAsAPointer() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.btfType(U32_TYPEDEF) + 8, 4, KEY_PTR); // __u32 is now a pointer to __u32
+    try (BpfObject object = o.open()) {
+      Btf btf = object.btf();
+      assertEquals(BtfKind.PTR, btf.resolve(U32_TYPEDEF).kind());
+      assertEquals(8, btf.sizeOf(U32_TYPEDEF));
+      assertEquals(8, object.map("xdp_stats").keySize(), "the key is the typedef, now pointer-sized");
+    }
+  }
+
+  @Test
+  void aStructContainingItselfKeepsItsDeclaredSizeWithoutRecursing() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.btfType(DATAREC) + 12 + 4, 4, DATAREC); // member 'packets' is a datarec
+    try (BpfObject object = o.open()) {
+      BtfType datarec = object.btf().type(DATAREC);
+      assertEquals(DATAREC, datarec.member("packets").type());
+      assertEquals(16, object.btf().sizeOf(DATAREC));
+      assertEquals(16, object.map("xdp_stats").valueSize());
+    }
+  }
+
+  @Test
+  void btfStringAndTypeLengthsNear2To32AreRefusedBeforeAllocating() {
+    for (int field : new int[] {12 /* type_len */, 20 /* str_len */}) {
+      for (long length : new long[] {0x8000_0000L, 0xffff_fff0L}) {
+        ObjectBytes o = ObjectBytes.sample("xdp_counter");
+        o.put(o.btf() + field, 4, length);
+        BpfObjectFormatException e = assertRefusedWithin(1 << 20, o);
+        assertEquals(".BTF", e.section());
+        assertTrue(e.getMessage().contains("(" + length + " bytes) lies past the end"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void aDatasecWithVlen65535RunsOutOfDataNamingTheSection() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    long info = o.btfType(LAST_TYPE) + 4; // DATASEC 'license': its entries have no names to check
+    o.put(info, 4, o.get(info, 4) | 0xffff);
+    BpfObjectFormatException e = assertRefusedWithin(1 << 20, o);
+    assertEquals(".BTF", e.section());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void aBtfNameOutsideTheStringSectionNamesTheType() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.btfType(DATAREC), 4, 0xffff_fff0L);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".BTF", e.section());
+    assertTrue(e.getMessage().contains("type [9]: bad string offset 4294967280"), e.getMessage());
+  }
+
+  @Test
+  void aBtfExtRecordCountNear2To32IsRefusedBeforeReading() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    long ext = o.section(".BTF.ext").offset();
+    long funcInfo = ext + o.get(ext + 4, 4) + o.get(ext + 8, 4);
+    o.put(funcInfo + 4 + 4, 4, 0xffff_ffffL); // num_info of the first section's func_info
+    BpfObjectFormatException e = assertRefusedWithin(1 << 20, o);
+    assertEquals(".BTF.ext", e.section());
+    assertTrue(e.getMessage().contains("claims 4294967295 records"), e.getMessage());
+  }
+
+  // ---- map definitions -----------------------------------------------------------------------
+
+  /** The ARRAY whose length is the value of {@code __uint(attribute, N)} in a BTF map definition. */
+  private static int uintArray(ObjectBytes o, String map, String attribute) {
+    try (BpfObject object = o.open()) {
+      Btf btf = object.btf();
+      BtfType var = btf.find(BtfKind.VAR, map);
+      BtfType def = btf.resolve(var.type());
+      BtfType ptr = btf.resolve(def.member(attribute).type());
+      return btf.resolve(ptr.type()).id();
+    }
+  }
+
+  @Test
+  void aBtfMapTypeBeyondTheKnownTypesNamesTheMapAndItsBtfType() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    o.put(o.btfType(uintArray(o, "xdp_stats", "type")) + 20, 4, 10_000);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".maps", e.section());
+    assertTrue(e.getMessage().contains("map 'xdp_stats' has unknown map type 10000 (BTF type [14])"), e.getMessage());
+  }
+
+  @Test
+  void aBtfMapPinningOtherThanNoneOrByNameIsRefused() {
+    ObjectBytes o = ObjectBytes.sample("flows");
+    // pinning and type are both 1 here and share one int[1]; point 'pinning' at max_entries' int[65536]
+    long def;
+    int pinningIndex;
+    int maxEntriesPtr;
+    try (BpfObject object = o.open()) {
+      Btf btf = object.btf();
+      BtfType struct = btf.resolve(btf.find(BtfKind.VAR, "flows").type());
+      def = o.btfType(struct.id());
+      pinningIndex = struct.members().indexOf(struct.member("pinning"));
+      maxEntriesPtr = struct.member("max_entries").type();
+    }
+    o.put(def + 12 + 12L * pinningIndex + 4, 4, maxEntriesPtr);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".maps", e.section());
+    assertTrue(e.getMessage().contains("map 'flows' has pinning 65536"), e.getMessage());
+  }
+
+  @Test
+  void aLegacyMapTypeBeyondTheKnownTypesNamesTheMap() {
+    ObjectBytes o = ObjectBytes.sample("legacy_maps");
+    o.put(o.section("maps").offset(), 4, 0xffff);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals("maps", e.section());
+    assertTrue(e.getMessage().contains("map 'proto_count' has unknown map type 65535"), e.getMessage());
+  }
+
+  @Test
+  void legacyKeyAndValueSizesBeyond2To31AreRefusedRatherThanTurnedNegative() {
+    for (int field : new int[] {4 /* key_size */, 8 /* value_size */}) {
+      ObjectBytes o = ObjectBytes.sample("legacy_maps");
+      o.put(o.section("maps").offset() + field, 4, 0xffff_fff0L);
+      BpfObjectFormatException e = o.openFails();
+      assertEquals("maps", e.section());
+      assertTrue(e.getMessage().contains("map 'proto_count'") && e.getMessage().contains("4294967280"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void btfKeySizesBeyond2To31AreRefusedRatherThanTurnedNegative() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    // key is __type(key, __u32); make it an array of 2^31 __u32 by retargeting the key pointer at
+    // max_entries' array and growing that
+    int maxEntries = uintArray(o, "xdp_stats", "max_entries");
+    o.put(o.btfType(KEY_PTR) + 8, 4, maxEntries);
+    o.put(o.btfType(maxEntries) + 20, 4, 0x2000_0000L); // int[2^29]: 2^31 bytes
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".maps", e.section());
+    assertTrue(e.getMessage().contains("map 'xdp_stats': key size 2147483648"), e.getMessage());
+  }
+
+  // ---- amplification -------------------------------------------------------------------------
+
+  @Test
+  void manyBssSectionsCannotMakeTheReaderAllocateGigabytes() {
+    ObjectBytes o = ObjectBytes.sample("global_config");
+    long bssName = o.get(o.sectionHeader(o.section(".bss"), SH_NAME), 4);
+    int retyped = 0;
+    for (ElfFile.Section s : o.elf.sections()) {
+      if (s.name().startsWith(".debug_")) {
+        long h = o.sectionHeader(s, 0);
+        o.put(h + SH_NAME, 4, bssName).put(h + ObjectBytes.SH_TYPE, 4, 8 /* SHT_NOBITS */);
+        o.put(h + 8, 8, 3 /* SHF_WRITE | SHF_ALLOC */).put(h + SH_SIZE, 8, 16L << 20);
+        retyped++;
+      }
+    }
+    assertTrue(retyped >= 4, "retyped " + retyped + " sections");
+    BpfObjectFormatException e = assertRefusedWithin(40L << 20, o);
+    assertEquals(".bss", e.section());
+    assertTrue(e.getMessage().contains("zero"), e.getMessage());
+  }
+
+  @Test
+  void sectionsSharingBytesCannotMakeTheReaderCopyTheFileOverAndOver() {
+    // 1000 more .rodata headers, each covering the whole file: 64 KiB of headers that would each be
+    // copied out as a global-data map of the file's size
+    ObjectBytes o = ObjectBytes.sample("global_config").withExtraSections(".rodata", 1000, 0, -1);
+    BpfObjectFormatException e = assertRefusedWithin(40L << 20, o);
+    assertEquals(".rodata", e.section());
+    assertTrue(e.getMessage().contains("overlap section"), e.getMessage());
+  }
+
+  @Test
+  void aCodeSectionOverlappingAnotherIsRefused() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    ElfFile.Section maps = o.section(".maps");
+    o.put(o.sectionHeader(o.section("xdp"), SH_OFFSET), 8, maps.offset());
+    BpfObjectFormatException e = o.openFails();
+    assertTrue(e.getMessage().contains("overlap section"), e.getMessage());
+  }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /** Opens {@code o}, expecting a format error, and checks the attempt allocated at most {@code limit}. */
+  private static BpfObjectFormatException assertRefusedWithin(long limit, ObjectBytes o) {
+    o.openFails(); // loads the classes involved, so the measurement below is the reader's own
+    long thread = Thread.currentThread().getId();
+    long before = THREADS.getThreadAllocatedBytes(thread);
+    BpfObjectFormatException e = o.openFails();
+    long allocated = THREADS.getThreadAllocatedBytes(thread) - before;
+    assertTrue(allocated <= limit + 4L * o.bytes.length, "allocated " + allocated + " bytes refusing "
+        + o.file + ": " + e.getMessage());
+    return e;
+  }
+}
