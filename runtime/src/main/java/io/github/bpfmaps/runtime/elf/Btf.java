@@ -23,6 +23,12 @@ public final class Btf {
   /** {@code BTF_MAGIC}. */
   public static final int MAGIC = 0xeB9F;
 
+  /**
+   * The longest type, member, parameter or enumerator name we read: the kernel's {@code
+   * KSYM_NAME_LEN} (512 since Linux 6.1), past which {@code BPF_BTF_LOAD} refuses names anyway.
+   */
+  static final int MAX_NAME = 512;
+
   private static final int HEADER_SIZE = 24;
   private static final int TYPE_SIZE = 12;
 
@@ -201,7 +207,7 @@ public final class Btf {
 
   private static String string(ByteReader strings, long off, ByteReader in, int id) {
     try {
-      return strings.cString(off, "name");
+      return strings.cString(off, "name", MAX_NAME);
     } catch (BpfObjectFormatException e) {
       throw typeError(in, id, "bad string offset " + off + ": " + e.getMessage());
     }
