@@ -36,6 +36,15 @@ public final class ElfFile {
   static final int SHN_UNDEF = 0;
   static final int SHN_LORESERVE = 0xff00;
 
+  /*
+   * Names are offsets into a string table, so every header or symbol may name the same huge string;
+   * uncapped, each would cost a scan and a copy of it. Symbols name functions, maps and variables,
+   * which the kernel's BTF caps at KSYM_NAME_LEN (512); section names may hold a path (SEC("uprobe/
+   * <path>:<func>")), hence PATH_MAX.
+   */
+  static final int MAX_SYMBOL_NAME = 512;
+  static final int MAX_SECTION_NAME = 4096;
+
   private static final int EHDR_SIZE = 64;
   private static final int SHDR_SIZE = 64;
   private static final int SYM_SIZE = 24;
@@ -135,7 +144,7 @@ public final class ElfFile {
     List<Section> sections = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       long[] r = raw[i];
-      String name = i == 0 ? "" : shstr.cString(r[0], "name of section " + i);
+      String name = i == 0 ? "" : shstr.cString(r[0], "name of section " + i, MAX_SECTION_NAME);
       long size = r[4];
       if (r[1] != SHT_NOBITS && i != 0) {
         sectionBytes(all, name, r[1], r[3], size); // bounds check now, once
@@ -218,7 +227,7 @@ public final class ElfFile {
       if (type == STT_SECTION && shndx > 0 && shndx < sections.size()) {
         name = sections.get(shndx).name();
       } else {
-        name = strtab.named(".strtab").cString(sym.u32(p), "name of symbol " + i);
+        name = strtab.named(".strtab").cString(sym.u32(p), "name of symbol " + i, MAX_SYMBOL_NAME);
       }
       if (shndx != SHN_UNDEF && shndx < SHN_LORESERVE && shndx >= sections.size()) {
         throw sym.error("symbol '" + name + "' refers to section " + shndx + " of " + sections.size());
