@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.ElfFile;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,6 +38,73 @@ class LongNameAmplificationTest {
     Arrays.fill(name, (byte) 'a');
     b.put((byte) 0).put(name).put((byte) 0);
     return b.array();
+  }
+
+  /** NUL, then {@code NAME} bytes of 'a', then NUL: a string table whose string 1 is huge. */
+  private static byte[] oneLongString() {
+    byte[] s = new byte[NAME + 2];
+    Arrays.fill(s, 1, NAME + 1, (byte) 'a');
+    return s;
+  }
+
+  @Test
+  void symbolsNamedByOneHugeStringAreRefusedQuicklyWithoutCopyingItPerSymbol() {
+    ObjectBytes original = ObjectBytes.sample("xdp_counter");
+    int shnum = original.elf.sections().size();
+    long strings = original.bytes.length;
+    ObjectBytes o = original.append(oneLongString());
+    long symbols = o.bytes.length;
+    ByteBuffer syms = ByteBuffer.allocate(TYPES * 24).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 1; i < TYPES; i++) {
+      syms.putInt(i * 24, 1); // st_name = 1; undefined NOTYPE symbols otherwise
+    }
+    o = o.append(syms.array()).withExtraSections(".strtab", 1, strings, NAME + 2);
+    long symtab = o.sectionHeader(o.section(".symtab"), 0);
+    o.put(symtab + ObjectBytes.SH_OFFSET, 8, symbols).put(symtab + ObjectBytes.SH_SIZE, 8, TYPES * 24L);
+    o.put(symtab + 40, 4, shnum); // sh_link: the appended string table
+    BpfObjectFormatException e = refusedQuickly(o);
+    assertEquals(".strtab", e.section());
+    assertTrue(e.getMessage().contains("name of symbol 1") && e.getMessage().contains("longer than"),
+        e.getMessage());
+  }
+
+  @Test
+  void sectionsNamedByOneHugeStringAreRefusedQuicklyWithoutCopyingItPerSection() {
+    ObjectBytes original = ObjectBytes.sample("xdp_counter");
+    int shnum = original.elf.sections().size();
+    ElfFile.Section names = original.section(".strtab");
+    byte[] table = Arrays.copyOfRange(original.bytes, (int) names.offset(), (int) (names.offset() + names.size()));
+    long longName = names.size() + 1;
+    byte[] newTable = Arrays.copyOf(table, table.length + NAME + 2);
+    System.arraycopy(oneLongString(), 0, newTable, table.length, NAME + 2);
+    long at = original.bytes.length;
+    int copies = 40_000;
+    ObjectBytes o = original.append(newTable).withExtraSections(".text", copies + 1, 0, 0);
+    // the first extra section is the new name table; the others are empty and named by the long string
+    long nameTable = o.sectionHeader(shnum, 0);
+    System.arraycopy(o.bytes, (int) o.sectionHeader(names, 0), o.bytes, (int) nameTable, 64);
+    o.put(nameTable + ObjectBytes.SH_OFFSET, 8, at).put(nameTable + ObjectBytes.SH_SIZE, 8, newTable.length);
+    o.put(62, 2, shnum); // e_shstrndx
+    for (int i = 1; i <= copies; i++) {
+      o.put(o.sectionHeader(shnum + i, ObjectBytes.SH_NAME), 4, table.length + 1);
+    }
+    assertEquals(longName, table.length + 1);
+    BpfObjectFormatException e = refusedQuickly(o);
+    assertEquals("<section names>", e.section());
+    assertTrue(e.getMessage().contains("name of section " + (shnum + 1)) && e.getMessage().contains("longer than"),
+        e.getMessage());
+  }
+
+  private static BpfObjectFormatException refusedQuickly(ObjectBytes o) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+      BpfObjectFormatException thrown = assertThrows(BpfObjectFormatException.class, o::open);
+      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+      assertTrue(allocated < 64L * o.bytes.length, "allocated " + allocated + " bytes for " + o.bytes.length);
+      return thrown;
+    });
   }
 
   @Test

@@ -40,6 +40,18 @@ final class ObjectBytes {
     this.elf = elf;
   }
 
+  /** This object with {@code data} appended; the data starts at the old length. */
+  ObjectBytes append(byte[] data) {
+    byte[] out = Arrays.copyOf(bytes, bytes.length + data.length);
+    System.arraycopy(data, 0, out, bytes.length, data.length);
+    return new ObjectBytes(file, out, elf);
+  }
+
+  /** The file offset of a field of the section header with this index. */
+  long sectionHeader(int index, int field) {
+    return get(40, 8) + 64L * index + field;
+  }
+
   /**
    * This object with its section header table moved to the end and {@code copies} more headers
    * appended, each a copy of {@code like}'s header but covering {@code [offset, offset + size)};
@@ -97,7 +109,7 @@ final class ObjectBytes {
 
   /** The file offset of a field of a section header. */
   long sectionHeader(ElfFile.Section s, int field) {
-    return get(40, 8) + 64L * s.index() + field;
+    return sectionHeader(s.index(), field);
   }
 
   /** The file offset of a field of the symbol with this name. */
