@@ -154,26 +154,50 @@ public final class ObjectParser {
     return new ParsedObject(file, btf, btfExt, license, version, maps, variables, programs, programFunctions, code);
   }
 
-  /** DATASEC sizes from the section headers, variable offsets from the symbol table. */
+  /**
+   * DATASEC sizes from the section headers, variable offsets from the symbol table. Both are
+   * indexed once: a DATASEC may list a variable per 12 bytes of BTF, so scanning the sections or
+   * symbols per variable made a few MiB of input take minutes.
+   */
   private final class SymbolLayout implements Btf.DatasecLayout {
+    private @Nullable Map<String, Section> sectionsByName;
+    /** The value of the first non-section symbol of each (section index, name). */
+    private @Nullable Map<Map.Entry<Integer, String>, Long> symbolValues;
+
+    private @Nullable Section section(String name) {
+      if (sectionsByName == null) {
+        sectionsByName = new HashMap<>();
+        for (Section s : elf.sections()) {
+          if (s.index() != 0) {
+            sectionsByName.putIfAbsent(s.name(), s); // the first, as ElfFile.section(name) finds
+          }
+        }
+      }
+      return sectionsByName.get(name);
+    }
+
     @Override
     public long sectionSize(String datasec) {
-      Section s = elf.section(datasec);
+      Section s = section(datasec);
       return s == null ? -1 : s.size();
     }
 
     @Override
     public long variableOffset(String datasec, String variable) {
-      Section s = elf.section(datasec);
+      Section s = section(datasec);
       if (s == null) {
         return -1;
       }
-      for (Symbol sym : elf.symbols()) {
-        if (sym.sectionIndex() == s.index() && sym.name().equals(variable) && sym.type() != ElfFile.STT_SECTION) {
-          return sym.value();
+      if (symbolValues == null) {
+        symbolValues = new HashMap<>();
+        for (Symbol sym : elf.symbols()) {
+          if (sym.type() != ElfFile.STT_SECTION) {
+            symbolValues.putIfAbsent(Map.entry(sym.sectionIndex(), sym.name()), sym.value());
+          }
         }
       }
-      return -1;
+      Long value = symbolValues.get(Map.entry(s.index(), variable));
+      return value == null ? -1 : value;
     }
   }
 
