@@ -378,6 +378,11 @@ public final class Btf {
     return strings.cString(offset, "string");
   }
 
+  /** The string at an offset of the string section, refused past {@code maxLength} bytes. */
+  String string(long offset, int maxLength) {
+    return strings.cString(offset, "string", maxLength);
+  }
+
   /** The first type with this kind and name, or null. */
   public @Nullable BtfType find(BtfKind kind, String name) {
     for (int id = 1; id < types.size(); id++) {
