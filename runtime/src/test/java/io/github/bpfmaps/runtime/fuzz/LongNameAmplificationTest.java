@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfExt;
 import io.github.bpfmaps.runtime.elf.ElfFile;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -93,6 +94,43 @@ class LongNameAmplificationTest {
     assertEquals("<section names>", e.section());
     assertTrue(e.getMessage().contains("name of section " + (shnum + 1)) && e.getMessage().contains("longer than"),
         e.getMessage());
+  }
+
+  @Test
+  void btfExtRecordsNamingOneHugeStringAreRefusedQuicklyWithoutCopyingItPerRecord() {
+    ObjectBytes o = ObjectBytes.sample("xdp_counter");
+    ElfFile.Section btfSection = o.section(".BTF");
+    byte[] raw = Arrays.copyOfRange(o.bytes, (int) btfSection.offset(), (int) (btfSection.offset() + btfSection.size()));
+    // the same BTF with one huge string appended to its string section (the last part of it)
+    ByteBuffer grown = ByteBuffer.allocate(raw.length + NAME + 1).order(ByteOrder.LITTLE_ENDIAN);
+    grown.put(raw);
+    long longName = grown.getInt(20);
+    grown.putInt(20, (int) longName + NAME + 1);
+    byte[] name = new byte[NAME + 1];
+    Arrays.fill(name, 0, NAME, (byte) 'a');
+    grown.put(name);
+    Btf btf = Btf.parse(grown.array(), o.file);
+    // .BTF.ext whose func_info lists TYPES sections, each with no records, each named by that string
+    int funcInfoLen = 4 + 8 * TYPES;
+    ByteBuffer ext = ByteBuffer.allocate(32 + funcInfoLen).order(ByteOrder.LITTLE_ENDIAN);
+    ext.putShort((short) Btf.MAGIC).put((byte) 1).put((byte) 0).putInt(32);
+    ext.putInt(0).putInt(funcInfoLen).putInt(funcInfoLen).putInt(0).putInt(funcInfoLen).putInt(0);
+    ext.putInt(8);
+    for (int i = 0; i < TYPES; i++) {
+      ext.putInt((int) longName).putInt(0);
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    BpfObjectFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+      BpfObjectFormatException thrown = assertThrows(BpfObjectFormatException.class,
+          () -> BtfExt.parse(ext.array(), btf));
+      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+      assertTrue(allocated < 64L * ext.capacity(), "allocated " + allocated + " bytes for " + ext.capacity());
+      return thrown;
+    });
+    assertEquals(".BTF.ext", e.section());
+    assertTrue(e.getMessage().contains("func_info section name offset " + longName), e.getMessage());
   }
 
   private static BpfObjectFormatException refusedQuickly(ObjectBytes o) {
