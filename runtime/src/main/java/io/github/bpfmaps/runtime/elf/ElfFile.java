@@ -4,7 +4,9 @@ import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,11 +74,20 @@ public final class ElfFile {
   private final List<Section> sections;
   private final List<Symbol> symbols;
 
+  /** Section index to the first SHT_REL/SHT_RELA section that relocates it. */
+  private final Map<Integer, Section> relocationSections = new HashMap<>();
+
   private ElfFile(String file, ByteReader data, List<Section> sections, List<Symbol> symbols) {
     this.file = file;
     this.data = data;
     this.sections = sections;
     this.symbols = symbols;
+    // indexed once: looking it up by scanning every section, per section, is quadratic
+    for (Section s : sections) {
+      if (s.type() == SHT_REL || s.type() == SHT_RELA) {
+        relocationSections.putIfAbsent(s.info(), s);
+      }
+    }
   }
 
   /**
@@ -275,12 +286,7 @@ public final class ElfFile {
 
   /** The {@code SHT_REL} section that relocates {@code target}, or null. */
   public @Nullable Section relocationSectionFor(Section target) {
-    for (Section s : sections) {
-      if ((s.type() == SHT_REL || s.type() == SHT_RELA) && s.info() == target.index()) {
-        return s;
-      }
-    }
-    return null;
+    return relocationSections.get(target.index());
   }
 
   /**
