@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.ProgramSpec;
 import io.github.bpfmaps.runtime.elf.BtfKind;
 import io.github.bpfmaps.runtime.elf.ElfFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +23,26 @@ class ManyRecordsTest {
   private static final int DATASECS = 3;
   private static final int ENTRIES = 50_000; // per DATASEC; vlen has 16 bits
   private static final int SYMBOLS = 75_000;
+
+  @Test
+  void manyCodeSectionsAreMatchedToTheirRelocationsInLinearTime() {
+    int copies = 100_000;
+    ObjectBytes original = ObjectBytes.sample("xdp_counter");
+    int shnum = original.elf.sections().size();
+    byte[] exits = new byte[8 * copies];
+    for (int i = 0; i < copies; i++) {
+      exits[8 * i] = (byte) 0x95; // BPF_JMP | BPF_EXIT
+    }
+    long code = original.bytes.length;
+    // copies of the empty '.text' header: executable, named .text, so no programs of their own
+    ObjectBytes o = original.append(exits).withExtraSections(".text", copies, code, 8);
+    for (int i = 0; i < copies; i++) {
+      o.put(o.sectionHeader(shnum + i, ObjectBytes.SH_OFFSET), 8, code + 8L * i);
+    }
+    try (BpfObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), o::open)) {
+      assertEquals(List.of("xdp_count"), object.programs().stream().map(ProgramSpec::name).toList());
+    }
+  }
 
   @Test
   void aDatasecOfManyEntriesOverManySymbolsIsLaidOutInLinearTime() {

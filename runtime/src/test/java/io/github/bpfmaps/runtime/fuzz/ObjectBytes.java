@@ -70,7 +70,12 @@ final class ObjectBytes {
       System.arraycopy(bytes, (int) likeHeader, out, h, 64);
       o.put(h + SH_OFFSET, 8, offset).put(h + SH_SIZE, 8, size < 0 ? out.length - offset : size);
     }
-    return o.put(40, 8, bytes.length).put(60, 2, total);
+    o.put(40, 8, bytes.length);
+    if (total < 0xff00) {
+      return o.put(60, 2, total);
+    }
+    // extended numbering: e_shnum 0, the count in section 0's sh_size
+    return o.put(60, 2, 0).put(bytes.length + SH_SIZE, 8, total);
   }
 
   static ObjectBytes sample(String name) {
