@@ -62,6 +62,7 @@ public final class ObjectParser {
   private final Map<Integer, String> dataMaps = new HashMap<>();
   /** The bytes of all {@code .bss}-style sections read so far. */
   private long zeroBytes;
+  private @Nullable Map<Integer, List<Symbol>> functionsBySection;
 
   private ObjectParser(ElfFile elf, String objectName) {
     this.elf = elf;
@@ -548,15 +549,13 @@ public final class ObjectParser {
     byte[] code = elf.contents(sec);
     int count = code.length / Insn.SIZE;
     List<Symbol> funcs = new ArrayList<>();
-    for (Symbol s : elf.symbols()) {
-      if (s.sectionIndex() == sec.index() && s.type() == ElfFile.STT_FUNC) {
-        if (s.value() < 0 || s.value() % Insn.SIZE != 0 || s.value() >= sec.size()
-            || s.size() < 0 || s.size() % Insn.SIZE != 0 || s.size() > sec.size() - s.value()) {
-          throw err(sec, "function '" + s.name() + "' at offset " + s.value() + " (" + s.size()
-              + " bytes) is not whole instructions inside the section");
-        }
-        funcs.add(s);
+    for (Symbol s : functionSymbols(sec.index())) {
+      if (s.value() < 0 || s.value() % Insn.SIZE != 0 || s.value() >= sec.size()
+          || s.size() < 0 || s.size() % Insn.SIZE != 0 || s.size() > sec.size() - s.value()) {
+        throw err(sec, "function '" + s.name() + "' at offset " + s.value() + " (" + s.size()
+            + " bytes) is not whole instructions inside the section");
       }
+      funcs.add(s);
     }
     funcs.sort(Comparator.comparingLong(Symbol::value));
     List<Function> functions = new ArrayList<>();
@@ -578,6 +577,22 @@ public final class ObjectParser {
       }
     }
     return new CodeSection(sec.index(), sec.name(), code, List.copyOf(functions), relocs);
+  }
+
+  /**
+   * The STT_FUNC symbols of a section, in symbol-table order. Grouped once: scanning the whole
+   * symbol table per code section is quadratic in objects of many sections and symbols.
+   */
+  private List<Symbol> functionSymbols(int sectionIndex) {
+    if (functionsBySection == null) {
+      functionsBySection = new HashMap<>();
+      for (Symbol s : elf.symbols()) {
+        if (s.type() == ElfFile.STT_FUNC) {
+          functionsBySection.computeIfAbsent(s.sectionIndex(), k -> new ArrayList<>()).add(s);
+        }
+      }
+    }
+    return functionsBySection.getOrDefault(sectionIndex, List.of());
   }
 
   private ProgramReloc classify(Section sec, byte[] code, Relocation r) {
@@ -659,10 +674,8 @@ public final class ObjectParser {
       Map<String, Function> byName) {
     ProgramSections.Definition def = ProgramSections.forSection(cs.name());
     Map<Integer, Symbol> symbolAt = new HashMap<>();
-    for (Symbol s : elf.symbols()) {
-      if (s.sectionIndex() == cs.index() && s.type() == ElfFile.STT_FUNC) {
-        symbolAt.put((int) (s.value() / Insn.SIZE), s);
-      }
+    for (Symbol s : functionSymbols(cs.index())) {
+      symbolAt.put((int) (s.value() / Insn.SIZE), s);
     }
     for (Function f : cs.functions()) {
       Symbol s = symbolAt.get(f.start());
