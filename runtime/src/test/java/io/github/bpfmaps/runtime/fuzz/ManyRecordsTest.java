@@ -45,6 +45,34 @@ class ManyRecordsTest {
   }
 
   @Test
+  void manyCodeSectionsOverManySymbolsFindTheirFunctionsInLinearTime() {
+    int copies = 60_000;
+    int symbols = 300_000;
+    ObjectBytes original = ObjectBytes.sample("xdp_counter");
+    int shnum = original.elf.sections().size();
+    ElfFile.Section symtab = original.section(".symtab");
+    // the symbol table followed by all-zero (undefined, unnamed) symbols
+    byte[] syms = Arrays.copyOf(
+        Arrays.copyOfRange(original.bytes, (int) symtab.offset(), (int) (symtab.offset() + symtab.size())),
+        (int) symtab.size() + 24 * symbols);
+    byte[] exits = new byte[8 * copies];
+    for (int i = 0; i < copies; i++) {
+      exits[8 * i] = (byte) 0x95; // BPF_JMP | BPF_EXIT
+    }
+    long symsAt = original.bytes.length;
+    long code = symsAt + syms.length;
+    ObjectBytes o = original.append(syms).append(exits).withExtraSections(".text", copies, code, 8);
+    for (int i = 0; i < copies; i++) {
+      o.put(o.sectionHeader(shnum + i, ObjectBytes.SH_OFFSET), 8, code + 8L * i);
+    }
+    long symHeader = o.sectionHeader(symtab, 0);
+    o.put(symHeader + ObjectBytes.SH_OFFSET, 8, symsAt).put(symHeader + ObjectBytes.SH_SIZE, 8, syms.length);
+    try (BpfObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), o::open)) {
+      assertEquals(List.of("xdp_count"), object.programs().stream().map(ProgramSpec::name).toList());
+    }
+  }
+
+  @Test
   void aDatasecOfManyEntriesOverManySymbolsIsLaidOutInLinearTime() {
     ObjectBytes o = ObjectBytes.sample("global_config");
     // BTF: DATASECS more DATASECs '.data' whose ENTRIES entries each all name VAR 'min_len' (a .rodata
