@@ -212,7 +212,8 @@ public final class ObjectParser {
     if (datasec == null) {
       throw err(sec, "no BTF DATASEC '.maps' describes the map definitions");
     }
-    Map<String, long[]> extents = new LinkedHashMap<>();
+    // by offset, so a relocation finds its map without scanning them all (that was quadratic)
+    TreeMap<Long, MapDraft> byOffset = new TreeMap<>();
     List<MapDraft> drafts = new ArrayList<>();
     for (VarSecInfo v : datasec.variables()) {
       BtfType var = btf.type(v.type());
@@ -223,23 +224,27 @@ public final class ObjectParser {
         throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
             + " bytes) lies past the end of the " + sec.size() + "-byte section");
       }
+      Map.Entry<Long, MapDraft> before = byOffset.floorEntry(v.offset());
+      Map.Entry<Long, MapDraft> after = byOffset.ceilingEntry(v.offset());
+      MapDraft other = before != null && before.getKey() + before.getValue().size > v.offset() ? before.getValue()
+          : after != null && after.getKey() < v.offset() + v.size() ? after.getValue() : null;
+      if (other != null) {
+        throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
+            + " bytes) overlaps map '" + other.name + "' at offset " + other.offset);
+      }
       MapDraft d = parseMapDef(sec, var.name(), var.type(), false);
       d.offset = v.offset();
+      d.size = v.size();
       drafts.add(d);
-      extents.put(var.name(), new long[] {v.offset(), v.size()});
+      byOffset.put(v.offset(), d);
       mapsAt.computeIfAbsent(sec.index(), k -> new TreeMap<>()).put(v.offset(), var.name());
     }
     // .values = { [i] = &other } initialisers are relocations of the .maps section itself
     Map<String, Map<Integer, String>> slots = new HashMap<>();
     for (Relocation r : elf.relocations(sec)) {
       Symbol target = elf.symbols().get(r.symbolIndex());
-      MapDraft owner = null;
-      for (MapDraft d : drafts) {
-        long[] e = extents.get(d.name);
-        if (r.offset() >= e[0] && r.offset() < e[0] + e[1]) {
-          owner = d;
-        }
-      }
+      Map.Entry<Long, MapDraft> at = byOffset.floorEntry(r.offset());
+      MapDraft owner = at != null && r.offset() < at.getKey() + at.getValue().size ? at.getValue() : null;
       if (owner == null || owner.valuesOffset < 0) {
         throw err(sec, "relocation at offset " + r.offset() + " (symbol '" + target.name()
             + "') is not inside the 'values' of any map");
@@ -268,6 +273,7 @@ public final class ObjectParser {
     int keyTypeId;
     int valueTypeId;
     long offset;
+    long size;
     long valuesOffset = -1;
 
     MapDraft(String name) {
