@@ -347,6 +347,23 @@ class MalformedObjectTest {
     assertTrue(e.getMessage().contains("map 'xdp_stats': key size 2147483648"), e.getMessage());
   }
 
+  @Test
+  void twoMapDefinitionsSharingBytesAreRefused() {
+    ObjectBytes o = ObjectBytes.sample("map_in_map");
+    // the third DATASEC entry (outer_array) names inner_a's VAR instead, so two maps share bytes
+    int datasec;
+    int innerA;
+    try (BpfObject object = o.open()) {
+      datasec = object.btf().find(BtfKind.DATASEC, ".maps").id();
+      innerA = object.btf().find(BtfKind.VAR, "inner_a").id();
+    }
+    o.put(o.btfType(datasec) + 12 + 12 * 2, 4, innerA);
+    BpfObjectFormatException e = o.openFails();
+    assertEquals(".maps", e.section());
+    assertTrue(e.getMessage().contains("map 'inner_a' at offset 0 (48 bytes) overlaps map 'inner_a' at offset 0"),
+        e.getMessage());
+  }
+
   // ---- amplification -------------------------------------------------------------------------
 
   @Test
