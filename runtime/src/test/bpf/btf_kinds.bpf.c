@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Test object: a value type that exercises most BTF kinds (bitfields, unions, enums, floats,
  * forward declarations, restrict, type and declaration tags, function prototypes), and a
- * program calling a global function and a static one, taking a callback's address. */
+ * program calling a global function and a static one, taking a callback's address, and a
+ * kprobe with CO-RE relocations. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 struct opaque;
 
@@ -70,6 +72,21 @@ int use_kinds(struct __sk_buff *skb)
 	if (!k)
 		return 0;
 	return static_twice(k->mid) + global_add(k->high, 1);
+}
+
+/* A local view of a kernel type: CO-RE relocations let the loader match it to the kernel's. */
+struct sk_buff___local {
+	unsigned int len;
+	unsigned int data_len;
+} __attribute__((preserve_access_index));
+
+SEC("kprobe/kfree_skb")
+int core_read(struct sk_buff___local *skb)
+{
+	unsigned int len = 0;
+
+	bpf_probe_read_kernel(&len, sizeof(len), &skb->data_len);
+	return len + bpf_core_field_exists(skb->len);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Explicit padding: {@code value} zero bytes placed before this component (after any alignment
- * padding the C compiler would insert anyway), as a {@code __u8 pad[n]} member in C. Padding is always
- * written as zeros, so hash keys with padding are found again.
+ * Explicit padding: {@code value} zero bytes placed before this component, exactly as a
+ * {@code __u8 pad[n]} member declared just before it in C (the component is then aligned after the
+ * padding as usual). Padding is always written as zeros, so hash keys with padding are found again.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -1,17 +1,18 @@
 package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
 import io.github.bpfmaps.runtime.elf.ObjectParser;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import io.github.bpfmaps.runtime.elf.ProgramLinker;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BpfObject implements AutoCloseable {
   /** The largest file {@link #open} reads. */
-  public static final long MAX_FILE_SIZE = 256L << 20;
+  public static final long MAX_FILE_SIZE = 64L << 20;
 
   private final String file;
   private final ParsedObject parsed;
@@ -52,17 +53,24 @@ public final class BpfObject implements AutoCloseable {
     String file = path.toString();
     byte[] bytes;
     try {
-      long size = Files.size(path);
-      if (size > MAX_FILE_SIZE) {
-        throw new BpfObjectFormatException(file, null, size + " bytes is larger than the " + MAX_FILE_SIZE
+      if (!Files.isRegularFile(path)) {
+        throw new BpfException("open", file, 0, file + ": " + (Files.exists(path) ? "not a regular file"
+            : "no such file"));
+      }
+      // Bounded even if the file grows while we read it.
+      try (InputStream in = Files.newInputStream(path)) {
+        bytes = in.readNBytes((int) MAX_FILE_SIZE + 1);
+      }
+      if (bytes.length > MAX_FILE_SIZE) {
+        throw new BpfObjectFormatException(file, null, "larger than the " + MAX_FILE_SIZE
             + "-byte limit for BPF objects");
       }
-      bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       throw new BpfException("open", file, 0, file + ": cannot read: " + e.getMessage(), e);
     }
     Path fileName = path.getFileName();
-    return fromBytes(bytes, file, ObjectParser.objectName(fileName == null ? file : fileName.toString()));
+    String objectName = ObjectParser.objectName(fileName == null ? file : fileName.toString());
+    return new BpfObject(file, ObjectParser.parse(bytes, file, objectName));
   }
 
   /**
@@ -96,17 +104,11 @@ public final class BpfObject implements AutoCloseable {
   public synchronized ObjectMapSpec map(String name) {
     checkOpen("map");
     for (ObjectMapSpec m : maps) {
-      if (m.name().equals(name)) {
-        return m;
-      }
-    }
-    for (ObjectMapSpec m : maps) {
       if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(name)) {
         return m;
       }
     }
-    throw new BpfException("map", name, 0, file + " has no map '" + name + "'; it has "
-        + maps.stream().map(MapSpec::name).collect(Collectors.joining(", ", "[", "]")));
+    return parsed.named(maps, MapSpec::name, name, "map", "");
   }
 
   /** Every program, in section order. */
@@ -122,13 +124,7 @@ public final class BpfObject implements AutoCloseable {
    */
   public ProgramSpec program(String name) {
     checkOpen("program");
-    for (ProgramSpec p : parsed.programs()) {
-      if (p.name().equals(name)) {
-        return p;
-      }
-    }
-    throw new BpfException("program", name, 0, file + " has no program '" + name + "'; it has "
-        + parsed.programs().stream().map(ProgramSpec::name).collect(Collectors.joining(", ", "[", "]")));
+    return parsed.program(name);
   }
 
   /** A copy of a program's own instructions, before relocation. Allocates. */
@@ -161,14 +157,8 @@ public final class BpfObject implements AutoCloseable {
    */
   public GlobalVariable variable(String name) {
     checkOpen("variable");
-    for (GlobalVariable v : parsed.variables()) {
-      if (v.name().equals(name)) {
-        return v;
-      }
-    }
-    throw new BpfException("variable", name, 0, file + " has no global variable '" + name + "'"
-        + (parsed.btf() == null ? " (it has no BTF; compile with clang -g)" : "; it has "
-        + parsed.variables().stream().map(GlobalVariable::name).collect(Collectors.joining(", ", "[", "]"))));
+    return parsed.named(parsed.variables(), GlobalVariable::name, name, "global variable",
+        parsed.btf() == null ? " (it has no BTF; compile with clang -g)" : "");
   }
 
   /**
@@ -243,10 +233,11 @@ public final class BpfObject implements AutoCloseable {
 
   /**
    * A new {@link MapFd} for the object's map named by {@code spec}, after checking the object's
-   * definition against the spec. Needs a loaded object.
+   * definition against the spec and, when the object has BTF, the codecs' layouts against the C key
+   * and value types ({@link BtfLayoutCheck}). Needs a loaded object.
    *
-   * @throws BpfException if the object has no such map, the definition differs from {@code spec}
-   *     (listing every difference), or the object has not been loaded
+   * @throws BpfException if the object has no such map, the definition or a codec differs (listing
+   *     every difference), or the object has not been loaded
    */
   public MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
     ObjectMapSpec m = map(spec.name());
@@ -266,9 +257,26 @@ public final class BpfObject implements AutoCloseable {
     if (m.flags() != spec.flags()) {
       diffs.add("flags 0x" + Integer.toHexString(m.flags()) + " (expected 0x" + Integer.toHexString(spec.flags()) + ")");
     }
+    if (key != null && key.byteSize() != m.keySize()) {
+      diffs.add("key codec of " + key.byteSize() + " bytes (the map's keys are " + m.keySize() + ")");
+    }
+    if (value.byteSize() != m.valueSize()) {
+      diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
+    }
+    Btf btf = parsed.btf();
+    if (btf != null) {
+      Layout keyLayout = key == null ? null : key.layout();
+      if (keyLayout != null && m.keyTypeId() != 0) {
+        diffs.addAll(BtfLayoutCheck.differences(btf, m.keyTypeId(), keyLayout, "key"));
+      }
+      Layout valueLayout = value.layout();
+      if (valueLayout != null && m.valueTypeId() != 0 && m.kind() != MapKind.GLOBAL_DATA) {
+        diffs.addAll(BtfLayoutCheck.differences(btf, m.valueTypeId(), valueLayout, "value"));
+      }
+    }
     if (!diffs.isEmpty()) {
       throw new BpfException("bindMap", spec.name(), 0, file + ": map '" + spec.name() + "' differs: "
-          + String.join(", ", diffs));
+          + String.join("; ", diffs));
     }
     throw new BpfException("bindMap", spec.name(), 0, file + " is not loaded: loading objects (creating"
         + " their maps and programs) is not implemented yet, so its maps cannot be bound");

@@ -21,6 +21,7 @@ public class BpfObjectFormatException extends BpfException {
     this(file, section, message, null);
   }
 
+  /** As {@link #BpfObjectFormatException(String, String, String)}, with the error that revealed it. */
   public BpfObjectFormatException(
       String file, @Nullable String section, String message, @Nullable Throwable cause) {
     super("open", file, 0, describe(file, section, message), cause);

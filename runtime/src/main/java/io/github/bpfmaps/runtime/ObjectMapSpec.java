@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
 import java.util.Arrays;
@@ -12,14 +13,7 @@ import org.jspecify.annotations.Nullable;
  * BTF key and value types, and for global-data maps the initial bytes. Immutable.
  */
 public final class ObjectMapSpec implements MapSpec {
-  private final String name;
-  private final MapType type;
-  private final int keySize;
-  private final int valueSize;
-  private final int maxEntries;
-  private final int flags;
-  private final Pinning pinning;
-  private final @Nullable MapSpec innerMap;
+  private final MapSpec spec;
   private final MapKind kind;
   private final String section;
   private final int keyTypeId;
@@ -28,6 +22,9 @@ public final class ObjectMapSpec implements MapSpec {
   private final Map<Integer, String> initialSlots;
 
   /**
+   * @param spec the kernel-facing fields
+   * @param kind which convention declared the map
+   * @param section the ELF section of the definition
    * @param keyTypeId the BTF id of the key type, 0 when unknown
    * @param valueTypeId the BTF id of the value type (for global data, of the DATASEC), 0 when unknown
    * @param initialData the initial value of a global-data map (copied); empty otherwise
@@ -35,28 +32,14 @@ public final class ObjectMapSpec implements MapSpec {
    *     slot index to the name of the map (or program) placed there at load
    */
   public ObjectMapSpec(
-      String name,
-      MapType type,
-      int keySize,
-      int valueSize,
-      int maxEntries,
-      int flags,
-      Pinning pinning,
-      @Nullable MapSpec innerMap,
+      MapSpec spec,
       MapKind kind,
       String section,
       int keyTypeId,
       int valueTypeId,
       byte[] initialData,
       Map<Integer, String> initialSlots) {
-    this.name = name;
-    this.type = type;
-    this.keySize = keySize;
-    this.valueSize = valueSize;
-    this.maxEntries = maxEntries;
-    this.flags = flags;
-    this.pinning = pinning;
-    this.innerMap = innerMap;
+    this.spec = spec;
     this.kind = kind;
     this.section = section;
     this.keyTypeId = keyTypeId;
@@ -67,42 +50,42 @@ public final class ObjectMapSpec implements MapSpec {
 
   @Override
   public String name() {
-    return name;
+    return spec.name();
   }
 
   @Override
   public MapType type() {
-    return type;
+    return spec.type();
   }
 
   @Override
   public int keySize() {
-    return keySize;
+    return spec.keySize();
   }
 
   @Override
   public int valueSize() {
-    return valueSize;
+    return spec.valueSize();
   }
 
   @Override
   public int maxEntries() {
-    return maxEntries;
+    return spec.maxEntries();
   }
 
   @Override
   public int flags() {
-    return flags;
+    return spec.flags();
   }
 
   @Override
   public Pinning pinning() {
-    return pinning;
+    return spec.pinning();
   }
 
   @Override
   public @Nullable MapSpec innerMap() {
-    return innerMap;
+    return spec.innerMap();
   }
 
   /** Which convention declared the map. */
@@ -137,13 +120,12 @@ public final class ObjectMapSpec implements MapSpec {
 
   /** True for {@code .rodata} maps, which the loader freezes once their value is written. */
   public boolean freezeAfterLoad() {
-    return kind == MapKind.GLOBAL_DATA && (flags & io.github.bpfmaps.annotations.MapFlags.RDONLY_PROG) != 0;
+    return kind == MapKind.GLOBAL_DATA && (flags() & MapFlags.RDONLY_PROG) != 0;
   }
 
-  /** This spec with another initial value (same length), as {@link BpfObject#setVariable} makes it. */
+  /** This spec with another initial value, as {@link BpfObject#setVariable} makes it. */
   ObjectMapSpec withInitialData(byte[] data) {
-    return new ObjectMapSpec(name, type, keySize, valueSize, maxEntries, flags, pinning, innerMap, kind,
-        section, keyTypeId, valueTypeId, data, initialSlots);
+    return new ObjectMapSpec(spec, kind, section, keyTypeId, valueTypeId, data, initialSlots);
   }
 
   @Override
@@ -152,22 +134,21 @@ public final class ObjectMapSpec implements MapSpec {
       return false;
     }
     ObjectMapSpec m = (ObjectMapSpec) o;
-    return name.equals(m.name) && type == m.type && keySize == m.keySize && valueSize == m.valueSize
-        && maxEntries == m.maxEntries && flags == m.flags && pinning == m.pinning
-        && Objects.equals(innerMap, m.innerMap) && kind == m.kind && section.equals(m.section)
-        && keyTypeId == m.keyTypeId && valueTypeId == m.valueTypeId
-        && Arrays.equals(initialData, m.initialData) && initialSlots.equals(m.initialSlots);
+    return spec.equals(m.spec) && kind == m.kind && section.equals(m.section) && keyTypeId == m.keyTypeId
+        && valueTypeId == m.valueTypeId && Arrays.equals(initialData, m.initialData)
+        && initialSlots.equals(m.initialSlots);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, type, keySize, valueSize, maxEntries, flags, section);
+    return Objects.hash(spec, kind, section);
   }
 
   @Override
   public String toString() {
-    return kind + " map '" + name + "' " + type + " key=" + keySize + " value=" + valueSize + " max_entries="
-        + maxEntries + " flags=0x" + Integer.toHexString(flags) + (pinning == Pinning.NONE ? "" : " pinned "
-        + pinning) + (innerMap == null ? "" : " inner=" + innerMap);
+    return kind + " map '" + name() + "' " + type() + " key=" + keySize() + " value=" + valueSize()
+        + " max_entries=" + maxEntries() + " flags=0x" + Integer.toHexString(flags())
+        + (pinning() == Pinning.NONE ? "" : " pinned " + pinning())
+        + (innerMap() == null ? "" : " inner=" + innerMap());
   }
 }

@@ -202,6 +202,20 @@ class BpfObjectTest {
   }
 
   @Test
+  void progArraySlotsNameTheProgramsPlacedInThem() {
+    try (BpfObject o = BpfObject.open(testObject("tail_calls"))) {
+      ObjectMapSpec jumps = o.map("jumps");
+      assertMap(jumps, "jumps", MapType.PROG_ARRAY, 4, 4, 2, 0);
+      assertNull(jumps.innerMap());
+      assertEquals(Map.of(1, "tail"), jumps.initialSlots());
+      assertEquals(List.of("tail", "entry"), o.programs().stream().map(ProgramSpec::name).toList(),
+          "two programs of one section");
+      assertEquals(List.of("tail.____fmt", "entry.____fmt"),
+          o.variables().stream().map(GlobalVariable::name).toList(), "bpf_printk's formats are .rodata");
+    }
+  }
+
+  @Test
   void unknownMapOrProgramNamesListWhatTheObjectHas() {
     try (BpfObject o = open("legacy_maps")) {
       BpfException e = assertThrows(BpfException.class, () -> o.map("nope"));
@@ -237,6 +251,12 @@ class BpfObjectTest {
     o.close();
     BpfException e = assertThrows(BpfException.class, o::maps);
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
+
+  @Test
+  void aDeviceIsRefusedInsteadOfReadForever() {
+    BpfException e = assertThrows(BpfException.class, () -> BpfObject.open(Path.of("/dev/zero")));
+    assertTrue(e.getMessage().contains("/dev/zero: not a regular file"), e.getMessage());
   }
 
   @Test

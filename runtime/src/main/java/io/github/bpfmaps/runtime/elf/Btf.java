@@ -35,7 +35,7 @@ public final class Btf {
   private final String file;
   private final String section;
   private final byte[] raw;
-  private final List<BtfType> types; // index 0 unused (void)
+  private final List<BtfType> types; // index 0 is a placeholder for void, never handed out
   private final ByteReader strings;
   private final long[] typeOffsets; // offset in raw of each btf_type, by id
 
@@ -86,7 +86,8 @@ public final class Btf {
       throw in.error("string section must start with an empty string");
     }
     List<BtfType> types = new ArrayList<>();
-    types.add(null);
+    types.add(new BtfType(0, BtfKind.UNKN, "void", 0, 0, 0, false, 0, 0, 0, ArrayInfo.NONE, List.of(), List.of(),
+        List.of(), 0, List.of(), -1));
     List<Long> offsets = new ArrayList<>();
     offsets.add(-1L);
     long p = 0;
@@ -133,7 +134,7 @@ public final class Btf {
           if (kind == BtfKind.FUNC) {
             linkage = vlen;
           } else if (kind == BtfKind.FUNC_PROTO) {
-            List<Param> ps = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 8) + 1));
+            List<Param> ps = new ArrayList<>(capacity(vlen, typeLen - p, 8));
             for (int i = 0; i < vlen; i++, p += 8) {
               ps.add(new Param(string(strings, typeSec.u32(p), in, id), ref(typeSec.u32(p + 4), in, id)));
             }
@@ -152,7 +153,7 @@ public final class Btf {
           break;
         case STRUCT: case UNION:
           size = sizeOrType;
-          List<Member> ms = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 12) + 1));
+          List<Member> ms = new ArrayList<>(capacity(vlen, typeLen - p, 12));
           for (int i = 0; i < vlen; i++, p += 12) {
             long off = typeSec.u32(p + 8);
             int bits = kindFlag ? (int) (off >>> 24) : 0;
@@ -163,7 +164,7 @@ public final class Btf {
           break;
         case ENUM:
           size = sizeOrType;
-          List<EnumValue> es = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 8) + 1));
+          List<EnumValue> es = new ArrayList<>(capacity(vlen, typeLen - p, 8));
           for (int i = 0; i < vlen; i++, p += 8) {
             int val = typeSec.i32(p + 4);
             es.add(new EnumValue(string(strings, typeSec.u32(p), in, id), kindFlag ? val : val & 0xffffffffL));
@@ -172,7 +173,7 @@ public final class Btf {
           break;
         case ENUM64:
           size = sizeOrType;
-          List<EnumValue> e64 = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 12) + 1));
+          List<EnumValue> e64 = new ArrayList<>(capacity(vlen, typeLen - p, 12));
           for (int i = 0; i < vlen; i++, p += 12) {
             long val = typeSec.u32(p + 4) | typeSec.u32(p + 8) << 32;
             e64.add(new EnumValue(string(strings, typeSec.u32(p), in, id), val));
@@ -183,7 +184,7 @@ public final class Btf {
           break;
         case DATASEC:
           size = sizeOrType;
-          List<VarSecInfo> vs = new ArrayList<>(Math.min(vlen, (int) ((typeLen - p) / 12) + 1));
+          List<VarSecInfo> vs = new ArrayList<>(capacity(vlen, typeLen - p, 12));
           for (int i = 0; i < vlen; i++, p += 12) {
             vs.add(new VarSecInfo(ref(typeSec.u32(p), in, id), typeSec.u32(p + 4), typeSec.u32(p + 8)));
           }
@@ -203,6 +204,11 @@ public final class Btf {
         Collections.unmodifiableList(types), strings, typeOffsets);
     btf.checkReferences();
     return btf;
+  }
+
+  /** Room for {@code vlen} records, but never more than the remaining bytes can hold. */
+  private static int capacity(int vlen, long remaining, int recordSize) {
+    return (int) Math.min(vlen, remaining / recordSize + 1);
   }
 
   private static String string(ByteReader strings, long off, ByteReader in, int id) {
@@ -339,6 +345,11 @@ public final class Btf {
     b[p + 1] = (byte) (value >>> 8);
     b[p + 2] = (byte) (value >>> 16);
     b[p + 3] = (byte) (value >>> 24);
+  }
+
+  /** Where a type's {@code struct btf_type} starts in {@link #raw()} (for tests that corrupt it). */
+  long typeOffset(int id) {
+    return typeOffsets[id];
   }
 
   /** The file these types were read from. */

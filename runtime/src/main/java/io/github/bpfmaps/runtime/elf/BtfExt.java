@@ -33,8 +33,13 @@ public final class BtfExt {
     }
   }
 
-  /** One {@code bpf_core_relo}: what to adjust at an instruction when kernel types differ. */
-  public record CoreRelo(int instruction, int typeId, String accessString, int kind) {}
+  /**
+   * One {@code bpf_core_relo}: what to adjust at an instruction when kernel types differ. The
+   * kernel (5.17+) applies these itself when given them with {@code BPF_PROG_LOAD}.
+   *
+   * @param accessStringOffset where {@code accessString} lies in the {@code .BTF} string table
+   */
+  public record CoreRelo(int instruction, int typeId, String accessString, int accessStringOffset, int kind) {}
 
   private final Map<String, List<FuncInfo>> funcInfo;
   private final Map<String, List<LineInfo>> lineInfo;
@@ -92,7 +97,7 @@ public final class BtfExt {
               + e.getMessage());
         }
         relos.computeIfAbsent(sec, k -> new ArrayList<>())
-            .add(new CoreRelo(insn(r, p), r.i32(p + 4), access, r.i32(p + 12)));
+            .add(new CoreRelo(insn(r, p), r.i32(p + 4), access, r.i32(p + 8), r.i32(p + 12)));
       });
     }
     return new BtfExt(freeze(funcs), freeze(lines), freeze(relos));

@@ -85,9 +85,9 @@ public record BtfType(
   /** A variable of a DATASEC: its VAR type id and where it lies in the section. */
   public record VarSecInfo(int type, long offset, long size) {}
 
-  /** True for INT types whose encoding says signed. */
+  /** True for INT types whose encoding says signed, and for ENUM and ENUM64 marked signed. */
   public boolean isSigned() {
-    return kind == BtfKind.INT ? (intEncoding & INT_SIGNED) != 0 : kind.equals(BtfKind.ENUM) && kindFlag;
+    return kind == BtfKind.INT ? (intEncoding & INT_SIGNED) != 0 : (kind == BtfKind.ENUM || kind == BtfKind.ENUM64) && kindFlag;
   }
 
   /** The first member with this name, or null. */

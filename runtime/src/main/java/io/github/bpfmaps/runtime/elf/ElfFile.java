@@ -113,6 +113,10 @@ public final class ElfFile {
           "ELF data encoding " + all.u8(5) + " is not little-endian (ELFDATA2LSB); compile with"
               + " -target bpf (or bpfel) for this machine, not bpfeb");
     }
+    if (all.u16(16) != 1) {
+      throw all.error("ELF type " + all.u16(16) + " is not a relocatable object (ET_REL); load the .o"
+          + " clang -c writes, not a linked file");
+    }
     int machine = all.u16(18);
     if (machine != EM_BPF) {
       throw all.error("ELF machine " + machine + " is not EM_BPF (247); compile with clang -target bpf");

@@ -99,10 +99,12 @@ public final class ObjectParser {
   private ParsedObject parse() {
     Section btfSec = elf.section(".BTF");
     if (btfSec != null) {
-      btf = Btf.parse(elf.bytes(btfSec), elf.contents(btfSec)).withDatasecLayout(new SymbolLayout());
+      // clang leaves DATASEC sizes and offsets 0; fix them before anything reads variables.
+      Btf parsed = Btf.parse(elf.bytes(btfSec), elf.contents(btfSec)).withDatasecLayout(new SymbolLayout());
+      btf = parsed;
       Section ext = elf.section(".BTF.ext");
       if (ext != null) {
-        btfExt = BtfExt.parse(elf.bytes(ext), btf);
+        btfExt = BtfExt.parse(elf.bytes(ext), parsed);
       }
     }
     String license = "";
@@ -131,6 +133,14 @@ public final class ObjectParser {
     for (Section s : elf.sections()) {
       if (isGlobalData(s) && s.size() > 0) {
         readGlobalData(s);
+      }
+    }
+    Map<String, ObjectMapSpec> byName = new HashMap<>();
+    for (ObjectMapSpec m : maps) {
+      ObjectMapSpec other = byName.put(m.name(), m);
+      if (other != null) {
+        throw new BpfObjectFormatException(file, m.section(), "map '" + m.name() + "' is declared again (first in '"
+            + other.section() + "')");
       }
     }
     List<ProgramSpec> programs = new ArrayList<>();
@@ -180,6 +190,9 @@ public final class ObjectParser {
     @Override
     public long sectionSize(String datasec) {
       Section s = section(datasec);
+      if (s != null && s.size() > 0xffffffffL) {
+        throw err(s, "size " + s.size() + " is too large for a BPF object section");
+      }
       return s == null ? -1 : s.size();
     }
 
@@ -205,6 +218,7 @@ public final class ObjectParser {
   // ---- BTF-defined maps ----------------------------------------------------------------------
 
   private void readBtfMaps(Section sec) {
+    Btf btf = this.btf;
     if (btf == null) {
       throw err(sec, "BTF-defined maps need the .BTF section; compile with clang -g");
     }
@@ -232,7 +246,7 @@ public final class ObjectParser {
         throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
             + " bytes) overlaps map '" + other.name + "' at offset " + other.offset);
       }
-      MapDraft d = parseMapDef(sec, var.name(), var.type(), false);
+      MapDraft d = parseMapDef(btf, sec, var.name(), var.type(), false);
       d.offset = v.offset();
       d.size = v.size();
       drafts.add(d);
@@ -281,14 +295,13 @@ public final class ObjectParser {
     }
 
     ObjectMapSpec build(MapKind kind, String section, Map<Integer, String> slots) {
-      return new ObjectMapSpec(name, type == null ? MapType.UNSPEC : type, (int) Math.max(keySize, 0),
-          (int) Math.max(valueSize, 0), (int) maxEntries, (int) flags, pinning, inner, kind, section,
-          keyTypeId, valueTypeId, new byte[0], slots);
+      MapSpec spec = MapSpec.of(name, type == null ? MapType.UNSPEC : type, (int) Math.max(keySize, 0),
+          (int) Math.max(valueSize, 0), (int) maxEntries, (int) flags, pinning, inner);
+      return new ObjectMapSpec(spec, kind, section, keyTypeId, valueTypeId, new byte[0], slots);
     }
   }
 
-  private MapDraft parseMapDef(Section sec, String name, int typeId, boolean inner) {
-    Btf b = btf;
+  private MapDraft parseMapDef(Btf b, Section sec, String name, int typeId, boolean inner) {
     BtfType def = b.resolve(typeId);
     if (def == null || def.kind() != BtfKind.STRUCT) {
       throw btfErr(sec, typeId, "map '" + name + "' is not a struct");
@@ -297,23 +310,23 @@ public final class ObjectParser {
     for (Member m : def.members()) {
       switch (m.name()) {
         case "type":
-          long t = uint(sec, name, m);
+          long t = uint(b, sec, name, m);
           if (t > MapType.ARENA.id()) {
             throw btfErr(sec, def.id(), "map '" + name + "' has unknown map type " + t);
           }
           d.type = MapType.fromId((int) t);
           break;
         case "max_entries":
-          d.maxEntries = uint(sec, name, m);
+          d.maxEntries = uint(b, sec, name, m);
           break;
         case "map_flags":
-          d.flags = uint(sec, name, m);
+          d.flags = uint(b, sec, name, m);
           break;
         case "numa_node": case "map_extra":
-          uint(sec, name, m);
+          uint(b, sec, name, m);
           break;
         case "pinning":
-          long p = uint(sec, name, m);
+          long p = uint(b, sec, name, m);
           if (p > 1) {
             throw btfErr(sec, def.id(), "map '" + name + "' has pinning " + p
                 + "; only 0 (none) and 1 (LIBBPF_PIN_BY_NAME) exist");
@@ -321,17 +334,17 @@ public final class ObjectParser {
           d.pinning = p == 1 ? Pinning.BY_NAME : Pinning.NONE;
           break;
         case "key_size":
-          d.keySize = sized(sec, name, "key", d.keySize, uint(sec, name, m), def.id());
+          d.keySize = sized(sec, name, "key", d.keySize, uint(b, sec, name, m), def.id());
           break;
         case "value_size":
-          d.valueSize = sized(sec, name, "value", d.valueSize, uint(sec, name, m), def.id());
+          d.valueSize = sized(sec, name, "value", d.valueSize, uint(b, sec, name, m), def.id());
           break;
         case "key":
-          d.keyTypeId = pointee(sec, name, m);
+          d.keyTypeId = pointee(b, sec, name, m);
           d.keySize = sized(sec, name, "key", d.keySize, b.sizeOf(d.keyTypeId), def.id());
           break;
         case "value":
-          d.valueTypeId = pointee(sec, name, m);
+          d.valueTypeId = pointee(b, sec, name, m);
           d.valueSize = sized(sec, name, "value", d.valueSize, b.sizeOf(d.valueTypeId), def.id());
           break;
         case "values":
@@ -350,7 +363,7 @@ public final class ObjectParser {
           d.valueSize = sized(sec, name, "value", d.valueSize, 4, def.id());
           BtfType pointee = b.resolve(ptr.type());
           if (pointee != null && pointee.kind() == BtfKind.STRUCT) {
-            MapDraft in = parseMapDef(sec, name + ".inner", pointee.id(), true);
+            MapDraft in = parseMapDef(b, sec, name + ".inner", pointee.id(), true);
             d.inner = in.build(MapKind.BTF, sec.name(), Map.of());
           }
           break;
@@ -379,7 +392,7 @@ public final class ObjectParser {
   }
 
   /** {@code __uint(name, N)} is {@code int (*name)[N]}. */
-  private long uint(Section sec, String map, Member m) {
+  private long uint(Btf btf, Section sec, String map, Member m) {
     BtfType ptr = btf.resolve(m.type());
     if (ptr == null || ptr.kind() != BtfKind.PTR) {
       throw btfErr(sec, m.type(), "map '" + map + "': attribute '" + m.name() + "' is not __uint(...)");
@@ -392,7 +405,7 @@ public final class ObjectParser {
   }
 
   /** {@code __type(name, T)} is {@code T *name}. */
-  private int pointee(Section sec, String map, Member m) {
+  private int pointee(Btf btf, Section sec, String map, Member m) {
     BtfType ptr = btf.resolve(m.type());
     if (ptr == null || ptr.kind() != BtfKind.PTR) {
       throw btfErr(sec, m.type(), "map '" + map + "': attribute '" + m.name() + "' is not __type(...)");
@@ -430,7 +443,7 @@ public final class ObjectParser {
     syms.sort(Comparator.comparingLong(Symbol::value));
     Map<Long, MapDraft> byId = new HashMap<>();
     List<MapDraft> drafts = new ArrayList<>();
-    List<long[]> innerRefs = new ArrayList<>();
+    List<InnerRef> innerRefs = new ArrayList<>();
     for (Symbol s : syms) {
       long off = s.value();
       if (off < 0 || off % defSize != 0 || off + defSize > sec.size()) {
@@ -457,20 +470,20 @@ public final class ObjectParser {
         byId.put(r.u32(off + 20), d);
         d.pinning = r.u32(off + 24) != 0 ? Pinning.BY_NAME : Pinning.NONE;
         if (r.u32(off + 28) != 0) {
-          innerRefs.add(new long[] {drafts.size(), r.u32(off + 28)});
+          innerRefs.add(new InnerRef(drafts.size(), true, r.u32(off + 28)));
         }
       } else if (defSize == SAMPLES_DEF_SIZE && r.u32(off + 20) != 0) {
         // samples/bpf's struct bpf_load_map_def: inner_map_idx is an index among the maps
-        innerRefs.add(new long[] {drafts.size(), -1 - r.u32(off + 20)});
+        innerRefs.add(new InnerRef(drafts.size(), false, r.u32(off + 20)));
       }
       drafts.add(d);
       mapsAt.computeIfAbsent(sec.index(), k -> new TreeMap<>()).put(off, s.name());
     }
-    for (long[] ref : innerRefs) {
-      MapDraft outer = drafts.get((int) ref[0]);
-      MapDraft in = ref[1] >= 0 ? byId.get(ref[1]) : (-1 - ref[1] < drafts.size() ? drafts.get((int) (-1 - ref[1])) : null);
+    for (InnerRef ref : innerRefs) {
+      MapDraft outer = drafts.get(ref.outer());
+      MapDraft in = ref.byId() ? byId.get(ref.value()) : ref.value() < drafts.size() ? drafts.get((int) ref.value()) : null;
       if (in == null || in == outer) {
-        throw err(sec, "map '" + outer.name + "' names inner map " + (ref[1] >= 0 ? "id " + ref[1] : "index " + (-1 - ref[1]))
+        throw err(sec, "map '" + outer.name + "' names inner map " + (ref.byId() ? "id " : "index ") + ref.value()
             + ", which is not another map of this section");
       }
       outer.inner = in.build(MapKind.LEGACY, sec.name(), Map.of());
@@ -479,6 +492,9 @@ public final class ObjectParser {
       maps.add(d.build(MapKind.LEGACY, sec.name(), Map.of()));
     }
   }
+
+  /** An outer legacy map's reference to its inner template: by iproute2 id, or by index. */
+  private record InnerRef(int outer, boolean byId, long value) {}
 
   // ---- global data ---------------------------------------------------------------------------
 
@@ -524,6 +540,7 @@ public final class ObjectParser {
     // libbpf's flags: read-only for programs for .rodata, and mmap-able so user space can map them.
     int flags = MapFlags.MMAPABLE | (rodata ? MapFlags.RDONLY_PROG : 0);
     int datasecId = 0;
+    Btf btf = this.btf;
     if (btf != null) {
       BtfType ds = btf.find(BtfKind.DATASEC, sec.name());
       if (ds != null) {
@@ -542,7 +559,7 @@ public final class ObjectParser {
       }
     }
     dataMaps.put(sec.index(), name);
-    maps.add(new ObjectMapSpec(name, MapType.ARRAY, 4, (int) sec.size(), 1, flags, Pinning.NONE, null,
+    maps.add(new ObjectMapSpec(MapSpec.of(name, MapType.ARRAY, 4, (int) sec.size(), 1, flags),
         MapKind.GLOBAL_DATA, sec.name(), 0, datasecId, data, Map.of()));
   }
 
@@ -581,6 +598,14 @@ public final class ObjectParser {
       if (relocs.put(pr.instruction(), pr) != null) {
         throw err(sec, "two relocations of instruction " + pr.instruction());
       }
+      if (pr.kind() != ProgramReloc.Kind.CALL && Insn.opcode(code, pr.instruction()) == Insn.LD_IMM64) {
+        for (Function f : functions) {
+          if (f.contains(pr.instruction()) && !f.contains(pr.instruction() + 1)) {
+            throw err(sec, "ld_imm64 of '" + pr.symbol() + "' at instruction " + pr.instruction()
+                + " is cut in half by the end of function '" + f.name() + "'");
+          }
+        }
+      }
     }
     return new CodeSection(sec.index(), sec.name(), code, List.copyOf(functions), relocs);
   }
@@ -612,8 +637,11 @@ public final class ObjectParser {
     int op = Insn.opcode(code, insn);
     int imm = Insn.imm(code, insn);
     if (sym.sectionIndex() == ElfFile.SHN_UNDEF) {
-      throw err(sec, where + " refers to the undefined symbol '" + sym.name()
-          + "' (an extern such as __kconfig or __ksym; externs are not supported)");
+      if (sym.name().isEmpty() || !((op == Insn.CALL && r.type() == R_BPF_64_32)
+          || (op == Insn.LD_IMM64 && r.type() == R_BPF_64_64))) {
+        throw err(sec, where + " refers to an undefined symbol '" + sym.name() + "' with relocation type " + r.type());
+      }
+      return new ProgramReloc(insn, ProgramReloc.Kind.EXTERN, sym.name(), "", 0, 0, 0);
     }
     if (sym.sectionIndex() >= ElfFile.SHN_LORESERVE) {
       throw err(sec, where + " refers to special section index " + sym.sectionIndex());

@@ -1,10 +1,12 @@
 package io.github.bpfmaps.runtime.elf;
 
+import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.GlobalVariable;
 import io.github.bpfmaps.runtime.ObjectMapSpec;
 import io.github.bpfmaps.runtime.ProgramSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,6 +98,30 @@ public final class ParsedObject {
   /** Programs in section order, then symbol order. */
   public List<ProgramSpec> programs() {
     return programs;
+  }
+
+  /**
+   * The program with this (function) name.
+   *
+   * @throws BpfException if there is none, listing the programs there are
+   */
+  public ProgramSpec program(String name) {
+    return named(programs, ProgramSpec::name, name, "program", "");
+  }
+
+  /**
+   * The element of {@code items} called {@code name}, or a {@link BpfException} that lists the
+   * names there are (and adds {@code hint}).
+   */
+  public <T> T named(List<T> items, java.util.function.Function<T, String> nameOf, String name, String what,
+      String hint) {
+    for (T item : items) {
+      if (nameOf.apply(item).equals(name)) {
+        return item;
+      }
+    }
+    throw new BpfException(what, name, 0, file + " has no " + what + " '" + name + "'" + hint + "; it has "
+        + items.stream().map(nameOf).collect(Collectors.joining(", ", "[", "]")));
   }
 
   /** A copy of a program's own instructions (without subprograms, unrelocated). */

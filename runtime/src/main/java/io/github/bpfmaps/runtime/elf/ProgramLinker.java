@@ -1,7 +1,9 @@
 package io.github.bpfmaps.runtime.elf;
 
 import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.ProgramSpec;
+import io.github.bpfmaps.runtime.elf.BtfExt.CoreRelo;
 import io.github.bpfmaps.runtime.elf.BtfExt.FuncInfo;
 import io.github.bpfmaps.runtime.elf.BtfExt.LineInfo;
 import io.github.bpfmaps.runtime.elf.ParsedObject.CodeSection;
@@ -30,7 +32,8 @@ public final class ProgramLinker {
    *
    * @param mapFd the fd of each map, by {@link io.github.bpfmaps.runtime.MapSpec#name()}; called
    *     once per map the program uses; may throw for a map that was not created
-   * @throws BpfException if there is no such program
+   * @throws BpfException if there is no such program, or it uses an extern ({@code __kconfig},
+   *     {@code __ksym}, a kfunc), which this linker does not resolve yet
    */
   public static LinkedProgram link(ParsedObject object, String program, ToIntFunction<String> mapFd) {
     return link(object, program, mapFd, false);
@@ -49,9 +52,7 @@ public final class ProgramLinker {
 
   private static LinkedProgram link(
       ParsedObject object, String program, ToIntFunction<String> mapRef, boolean indices) {
-    ProgramSpec spec = object.programs().stream().filter(p -> p.name().equals(program)).findFirst()
-        .orElseThrow(() -> new BpfException("link", program, 0, object.file() + " has no program '" + program
-            + "'; it has " + object.programs().stream().map(ProgramSpec::name).toList()));
+    ProgramSpec spec = object.program(program);
     Map<Function, Integer> placed = new LinkedHashMap<>();
     List<Function> order = new ArrayList<>();
     Function main = object.function(program);
@@ -85,6 +86,10 @@ public final class ProgramLinker {
           Insn.setImm(out, j + 1, value ? (int) r.valueOffset() : 0);
           j++; // the second half of ld_imm64
           continue;
+        } else if (r != null && r.kind() == ProgramReloc.Kind.EXTERN) {
+          throw new BpfException("link", program, 0, object.file() + ": program '" + program + "' uses the extern '"
+              + r.symbol() + "' (a __kconfig value, __ksym or kfunc), at instruction " + secInsn + " of '"
+              + cs.name() + "'; resolving externs is not supported yet");
         } else if (r != null) {
           targetSection = r.targetSection();
           targetInsn = r.targetInstruction();
@@ -125,6 +130,7 @@ public final class ProgramLinker {
     }
     List<FuncInfo> funcInfo = new ArrayList<>();
     List<LineInfo> lineInfo = new ArrayList<>();
+    List<CoreRelo> coreRelos = new ArrayList<>();
     BtfExt ext = object.btfExt();
     if (ext != null) {
       for (Function f : order) {
@@ -140,9 +146,16 @@ public final class ProgramLinker {
             lineInfo.add(new LineInfo(li.instruction() + shift, li.fileNameOffset(), li.lineOffset(), li.lineCol()));
           }
         }
+        for (CoreRelo cr : ext.coreRelos(sec)) {
+          if (f.contains(cr.instruction())) {
+            coreRelos.add(new CoreRelo(cr.instruction() + shift, cr.typeId(), cr.accessString(),
+                cr.accessStringOffset(), cr.kind()));
+          }
+        }
       }
     }
-    return new LinkedProgram(spec, code, List.copyOf(funcInfo), List.copyOf(lineInfo), List.copyOf(used));
+    return new LinkedProgram(spec, code, List.copyOf(funcInfo), List.copyOf(lineInfo), List.copyOf(coreRelos),
+        List.copyOf(used));
   }
 
   private static Function functionAt(ParsedObject object, Function from, int insn, int section, int target) {
@@ -154,7 +167,7 @@ public final class ProgramLinker {
         }
       }
     }
-    throw new io.github.bpfmaps.runtime.BpfObjectFormatException(object.file(),
+    throw new BpfObjectFormatException(object.file(),
         object.codeSection(from.section()).name(), "instruction " + insn + " of '" + from.name()
             + "' calls instruction " + target + ", which is not inside any function");
   }

@@ -30,6 +30,12 @@ public record ProgramReloc(
     /** A call of a subprogram: {@code BPF_PSEUDO_CALL} with a relative offset. */
     CALL,
     /** {@code ld_imm64} of a subprogram's address (a callback): {@code BPF_PSEUDO_FUNC}. */
-    FUNC_ADDR
+    FUNC_ADDR,
+    /**
+     * A reference to an undefined symbol: a {@code __kconfig} or {@code __ksym} extern, or a kfunc
+     * call. The object opens, but linking a program that reaches one fails until externs are
+     * resolved.
+     */
+    EXTERN
   }
 }

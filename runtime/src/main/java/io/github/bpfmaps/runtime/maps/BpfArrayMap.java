@@ -1,15 +1,76 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.runtime.Codec;
+import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.UpdateFlag;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import org.jspecify.annotations.Nullable;
 
-/** ARRAY maps, keyed by the int index. SCAFFOLD: the runtime issue (#8) implements it. */
-public class BpfArrayMap<V> extends BpfMapHandle {
-  protected final Codec<V> valueCodec;
-
+/**
+ * ARRAY maps: {@code max_entries} values indexed {@code 0 .. max_entries-1}, all present from the
+ * start (zeroed); entries cannot be deleted ({@link #remove} fails with EINVAL), {@link #clear()}
+ * writes zeros. {@link #get(int)} and {@link #set(int, Object)} take the index as a primitive, so
+ * they allocate nothing but the returned value (Kotlin's {@code m[i]} picks them too). In Java, a
+ * boxed value type with a primitive literal, {@code set(0, 5L)} on a {@code BpfArrayMap<Long>}, is
+ * ambiguous between {@code set(int, V)} and the inherited {@code set(Integer, V)}: pass a {@code
+ * Long} ({@code set(0, five)}) and {@code set(int, V)} is chosen. An index past the end reads as
+ * null and fails to write with E2BIG ({@link io.github.bpfmaps.runtime.BpfMapFullException}).
+ *
+ * <p>A map created with {@code BPF_F_MMAPABLE} can also be read and written through shared memory,
+ * with no system call at all: see {@link #mmap()}. Thread-safe.
+ *
+ * @param <V> the value type
+ */
+public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
+  /**
+   * @param valueCodec encodes values of {@code spec.valueSize()} bytes
+   */
   public BpfArrayMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
-    super(fd, spec);
-    this.valueCodec = valueCodec;
+    super(fd, spec, Codecs.U32, valueCodec);
+  }
+
+  /** The value at {@code index}, null past the end. One system call; allocates the value. */
+  public @Nullable V get(int index) {
+    Scratch s = Scratch.get();
+    s.key(4).putInt(0, index);
+    return lookupScratchKey(s);
+  }
+
+  /** Writes {@code value} at {@code index}. One system call; no allocation. */
+  public void set(int index, V value) {
+    Scratch s = Scratch.get();
+    s.key(4).putInt(0, index);
+    updateScratchKey(s, value, UpdateFlag.ANY);
+  }
+
+  /** The number of indexes ({@code max_entries}). No system call. */
+  public int length() {
+    return spec.maxEntries();
+  }
+
+  /** Writes zeros at every index: one system call per index. */
+  @Override
+  public void clear() {
+    zeroEveryIndex();
+  }
+
+  /**
+   * Maps the array's values into this process ({@code mmap(MAP_SHARED)} of the map fd: one system
+   * call, and one more to unmap on {@link ArrayMmap#close()}). The map must have been created with
+   * {@code BPF_F_MMAPABLE}.
+   *
+   * @throws IllegalStateException if the map is not mmapable
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException if the kernel refuses the mapping (EPERM
+   *     for a frozen map)
+   */
+  public ArrayMmap<V> mmap() {
+    if ((spec.flags() & MapFlags.MMAPABLE) == 0) {
+      throw new IllegalStateException("ARRAY map '" + spec.name()
+          + "' was not created with BPF_F_MMAPABLE (MapFlags.MMAPABLE), so it cannot be mmapped");
+    }
+    return new ArrayMmap<>(fd, spec, valueCodec);
   }
 }

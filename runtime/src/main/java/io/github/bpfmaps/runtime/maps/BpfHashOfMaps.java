@@ -4,12 +4,15 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 
-/** HASH_OF_MAPS maps. SCAFFOLD: the runtime issue (#8) implements it. */
-public class BpfHashOfMaps<K> extends BpfMapHandle {
-  protected final Codec<K> keyCodec;
-
+/**
+ * HASH_OF_MAPS maps: inner maps by key. See {@link BpfMapOfMaps} for the fd-in, id-out rule.
+ * Thread-safe.
+ *
+ * @param <K> the key type
+ */
+public class BpfHashOfMaps<K> extends BpfMapOfMaps<K> {
+  /** See {@link BpfMapOfMaps}. */
   public BpfHashOfMaps(MapFd fd, MapSpec spec, Codec<K> keyCodec) {
-    super(fd, spec);
-    this.keyCodec = keyCodec;
+    super(fd, spec, keyCodec);
   }
 }

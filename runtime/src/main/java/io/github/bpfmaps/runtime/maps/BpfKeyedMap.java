@@ -1,17 +1,673 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.UpdateFlag;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.nio.ByteBuffer;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 
-/** A map of keys to values. SCAFFOLD: the runtime issue (#8) implements it. */
-public class BpfKeyedMap<K, V> extends BpfMapHandle {
+/**
+ * A map of keys to values: HASH, LRU_HASH, ARRAY, LPM_TRIE, the per-CPU types (whose value type is
+ * {@link PerCpuValues}) and any other type with keys and values.
+ *
+ * <p><b>Cost.</b> {@link #get}, {@link #set}, {@link #put}, {@link #remove} and {@link #contains} are
+ * one system call each and allocate nothing but the value they return (keys and values are encoded
+ * into per-thread native buffers). The batch operations ({@link #forEach}, {@link #toMap}, {@link
+ * #putAll}, {@link #removeAll}, {@link #drain}) use {@code BPF_MAP_*_BATCH}, one system call per
+ * chunk, and fall back to one call per element where the map type or kernel has no batch command
+ * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
+ *
+ * <p><b>Iteration under concurrent change.</b> {@link #iterator()}, {@link #keys()} and {@link
+ * #stream()} walk the map with {@code BPF_MAP_GET_NEXT_KEY}, then look each key up; the fd is held
+ * only during those calls. What a walk that overlaps writers returns, exactly:
+ * <ul>
+ *   <li>an entry present and not deleted during the whole walk is returned at least once (unless
+ *       the walk ends with the exception below); its value is the one read at its lookup;
+ *   <li>an entry inserted or deleted during the walk may or may not be returned; a key deleted
+ *       between its next-key and its lookup is skipped, never returned with a stale value;
+ *   <li>repeats: if the walk's current key is deleted, the kernel (hash, LRU and LPM maps, {@code
+ *       htab_map_get_next_key} and {@code trie_get_next_key}) answers the next next-key with the
+ *       first key again, so the walk restarts and entries already returned are returned again. A
+ *       restart is counted when the first key comes round again; after {@value #MAX_RESTARTS}
+ *       restarts, or more than {@code (MAX_RESTARTS + 1) * (max_entries + 1)} steps in all (which
+ *       also bounds restarts that the deletion of the first key hides), {@code next()} throws a
+ *       {@link BpfException} naming the map, so a walk always ends;
+ *   <li>arrays never restart: every index is returned exactly once.
+ * </ul>
+ * {@link #forEach}, {@link #toMap()} and {@link #drain()} use the batch commands where the kernel
+ * has them (hash and array families): the kernel reads whole hash buckets under their lock and
+ * resumes at the next bucket, so an entry that stays put during the walk is returned exactly once
+ * and never repeated; inserted or deleted ones may or may not be. Types without batches fall back
+ * to the walk above.
+ *
+ * <p>Thread-safe; see {@link BpfMapHandle}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entry<K, V>> {
+  /** How often a walk may restart from the first key before it gives up. */
+  public static final int MAX_RESTARTS = 16;
+
+  /** Entries asked for by the first lookup-batch call; package-private so tests can force ENOSPC. */
+  int firstChunk = 256;
+  private static final int MAX_CHUNK = 1 << 20;
+
+  /** The key codec. */
   protected final Codec<K> keyCodec;
+  /** The value codec (for per-CPU maps, the codec of all CPUs' slots). */
   protected final Codec<V> valueCodec;
+  /** Bytes of one key as the kernel sees it. */
+  protected final int keySize;
+  /** Bytes of one value as the system calls see it (all CPUs' slots for per-CPU maps). */
+  protected final int valueSize;
 
+  private volatile boolean noLookupBatch;
+  private volatile boolean noUpdateBatch;
+  private volatile boolean noDeleteBatch;
+  private volatile boolean noDrainBatch;
+  private volatile boolean noLookupAndDelete;
+
+  /**
+   * @param fd the map, owned by the handle from now on
+   * @param spec what the map is
+   * @param keyCodec encodes keys of exactly {@code spec.keySize()} bytes
+   * @param valueCodec encodes values of {@code spec.valueSize()} bytes
+   * @throws IllegalArgumentException if a codec's size differs from the spec
+   */
   public BpfKeyedMap(MapFd fd, MapSpec spec, Codec<K> keyCodec, Codec<V> valueCodec) {
     super(fd, spec);
     this.keyCodec = keyCodec;
     this.valueCodec = valueCodec;
+    this.keySize = checkSize(spec, keyCodec, spec.keySize(), "key");
+    this.valueSize = checkSize(spec, valueCodec, spec.type().perCpu()
+        ? PerCpuValues.slotSize(spec.valueSize()) * io.github.bpfmaps.runtime.Bpf.possibleCpus()
+        : spec.valueSize(), "value");
+  }
+
+  // ---- single elements ----
+
+  /**
+   * The value at {@code key}, or null if absent ({@code BPF_MAP_LOOKUP_ELEM}: one system call;
+   * allocates the decoded value only, nothing when absent).
+   *
+   * @throws io.github.bpfmaps.runtime.BpfClosedException if the handle is closed
+   * @throws io.github.bpfmaps.runtime.BpfValueException if the key does not encode
+   */
+  public @Nullable V get(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    return lookupScratchKey(s);
+  }
+
+  /** Looks up the key already encoded in {@code s.key}; the shared body of the {@code get}s. */
+  protected final @Nullable V lookupScratchKey(Scratch s) {
+    return read(BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s, valueCodec, valueSize);
+  }
+
+  /**
+   * True if {@code key} is present (one lookup system call; the value is not decoded).
+   */
+  public boolean contains(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    s.value(valueSize);
+    return found(BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress());
+  }
+
+  /**
+   * Creates or replaces the entry ({@code BPF_ANY}); same as {@code put(key, value, ANY)}.
+   *
+   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full (hash maps) or the
+   *     index is out of range (arrays: E2BIG)
+   */
+  public void set(K key, V value) {
+    put(key, value, UpdateFlag.ANY);
+  }
+
+  /**
+   * Writes the entry with the kernel's update semantics ({@code BPF_MAP_UPDATE_ELEM}: one system
+   * call, no allocation).
+   *
+   * @throws io.github.bpfmaps.runtime.BpfKeyExistsException with {@link UpdateFlag#NOEXIST} if the
+   *     key is present
+   * @throws io.github.bpfmaps.runtime.BpfNotFoundException with {@link UpdateFlag#EXIST} if absent
+   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full
+   * @throws io.github.bpfmaps.runtime.BpfValueException if the key or value does not encode
+   */
+  public void put(K key, V value, UpdateFlag flag) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    updateScratchKey(s, value, flag);
+  }
+
+  /** Updates the key already encoded in {@code s.key}; the shared body of the {@code put}s. */
+  protected final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
+    valueCodec.encode(value, s.value(valueSize), 0);
+    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), flag.bits());
+    if (err != 0) {
+      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, updateDetail(flag, err));
+    }
+  }
+
+  private String updateDetail(UpdateFlag flag, int err) {
+    return err == Errno.E2BIG ? "flag " + flag + ", max_entries " + spec.maxEntries() : "flag " + flag;
+  }
+
+  /**
+   * Deletes the entry ({@code BPF_MAP_DELETE_ELEM}: one system call).
+   *
+   * @return false if the key was absent
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for arrays, whose entries cannot be
+   *     deleted
+   */
+  public boolean remove(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    return found(BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0);
+  }
+
+  /**
+   * Removes the entry and returns its value in one step ({@code BPF_MAP_LOOKUP_AND_DELETE_ELEM},
+   * hash maps since Linux 5.14): no other reader can see it in between. One system call.
+   *
+   * @return the value, or null if absent
+   */
+  public @Nullable V getAndRemove(K key) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    return read(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, s.keyAddress(), s, valueCodec, valueSize);
+  }
+
+  /**
+   * Writes an all-zero value at every index {@code 0 .. max_entries-1} of an int-indexed map (the
+   * {@code clear} of arrays, whose entries cannot be deleted): one system call per index.
+   */
+  protected final void zeroEveryIndex() {
+    Scratch s = Scratch.get();
+    for (int i = 0; i < spec.maxEntries(); i++) {
+      s.key(4).putInt(0, i);
+      ByteBuffer v = s.value(valueSize);
+      for (int b = 0; b < valueSize; b++) {
+        v.put(b, (byte) 0);
+      }
+      int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), 0);
+      if (err != 0) {
+        throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, "zeroing index " + i);
+      }
+    }
+  }
+
+  // ---- walks ----
+
+  /**
+   * Walks the entries with next-key and lookup (two system calls per entry; allocates the walk's
+   * three native buffers once, and each entry). See the class comment for what concurrent changes
+   * do. The iterator is not thread-safe; the map is.
+   */
+  @Override
+  public Iterator<Map.Entry<K, V>> iterator() {
+    return new Walk<>(this, true);
+  }
+
+  /**
+   * A snapshot of the keys (one next-key system call per key; allocates the list and the keys).
+   * Keys deleted meanwhile may be missing or listed; after a restart a key may be listed twice
+   * (see the class comment).
+   */
+  public List<K> keys() {
+    List<K> out = new ArrayList<>();
+    Walk<K, V> w = new Walk<>(this, false);
+    while (w.hasNext()) {
+      out.add(w.next().getKey());
+    }
+    return out;
+  }
+
+  /** The entries as a sequential stream over {@link #iterator()}. */
+  public Stream<Map.Entry<K, V>> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.NONNULL), false);
+  }
+
+  /**
+   * Calls {@code action} with every entry, read in chunks with {@code BPF_MAP_LOOKUP_BATCH} (one
+   * system call per chunk; a chunk that a hash bucket overflows (ENOSPC) is retried twice as large),
+   * or with {@link #iterator()} where batches are unsupported. Allocates only the decoded keys and
+   * values (the chunk buffers are per thread). {@code action} may use this map.
+   */
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    if (!noLookupBatch && lookupBatch(false, action)) {
+      return;
+    }
+    for (Map.Entry<K, V> e : this) {
+      action.accept(e.getKey(), e.getValue());
+    }
+  }
+
+  /** A snapshot as an insertion-ordered {@link LinkedHashMap}, via {@link #forEach}. */
+  public Map<K, V> toMap() {
+    Map<K, V> out = new LinkedHashMap<>();
+    forEach(out::put);
+    return out;
+  }
+
+  /**
+   * Removes every entry and returns them, with {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} where the
+   * kernel has it (each entry is read and deleted atomically), otherwise with one {@link
+   * #getAndRemove} per key, or a {@link #get} and a {@link #remove} where the type has no
+   * lookup-and-delete either (LPM tries: then a value written between the two is lost).
+   */
+  public Map<K, V> drain() {
+    Map<K, V> out = new LinkedHashMap<>();
+    if (!noDrainBatch && lookupBatch(true, out::put)) {
+      return out;
+    }
+    for (K k : keys()) {
+      V v = noLookupAndDelete ? null : getAndRemoveIfSupported(k);
+      if (noLookupAndDelete) {
+        v = get(k);
+        if (v != null && !remove(k)) {
+          v = null;
+        }
+      }
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+    return out;
+  }
+
+  private @Nullable V getAndRemoveIfSupported(K key) {
+    try {
+      return getAndRemove(key);
+    } catch (BpfSyscallException e) {
+      if (!unsupported(e.errno())) {
+        throw e;
+      }
+      noLookupAndDelete = true;
+      return null;
+    }
+  }
+
+  /**
+   * Deletes every entry present when the walk passes it: the keys are listed, then deleted with
+   * {@link #removeAll}. Entries added meanwhile may remain. Arrays override this.
+   */
+  public void clear() {
+    removeAll(keys());
+  }
+
+  // ---- batches ----
+
+  /**
+   * Writes all {@code entries} with {@code BPF_MAP_UPDATE_BATCH} (one system call per chunk of up
+   * to 4096 entries) when {@code flag} is {@code ANY} or {@code LOCK}; element by element for
+   * {@code NOEXIST}/{@code EXIST} (the kernel's batch update does not take them) and where batches
+   * are unsupported.
+   *
+   * @return the number of entries written (all of them, unless an exception is thrown)
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException for the first entry the kernel refuses,
+   *     saying how many were written before it
+   */
+  public int putAll(Map<? extends K, ? extends V> entries, UpdateFlag flag) {
+    if (entries.isEmpty()) {
+      return 0;
+    }
+    // generic_map_update_batch (kernel/bpf/syscall.c) accepts only BPF_F_LOCK in elem_flags, so
+    // NOEXIST/EXIST semantics need one update per element.
+    if (!noUpdateBatch && (flag == UpdateFlag.ANY || flag == UpdateFlag.LOCK)) {
+      int done = updateBatch(entries, flag);
+      if (done >= 0) {
+        return done;
+      }
+    }
+    int n = 0;
+    for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+      try {
+        put(e.getKey(), e.getValue(), flag);
+      } catch (BpfSyscallException ex) {
+        throw BpfSyscallException.of(ex.operation(), spec.name(), ex.errno(),
+            "flag " + flag + ", " + n + " of " + entries.size() + " entries written before the failure");
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Deletes the given keys ({@code BPF_MAP_DELETE_BATCH} per chunk, or one delete per key);
+   * absent keys are skipped.
+   *
+   * @return how many keys were present and deleted
+   */
+  public int removeAll(Collection<? extends K> keys) {
+    if (keys.isEmpty()) {
+      return 0;
+    }
+    if (!noDeleteBatch) {
+      int done = deleteBatch(keys);
+      if (done >= 0) {
+        return done;
+      }
+    }
+    int n = 0;
+    for (K k : keys) {
+      if (remove(k)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean unsupported(int err) {
+    return err == Errno.EINVAL || err == Errno.ENOTSUPP || err == Errno.EOPNOTSUPP;
+  }
+
+  /** Per-thread chunk buffers; a nested batch on the same thread (from a callback) gets its own. */
+  private static final class Chunk {
+    static final ThreadLocal<Chunk> CURRENT = ThreadLocal.withInitial(Chunk::new);
+    final Scratch.Region keys = new Scratch.Region();
+    final Scratch.Region values = new Scratch.Region();
+    final Scratch.Region in = new Scratch.Region();
+    final Scratch.Region out = new Scratch.Region();
+    boolean busy;
+
+    static Chunk take() {
+      Chunk c = CURRENT.get();
+      if (c.busy) {
+        c = new Chunk();
+      }
+      c.busy = true;
+      return c;
+    }
+  }
+
+  /** Returns false (and marks the command unsupported) if the first chunk says so. */
+  private boolean lookupBatch(boolean delete, BiConsumer<? super K, ? super V> action) {
+    int cmd = delete ? BpfSys.BPF_MAP_LOOKUP_AND_DELETE_BATCH : BpfSys.BPF_MAP_LOOKUP_BATCH;
+    int tokenSize = Math.max(keySize, 8);
+    int n = Math.max(1, Math.min(firstChunk, spec.maxEntries()));
+    Chunk c = Chunk.take();
+    try {
+      c.in.ensure(tokenSize);
+      c.out.ensure(tokenSize);
+      boolean first = true;
+      for (;;) {
+        ByteBuffer keys = c.keys.ensure(n * keySize);
+        ByteBuffer values = c.values.ensure(n * valueSize);
+        int err;
+        int count;
+        int raw = fd.acquire();
+        try {
+          err = BpfSys.mapBatch(cmd, raw, first ? 0 : c.in.address, c.out.address,
+              c.keys.address, c.values.address, n, 0);
+          count = BpfSys.batchCount();
+        } finally {
+          fd.release();
+        }
+        if (err == Errno.ENOSPC && n < MAX_CHUNK) {
+          n *= 2; // a hash bucket holds more entries than the chunk: retry the same bucket, larger
+          continue;
+        }
+        if (err != 0 && err != Errno.ENOENT) {
+          if (first && unsupported(err)) {
+            if (delete) {
+              noDrainBatch = true;
+            } else {
+              noLookupBatch = true;
+            }
+            return false;
+          }
+          throw error(cmd, err, "chunk of " + n);
+        }
+        for (int i = 0; i < count; i++) {
+          action.accept(keyCodec.decode(keys, i * keySize), valueCodec.decode(values, i * valueSize));
+        }
+        if (err == Errno.ENOENT) {
+          return true; // the end; count may still have been > 0
+        }
+        ByteBuffer in = c.in.ensure(tokenSize);
+        ByteBuffer out = c.out.ensure(tokenSize);
+        for (int i = 0; i < tokenSize; i++) {
+          in.put(i, out.get(i));
+        }
+        first = false;
+      }
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  /** Returns -1 (and marks the command unsupported) if the first chunk says so. */
+  private int updateBatch(Map<? extends K, ? extends V> entries, UpdateFlag flag) {
+    int total = entries.size();
+    int chunk = Math.min(total, 4096);
+    Chunk c = Chunk.take();
+    try {
+      ByteBuffer keys = c.keys.ensure(chunk * keySize);
+      ByteBuffer values = c.values.ensure(chunk * valueSize);
+      Iterator<? extends Map.Entry<? extends K, ? extends V>> it = entries.entrySet().iterator();
+      int done = 0;
+      while (it.hasNext()) {
+        int n = 0;
+        while (n < chunk && it.hasNext()) {
+          Map.Entry<? extends K, ? extends V> e = it.next();
+          keyCodec.encode(e.getKey(), keys, n * keySize);
+          valueCodec.encode(e.getValue(), values, n * valueSize);
+          n++;
+        }
+        int err;
+        int count;
+        int raw = fd.acquire();
+        try {
+          err = BpfSys.mapBatch(BpfSys.BPF_MAP_UPDATE_BATCH, raw, 0, 0, c.keys.address,
+              c.values.address, n, flag.bits());
+          count = BpfSys.batchCount();
+        } finally {
+          fd.release();
+        }
+        if (err != 0) {
+          if (done == 0 && count == 0 && unsupported(err)
+              && (err != Errno.EINVAL || batchUnsupportedType())) {
+            noUpdateBatch = true;
+            return -1;
+          }
+          throw error(BpfSys.BPF_MAP_UPDATE_BATCH, err,
+              "flag " + flag + ", " + (done + count) + " of " + total + " entries written before the failure");
+        }
+        done += n;
+      }
+      return done;
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  /**
+   * Whether the kernel has no batch commands for this map type (an EINVAL on the first update
+   * chunk then means "unsupported", not a bad entry). Hash and array families have them ({@code
+   * kernel/bpf/hashtab.c}, {@code arraymap.c}: {@code map_*_batch}).
+   */
+  private boolean batchUnsupportedType() {
+    switch (spec.type()) {
+      case HASH: case LRU_HASH: case PERCPU_HASH: case LRU_PERCPU_HASH: case ARRAY: case PERCPU_ARRAY:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  /** Returns -1 (and marks the command unsupported) if the first chunk says so. */
+  private int deleteBatch(Collection<? extends K> toDelete) {
+    int total = toDelete.size();
+    int chunk = Math.min(total, 4096);
+    Chunk c = Chunk.take();
+    try {
+      ByteBuffer keys = c.keys.ensure(chunk * keySize);
+      Iterator<? extends K> it = toDelete.iterator();
+      int deleted = 0;
+      boolean first = true;
+      while (it.hasNext()) {
+        int n = 0;
+        while (n < chunk && it.hasNext()) {
+          keyCodec.encode(it.next(), keys, n * keySize);
+          n++;
+        }
+        int from = 0;
+        while (from < n) {
+          int err;
+          int count;
+          int raw = fd.acquire();
+          try {
+            err = BpfSys.mapBatch(BpfSys.BPF_MAP_DELETE_BATCH, raw, 0, 0,
+                c.keys.address + (long) from * keySize, 0, n - from, 0);
+            count = BpfSys.batchCount();
+          } finally {
+            fd.release();
+          }
+          if (err == 0) {
+            deleted += n - from;
+            break;
+          }
+          if (first && from == 0 && count == 0 && unsupported(err)
+              && (err != Errno.EINVAL || batchUnsupportedType())) {
+            noDeleteBatch = true;
+            return -1;
+          }
+          if (err != Errno.ENOENT) {
+            throw error(BpfSys.BPF_MAP_DELETE_BATCH, err, deleted + count + " keys deleted before");
+          }
+          // the key at from + count is absent: skip it and go on with the rest
+          deleted += count;
+          from += count + 1;
+        }
+        first = false;
+      }
+      return deleted;
+    } finally {
+      c.busy = false;
+    }
+  }
+
+  /** The next-key walk behind {@link #iterator()} and {@link #keys()}. */
+  private static final class Walk<K, V> implements Iterator<Map.Entry<K, V>> {
+    private final BpfKeyedMap<K, V> map;
+    private final boolean withValues;
+    private final long stepLimit;
+    private Scratch.Region cur = new Scratch.Region();
+    private Scratch.Region next = new Scratch.Region();
+    private final Scratch.Region value = new Scratch.Region();
+    private byte @Nullable [] firstKey;
+    private boolean started;
+    private boolean done;
+    private int restarts;
+    private long steps;
+    private Map.@Nullable Entry<K, V> pending;
+
+    Walk(BpfKeyedMap<K, V> map, boolean withValues) {
+      this.map = map;
+      this.withValues = withValues;
+      this.stepLimit = (long) (MAX_RESTARTS + 1) * ((long) map.spec.maxEntries() + 1);
+      cur.ensure(map.keySize);
+      next.ensure(map.keySize);
+      value.ensure(map.valueSize);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (pending == null && !done) {
+        advance();
+      }
+      return pending != null;
+    }
+
+    @Override
+    public Map.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Map.Entry<K, V> e = pending;
+      pending = null;
+      return e;
+    }
+
+    private void advance() {
+      for (;;) {
+        int err;
+        int lookupErr = 0;
+        int raw = map.fd.acquire();
+        try {
+          err = BpfSys.mapGetNextKey(raw, started ? cur.address : 0, next.address);
+          if (err == 0 && withValues) {
+            lookupErr = BpfSys.mapLookup(raw, next.address, value.address, 0);
+          }
+        } finally {
+          map.fd.release();
+        }
+        if (err == Errno.ENOENT) {
+          done = true;
+          return;
+        }
+        if (err != 0) {
+          throw map.error(BpfSys.BPF_MAP_GET_NEXT_KEY, err, null);
+        }
+        ByteBuffer k = next.ensure(map.keySize);
+        if (!started) {
+          started = true;
+          firstKey = new byte[map.keySize];
+          k.get(0, firstKey);
+        } else if (sameAsFirst(k)) {
+          restarts++;
+        }
+        if (restarts > MAX_RESTARTS || ++steps > stepLimit) {
+          throw new BpfException("BPF_MAP_GET_NEXT_KEY", map.spec.name(), 0,
+              "iteration of map '" + map.spec.name() + "' restarted " + restarts + " times after "
+                  + steps + " steps: its keys change faster than they can be walked");
+        }
+        Scratch.Region t = cur;
+        cur = next;
+        next = t;
+        if (lookupErr == Errno.ENOENT) {
+          continue; // deleted between next-key and lookup: skip it
+        }
+        if (lookupErr != 0) {
+          throw map.error(BpfSys.BPF_MAP_LOOKUP_ELEM, lookupErr, null);
+        }
+        K key = map.keyCodec.decode(k, 0);
+        V v = withValues ? map.valueCodec.decode(value.ensure(map.valueSize), 0) : null;
+        pending = new AbstractMap.SimpleImmutableEntry<>(key, v);
+        return;
+      }
+    }
+
+    private boolean sameAsFirst(ByteBuffer k) {
+      byte[] f = firstKey;
+      for (int i = 0; i < f.length; i++) {
+        if (f[i] != k.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }

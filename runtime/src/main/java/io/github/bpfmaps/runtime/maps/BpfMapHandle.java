@@ -1,20 +1,155 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
+import io.github.bpfmaps.runtime.MapInfo;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
-/** The base of every map handle. SCAFFOLD: the runtime issue (#8) implements it. */
+/**
+ * The base of every typed map handle: the owned {@link MapFd} and the {@link MapSpec} it was
+ * opened with.
+ *
+ * <p>Handles are thread-safe: every operation encodes into per-thread native buffers and brackets
+ * its system call with {@link MapFd#acquire()}/{@link MapFd#release()}, so any number of threads may
+ * use one handle, and {@link #close()} from one thread while others are inside a call defers the
+ * real {@code close(2)} until they return; calls that start after {@code close} throw {@link
+ * io.github.bpfmaps.runtime.BpfClosedException}. Handles are {@link AutoCloseable}; an unreachable
+ * unclosed handle's fd is closed by a {@code Cleaner}.
+ */
 public abstract class BpfMapHandle implements AutoCloseable {
+  /** The owned fd; closed by {@link #close()}. */
   protected final MapFd fd;
+  /** The spec the handle was made for. */
   protected final MapSpec spec;
 
+  /**
+   * @param fd the map, owned by the handle from now on
+   * @param spec what the map is; the handle trusts it (the {@code MapFd} factories checked it)
+   */
   protected BpfMapHandle(MapFd fd, MapSpec spec) {
-    this.fd = fd;
-    this.spec = spec;
+    this.fd = Objects.requireNonNull(fd, "fd");
+    this.spec = Objects.requireNonNull(spec, "spec");
   }
 
+  /** The map's name from the spec. No system call. */
+  public String name() {
+    return spec.name();
+  }
+
+  /** The spec the handle was made with. No system call. */
+  public MapSpec spec() {
+    return spec;
+  }
+
+  /** The owned fd, for passing the map to a loader or an outer map. Do not close it directly. */
+  public MapFd fd() {
+    return fd;
+  }
+
+  /** What the kernel says about the map: one {@code BPF_OBJ_GET_INFO_BY_FD} system call. */
+  public MapInfo info() {
+    return fd.info();
+  }
+
+  /** The map's system-wide id (what {@code bpftool map show id N} takes): one system call. */
+  public int id() {
+    return fd.info().id();
+  }
+
+  /**
+   * Pins the map at {@code path} on bpffs ({@code BPF_OBJ_PIN}, one system call).
+   *
+   * @throws io.github.bpfmaps.runtime.BpfKeyExistsException if the path exists
+   */
+  public void pin(Path path) {
+    fd.pin(path);
+  }
+
+  /**
+   * Freezes the map against writes from user space ({@code BPF_MAP_FREEZE}, one system call); later
+   * updates through any handle fail with EPERM.
+   */
+  public void freeze() {
+    fd.freeze();
+  }
+
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    return fd.isClosed();
+  }
+
+  /** Closes the fd (deferred while other threads are in a call). Idempotent; never throws. */
   @Override
   public void close() {
     fd.close();
+  }
+
+  /**
+   * One element command on this map ({@link BpfSys#mapElem}) between {@link MapFd#acquire()} and
+   * {@link MapFd#release()}. Returns 0 or a positive errno.
+   */
+  protected final int elem(int cmd, long key, long value, long flags) {
+    int raw = fd.acquire();
+    try {
+      return BpfSys.mapElem(cmd, raw, key, value, flags);
+    } finally {
+      fd.release();
+    }
+  }
+
+  /**
+   * Runs a lookup-like {@code cmd} into {@code s.value} and decodes it: null on ENOENT (absent, or
+   * empty for queues), an exception on any other errno.
+   */
+  protected final <T> @Nullable T read(int cmd, long key, Scratch s, Codec<T> codec, int size) {
+    ByteBuffer value = s.value(size);
+    int err = elem(cmd, key, s.valueAddress(), 0);
+    if (err == 0) {
+      return codec.decode(value, 0);
+    }
+    if (err == Errno.ENOENT) {
+      return null;
+    }
+    throw error(cmd, err, null);
+  }
+
+  /** Runs {@code cmd}: true on success, false on ENOENT, an exception on any other errno. */
+  protected final boolean found(int cmd, long key, long value) {
+    int err = elem(cmd, key, value, 0);
+    if (err == 0 || err == Errno.ENOENT) {
+      return err == 0;
+    }
+    throw error(cmd, err, null);
+  }
+
+  /**
+   * Checks that {@code codec} writes {@code expected} bytes, the size the map's {@code what} has.
+   *
+   * @throws IllegalArgumentException naming the map and both sizes
+   */
+  protected static int checkSize(MapSpec spec, Codec<?> codec, int expected, String what) {
+    if (codec.byteSize() != expected) {
+      throw new IllegalArgumentException("map '" + spec.name() + "' has " + expected + "-byte "
+          + what + "s but the " + what + " codec writes " + codec.byteSize());
+    }
+    return expected;
+  }
+
+  /** The exception for a failed command on this map. Allocates it. */
+  protected final BpfSyscallException error(int cmd, int errno, @Nullable String detail) {
+    return BpfSys.error(cmd, spec.name(), errno, detail);
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + spec.name() + " " + spec.type() + (isClosed() ? ", closed]" : "]");
   }
 }

@@ -1,15 +1,252 @@
 package io.github.bpfmaps.runtime.maps;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Pointer;
+import io.github.bpfmaps.runtime.BpfClosedException;
+import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.LibC;
+import io.github.bpfmaps.runtime.sys.RefCount;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.function.Consumer;
 
-/** RINGBUF maps. SCAFFOLD: the runtime issue (#8) implements it. */
+/**
+ * The consumer side of a RINGBUF map: records that BPF programs write with {@code
+ * bpf_ringbuf_output} or {@code bpf_ringbuf_reserve/submit}, read in order and decoded as {@code V}.
+ *
+ * <p>Shared memory, as {@code kernel/bpf/ringbuf.c} lays it out: at mmap offset 0 one writable page
+ * whose first 8 bytes are the consumer position; at offset one page, read-only, the producer
+ * position page followed by the data area mapped twice in a row (so a record that wraps is
+ * contiguous). Each record has an 8-byte header ({@code BPF_RINGBUF_HDR_SZ}): a 32-bit length whose
+ * top bits are {@code BPF_RINGBUF_BUSY_BIT} (still being written) and {@code
+ * BPF_RINGBUF_DISCARD_BIT} (skip it), then a page offset; records are 8-byte aligned. Positions are
+ * read with acquire and the consumer position written with release semantics, as the kernel's
+ * {@code smp_load_acquire}/{@code smp_store_release} pair requires.
+ *
+ * <p>{@link #consume} reads what is there without a system call; {@link #poll} first waits with
+ * {@code epoll_wait} (one system call) when the ring is empty. Decoding allocates the values only.
+ * A record shorter than {@code V}'s C size is refused with {@link BpfValueException}; a longer one
+ * is decoded from its first bytes. Thread-safe: concurrent consumers take turns (a lock), so each
+ * record is delivered once. {@link #close()} while a {@code poll} waits defers unmapping until it
+ * returns (at most its timeout).
+ *
+ * @param <V> the record type
+ */
 public class BpfRingBuf<V> extends BpfMapHandle {
-  protected final Codec<V> valueCodec;
+  private static final int BUSY = 1 << 31;
+  private static final int DISCARD = 1 << 30;
+  private static final int HEADER = 8;
+  private static final VarHandle LONGS =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  private static final VarHandle INTS =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
+  /** The record codec. */
+  protected final Codec<V> valueCodec;
+  private final Ring ring;
+  private final ByteBuffer consumerPage;
+  private final ByteBuffer producerPage;
+  private final ByteBuffer data;
+  private final long mask;
+  private final Object consumerLock = new Object();
+  private final Cleaner.Cleanable cleanable;
+
+  private static final class Ring extends RefCount {
+    final long consumerAddress;
+    final long consumerSize;
+    final long producerAddress;
+    final long producerSize;
+    final int epollFd;
+    final ByteBuffer events = ByteBuffer.allocateDirect(16);
+    final long eventsAddress = Scratch.address(events);
+
+    Ring(long consumerAddress, long consumerSize, long producerAddress, long producerSize, int epollFd) {
+      this.consumerAddress = consumerAddress;
+      this.consumerSize = consumerSize;
+      this.producerAddress = producerAddress;
+      this.producerSize = producerSize;
+      this.epollFd = epollFd;
+    }
+
+    @Override
+    protected void free() {
+      try {
+        LibC.munmap(consumerAddress, consumerSize);
+        LibC.munmap(producerAddress, producerSize);
+        LibC.close(epollFd);
+      } catch (LastErrorException e) {
+        // only bad arguments make these fail; nothing to recover
+      }
+    }
+  }
+
+  /**
+   * Maps the ring's pages and sets up an epoll instance on its fd (four system calls; one more to
+   * unmap each on close).
+   *
+   * @param valueCodec decodes one record
+   * @throws BpfSyscallException if the kernel refuses the mapping
+   */
   public BpfRingBuf(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
     super(fd, spec);
     this.valueCodec = valueCodec;
+    long page = LibC.sysconf(LibC.SC_PAGESIZE);
+    long size = spec.maxEntries();
+    this.mask = size - 1;
+    long consumer = 0;
+    long producer = 0;
+    int epoll = -1;
+    int raw = fd.acquire();
+    try {
+      consumer = LibC.mmap(0, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, raw, 0);
+      producer = LibC.mmap(0, page + 2 * size, LibC.PROT_READ, LibC.MAP_SHARED, raw, page);
+      epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+      ByteBuffer ev = Scratch.get().spare(16);
+      ev.putLong(0, 0).putLong(8, 0);
+      ev.putInt(0, LibC.EPOLLIN);
+      LibC.epoll_ctl(epoll, LibC.EPOLL_CTL_ADD, raw, Scratch.get().spareAddress());
+    } catch (LastErrorException e) {
+      unmapQuietly(consumer, page);
+      unmapQuietly(producer, page + 2 * size);
+      if (epoll >= 0) {
+        LibC.close(epoll);
+      }
+      throw BpfSyscallException.of("mmap", spec.name(), e.getErrorCode(), "RINGBUF of " + size + " bytes");
+    } finally {
+      fd.release();
+    }
+    this.ring = new Ring(consumer, page, producer, page + 2 * size, epoll);
+    this.consumerPage = new Pointer(consumer).getByteBuffer(0, page).order(ByteOrder.nativeOrder());
+    this.producerPage = new Pointer(producer).getByteBuffer(0, page).order(ByteOrder.nativeOrder());
+    this.data = new Pointer(producer).getByteBuffer(page, 2 * size).order(ByteOrder.nativeOrder());
+    this.cleanable = RefCount.CLEANER.register(this, ring);
+  }
+
+  private static void unmapQuietly(long address, long size) {
+    if (address != 0) {
+      try {
+        LibC.munmap(address, size);
+      } catch (LastErrorException ignored) {
+        // best effort on the error path
+      }
+    }
+  }
+
+  /** Bytes written by producers and not yet consumed. No system call. */
+  public long available() {
+    acquireRing("available");
+    try {
+      return (long) LONGS.getAcquire(producerPage, 0) - (long) LONGS.getAcquire(consumerPage, 0);
+    } finally {
+      ring.release();
+    }
+  }
+
+  /**
+   * Delivers every complete record now in the ring to {@code action}, in order, and returns how many
+   * it delivered. No system call; allocates the decoded values.
+   *
+   * @throws BpfClosedException after {@link #close()}
+   * @throws BpfValueException for a record shorter than {@code V}
+   */
+  public int consume(Consumer<? super V> action) {
+    acquireRing("consume");
+    try {
+      synchronized (consumerLock) {
+        return drainRing(action);
+      }
+    } finally {
+      ring.release();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for records if the ring is empty ({@code epoll_wait}: one system
+   * call per wait), then delivers what is there as {@link #consume}. Returns how many records were
+   * delivered: 0 when the timeout passed with none.
+   */
+  public int poll(Duration timeout, Consumer<? super V> action) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    acquireRing("poll");
+    try {
+      synchronized (consumerLock) {
+        for (;;) {
+          int n = drainRing(action);
+          if (n > 0) {
+            return n;
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return 0;
+          }
+          int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
+          try {
+            LibC.epoll_wait(ring.epollFd, ring.eventsAddress, 1, ms);
+          } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINTR) {
+              throw BpfSyscallException.of("epoll_wait", spec.name(), e.getErrorCode(), null);
+            }
+          }
+        }
+      }
+    } finally {
+      ring.release();
+    }
+  }
+
+  private void acquireRing(String operation) {
+    if (!ring.tryAcquire()) {
+      throw new BpfClosedException(operation, spec.name());
+    }
+  }
+
+  private int drainRing(Consumer<? super V> action) {
+    int delivered = 0;
+    long cons = (long) LONGS.getAcquire(consumerPage, 0);
+    for (;;) {
+      long prod = (long) LONGS.getAcquire(producerPage, 0);
+      if (cons >= prod) {
+        return delivered;
+      }
+      while (cons < prod) {
+        int at = (int) (cons & mask);
+        int header = (int) INTS.getAcquire(data, at);
+        if ((header & BUSY) != 0) {
+          return delivered; // the producer has reserved but not committed it yet
+        }
+        int length = header & ~(BUSY | DISCARD);
+        cons += (length + HEADER + 7) & ~7L;
+        if ((header & DISCARD) == 0) {
+          if (length < valueCodec.byteSize()) {
+            LONGS.setRelease(consumerPage, 0, cons);
+            throw new BpfValueException("RINGBUF read", "ring buffer '" + spec.name() + "' held a "
+                + length + "-byte record, shorter than the " + valueCodec.byteSize() + " bytes of its value type");
+          }
+          V value = valueCodec.decode(data, at + HEADER);
+          LONGS.setRelease(consumerPage, 0, cons);
+          action.accept(value);
+          delivered++;
+        } else {
+          LONGS.setRelease(consumerPage, 0, cons);
+        }
+      }
+    }
+  }
+
+  /** Unmaps the ring, closes its epoll fd and the map fd (deferred while a poll is waiting). */
+  @Override
+  public void close() {
+    cleanable.clean();
+    super.close();
   }
 }

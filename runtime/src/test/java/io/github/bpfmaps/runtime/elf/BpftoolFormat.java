@@ -68,7 +68,8 @@ final class BpftoolFormat {
           sb.append(" size=").append(t.size()).append(" vlen=").append(t.vlen());
           for (VarSecInfo v : t.variables()) {
             sb.append("\n\ttype_id=").append(v.type()).append(" offset=").append(v.offset()).append(" size=")
-                .append(v.size()).append(" (VAR '").append(btf.type(v.type()).name()).append("')");
+                .append(v.size()).append(" (").append(btf.type(v.type()).kind()).append(" '")
+                .append(btf.type(v.type()).name()).append("')");
           }
           break;
         case FLOAT:

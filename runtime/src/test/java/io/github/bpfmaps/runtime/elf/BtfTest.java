@@ -138,7 +138,7 @@ class BtfTest {
   }
 
   /** Every type, rendered the way {@code bpftool btf dump file X format raw} prints it, matches. */
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("objectsWithBtf")
   void everyTypeMatchesBpftoolsRawDump(Path object) {
     Assumptions.assumeTrue(TestObjects.available("bpftool", "version"), "bpftool is not installed");

@@ -1,0 +1,275 @@
+package io.github.bpfmaps.processor;
+
+import com.google.auto.service.AutoService;
+import com.squareup.javapoet.JavaFile;
+import io.github.bpfmaps.annotations.BpfMap;
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.processor.check.MapRules;
+import io.github.bpfmaps.processor.check.Problem;
+import io.github.bpfmaps.processor.model.FieldType;
+import io.github.bpfmaps.processor.model.MapModel;
+import io.github.bpfmaps.processor.model.Member;
+import io.github.bpfmaps.processor.model.Names;
+import io.github.bpfmaps.processor.model.StructLayout;
+import io.github.bpfmaps.processor.write.CodecWriter;
+import io.github.bpfmaps.processor.write.Generated;
+import io.github.bpfmaps.processor.write.MapWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns each {@code @BpfMap} record into a typed map handle ({@code <Record>Map}) and each record it
+ * uses as key or value, directly or nested, into a codec ({@code <Record>Codec}).
+ *
+ * <p>The work is split as validate → model → write: {@link RecordReader} reads the records and
+ * reports what cannot be laid out, {@code processor.model} computes the C layout,
+ * {@code processor.check} applies the kernel's per-type rules, and {@code processor.write} emits
+ * JavaPoet files. Every message goes through one {@link ErrorReporter} with a stable tag; an unexpected
+ * exception becomes a {@code [BpfMapInternal]} error on the record rather than a stack trace.
+ */
+@AutoService(Processor.class)
+public final class BpfMapProcessor extends AbstractProcessor {
+  // Set in init(), which javac calls before process().
+  private ErrorReporter reporter;
+  private RecordReader reader;
+  private CodecWriter codecWriter;
+  private MapWriter mapWriter;
+  /** Map names used so far in this compilation, with the record that took them. */
+  private final Map<String, String> names = new HashMap<>();
+  /** Codecs written so far in this compilation (qualified names). */
+  private final Set<String> codecs = new HashSet<>();
+  /** Runs before each record; tests use it to prove that a crash becomes a tagged error. */
+  private final Consumer<Element> beforeEach;
+
+  /** The processor as javac's service loader creates it. */
+  public BpfMapProcessor() {
+    this(element -> {});
+  }
+
+  BpfMapProcessor(Consumer<Element> beforeEach) {
+    this.beforeEach = beforeEach;
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    reporter = new ErrorReporter(env.getMessager());
+    reader = new RecordReader(reporter);
+    boolean generatedAvailable = env.getSourceVersion().compareTo(SourceVersion.RELEASE_8) > 0
+        && env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
+    Generated generated = Generated.of(generatedAvailable);
+    codecWriter = new CodecWriter(generated);
+    mapWriter = new MapWriter(generated);
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(BpfMap.class.getCanonicalName());
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (Element element : round.getElementsAnnotatedWith(BpfMap.class)) {
+      try {
+        beforeEach.accept(element);
+        processMap(element);
+      } catch (RuntimeException | IOException e) {
+        reporter.error(element, "BpfMapInternal", "the bpfmaps processor failed on "
+            + element.getSimpleName() + " with " + e + "; please report it with this record");
+      }
+    }
+    // Other processors may want @BpfMap too; we never claim it.
+    return false;
+  }
+
+  private void processMap(Element element) throws IOException {
+    if (element.getKind() != ElementKind.RECORD) {
+      reporter.error(element, "BpfMapNotRecord", "@BpfMap applies to records, but "
+          + element.getSimpleName() + " is " + article(element.getKind()) + "; declare it as "
+          + "record " + element.getSimpleName() + "(Key key, Value value)");
+      return;
+    }
+    TypeElement record = (TypeElement) element;
+    BpfMap annotation = record.getAnnotation(BpfMap.class);
+    AnnotationMirror mirror = mirror(record);
+    int before = reporter.errorCount();
+
+    List<? extends RecordComponentElement> components = record.getRecordComponents();
+    MapType type = annotation.type();
+    Optional<MapModel.Entry> key = Optional.empty();
+    Optional<MapModel.Entry> value = Optional.empty();
+    if (components.size() == MapModel.expectedComponents(type)) {
+      if (!MapModel.keyless(type)) {
+        key = reader.entry(components.get(0));
+      }
+      value = reader.entry(components.get(components.size() - 1));
+    }
+    String name = annotation.name().isEmpty()
+        ? Names.snakeCase(record.getSimpleName().toString())
+        : annotation.name();
+    MapModel map = new MapModel(RecordReader.typeRef(record), name, type, annotation.maxEntries(),
+        annotation.flags(), annotation.pinning(), annotation.keySize(), annotation.valueSize(),
+        components.size(), key, value);
+
+    for (Problem p : MapRules.check(map)) {
+      report(p, record, mirror, components);
+    }
+    String other = names.putIfAbsent(name, record.getQualifiedName().toString());
+    if (other != null) {
+      reporter.report(Diagnostic.Kind.ERROR, record, mirror, value(mirror, "name"),
+          "BpfMapDuplicateName", "map name '" + name + "' is already used by " + other + "; "
+              + "two maps of one program need different names; set name = \"...\" on one of them");
+    }
+    if (reporter.errorCount() != before || value.isEmpty()
+        || (!MapModel.keyless(type) && key.isEmpty())) {
+      return;
+    }
+    List<Element> origins = new ArrayList<>();
+    origins.add(record);
+    Map<String, StructLayout> structs = new LinkedHashMap<>();
+    key.ifPresent(k -> collect(k.type(), structs));
+    collect(value.get().type(), structs);
+    for (StructLayout s : structs.values()) {
+      List<Element> codecOrigins = origins(s);
+      codecOrigins.stream().filter(e -> !origins.contains(e)).forEach(origins::add);
+      writeCodec(s, codecOrigins);
+    }
+    mapWriter.write(map, origins).writeTo(processingEnv.getFiler());
+  }
+
+  /**
+   * What a codec is generated from: its record and the enums of its components (their constants
+   * are in the codec), so incremental builds regenerate it when either changes.
+   */
+  private List<Element> origins(StructLayout s) {
+    List<Element> out = new ArrayList<>();
+    TypeElement record = reader.element(s.name());
+    if (record != null) {
+      out.add(record);
+    }
+    for (Member m : s.members()) {
+      FieldType t = m.type() instanceof FieldType.ArrayType a ? a.element() : m.type();
+      if (t instanceof FieldType.EnumType e) {
+        TypeElement element = reader.element(e.name());
+        if (element != null && !out.contains(element)) {
+          out.add(element);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void writeCodec(StructLayout s, List<Element> origins) throws IOException {
+    String qualified = s.name().packageName().isEmpty()
+        ? s.codecName()
+        : s.name().packageName() + "." + s.codecName();
+    if (!codecs.add(qualified)) {
+      return;
+    }
+    // A record compiled earlier (another module) already has its codec on the classpath.
+    if (processingEnv.getElementUtils().getTypeElement(qualified) != null) {
+      return;
+    }
+    JavaFile file = codecWriter.write(s, origins);
+    file.writeTo(processingEnv.getFiler());
+  }
+
+  /** Every struct reachable from {@code t}, nested ones first. */
+  private static void collect(FieldType t, Map<String, StructLayout> out) {
+    if (t instanceof FieldType.ArrayType a) {
+      collect(a.element(), out);
+    } else if (t instanceof FieldType.StructType s) {
+      for (Member m : s.layout().members()) {
+        collect(m.type(), out);
+      }
+      out.putIfAbsent(s.layout().name().canonicalName(), s.layout());
+    }
+  }
+
+  private void report(Problem p, TypeElement record, @Nullable AnnotationMirror mirror,
+      List<? extends RecordComponentElement> components) {
+    Diagnostic.Kind kind = p.severity() == Problem.Severity.ERROR
+        ? Diagnostic.Kind.ERROR
+        : Diagnostic.Kind.WARNING;
+    Element element = record;
+    AnnotationValue at = null;
+    AnnotationMirror on = mirror;
+    switch (p.site()) {
+      case KEY:
+        element = components.get(0);
+        on = null;
+        break;
+      case VALUE:
+        element = components.get(components.size() - 1);
+        on = null;
+        break;
+      case RECORD:
+        on = null;
+        break;
+      case TYPE: at = value(mirror, "type"); break;
+      case NAME: at = value(mirror, "name"); break;
+      case MAX_ENTRIES: at = value(mirror, "maxEntries"); break;
+      case FLAGS: at = value(mirror, "flags"); break;
+      case KEY_SIZE: at = value(mirror, "keySize"); break;
+      case VALUE_SIZE: at = value(mirror, "valueSize"); break;
+      default: break;
+    }
+    reporter.report(kind, element, on, at, p.tag(), p.message());
+  }
+
+  private static @Nullable AnnotationMirror mirror(TypeElement record) {
+    for (AnnotationMirror m : record.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+          .contentEquals(BpfMap.class.getCanonicalName())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** The explicitly written value of {@code name}, or null when it is defaulted. */
+  private static @Nullable AnnotationValue value(@Nullable AnnotationMirror mirror, String name) {
+    if (mirror == null) {
+      return null;
+    }
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+        : mirror.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String article(ElementKind kind) {
+    String k = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    return ("aeiou".indexOf(k.charAt(0)) >= 0 ? "an " : "a ") + k;
+  }
+}

@@ -1,0 +1,508 @@
+package io.github.bpfmaps.processor;
+
+import io.github.bpfmaps.annotations.Align;
+import io.github.bpfmaps.annotations.CName;
+import io.github.bpfmaps.annotations.CValue;
+import io.github.bpfmaps.annotations.NetworkOrder;
+import io.github.bpfmaps.annotations.Packed;
+import io.github.bpfmaps.annotations.Padding;
+import io.github.bpfmaps.annotations.Size;
+import io.github.bpfmaps.annotations.Unsigned;
+import io.github.bpfmaps.annotations.Width;
+import io.github.bpfmaps.processor.model.Component;
+import io.github.bpfmaps.processor.model.FieldType;
+import io.github.bpfmaps.processor.model.JavaPrimitive;
+import io.github.bpfmaps.processor.model.MapModel;
+import io.github.bpfmaps.processor.model.StructLayout;
+import io.github.bpfmaps.processor.model.TypeRef;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The validate step: reads records, enums and their annotations through javax.lang.model, reports
+ * every component it cannot lay out, and hands back the plain {@link StructLayout} model. Nothing
+ * from javax.lang.model leaves this class except the {@link TypeElement} of each record, kept for
+ * the originating elements of generated files.
+ */
+final class RecordReader {
+  static final String SUPPORTED_TYPES = "byte, short, char, int, long, float, double, boolean, "
+      + "enums, records, @Size arrays of those, and @Size String";
+
+  private final ErrorReporter reporter;
+  /** Finished records by canonical name; empty when the record has errors. */
+  private final Map<String, Optional<StructLayout>> done = new HashMap<>();
+  /** Records being read, to find records that contain themselves. */
+  private final Deque<String> reading = new ArrayDeque<>();
+  private final Map<String, TypeElement> elements = new LinkedHashMap<>();
+  /** Components that failed without a message of ours (their type does not compile). */
+  private int failures;
+
+  RecordReader(ErrorReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  /** The element of a record or enum that was read, for originating elements. */
+  @Nullable TypeElement element(TypeRef type) {
+    return elements.get(type.canonicalName());
+  }
+
+  /**
+   * The key or value component of a map record: a primitive, a record or a {@code @Size byte[]}.
+   * Strings, enums and other arrays need a record around them, as their C declaration does.
+   */
+  Optional<MapModel.Entry> entry(RecordComponentElement c) {
+    TypeMirror t = c.asType();
+    if (erroneous(t)) {
+      return Optional.empty();
+    }
+    String where = where(c);
+    String javaType = display(t);
+    if (t.getKind().isPrimitive()) {
+      JavaPrimitive p = primitive(t.getKind());
+      boolean ok = true;
+      if (c.getAnnotation(Width.class) != null || c.getAnnotation(NetworkOrder.class) != null
+          || c.getAnnotation(Size.class) != null || c.getAnnotation(Padding.class) != null
+          || c.getAnnotation(Align.class) != null) {
+        reporter.error(c, "BpfMapTopLevelAnnotation", where + " is a whole key or value, where only "
+            + "@Unsigned applies; wrap it in a record (record Key(@NetworkOrder int addr)) to use "
+            + "@Width, @NetworkOrder, @Size, @Padding or @Align");
+        ok = false;
+      }
+      if (p == JavaPrimitive.CHAR) {
+        reporter.error(c, "BpfMapUnsupportedType", where + " is char, which has no key or value "
+            + "codec of its own; use @Unsigned short, or wrap it in a record");
+        ok = false;
+      }
+      if (c.getAnnotation(Unsigned.class) != null && !p.integral()) {
+        reporter.error(c, "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
+            + " is " + p.keyword() + "; remove it");
+        ok = false;
+      }
+      return ok
+          ? Optional.of(new MapModel.Entry(c.getSimpleName().toString(), javaType,
+              FieldType.Scalar.of(p, c.getAnnotation(Unsigned.class) != null)))
+          : Optional.empty();
+    }
+    if (t.getKind() == TypeKind.ARRAY
+        && ((ArrayType) t).getComponentType().getKind() == TypeKind.BYTE) {
+      return length(c, where + " is byte[] with no length; add @Size(n) with the number of "
+          + "bytes of the C key or value")
+          .map(n -> new MapModel.Entry(c.getSimpleName().toString(), javaType,
+              new FieldType.ArrayType(FieldType.Scalar.of(JavaPrimitive.BYTE, false), n)));
+    }
+    TypeElement record = recordOf(t);
+    if (record != null) {
+      for (Class<? extends java.lang.annotation.Annotation> a : List.of(Size.class, Width.class,
+          NetworkOrder.class, Unsigned.class)) {
+        if (c.getAnnotation(a) != null) {
+          reporter.error(c, "BpfMapAnnotationMisplaced", "@" + a.getSimpleName() + " does not apply "
+              + "to the record " + where + "; put it on the components of " + javaType);
+        }
+      }
+      return struct(record, c).map(s -> new MapModel.Entry(
+          c.getSimpleName().toString(), javaType, new FieldType.StructType(s)));
+    }
+    if (isString(t) || isEnum(t) || t.getKind() == TypeKind.ARRAY) {
+      reporter.error(c, "BpfMapTopLevelType", where + " is " + javaType + "; a whole key or value "
+          + "must be a primitive, a record or a @Size byte[]; wrap it in a record (record Key("
+          + "@Size(16) String comm))");
+      return Optional.empty();
+    }
+    reporter.error(c, "BpfMapUnsupportedType", where + " has type " + javaType + ", which has no "
+        + "C layout; a key or value is a primitive, a record or a @Size byte[]");
+    return Optional.empty();
+  }
+
+  /**
+   * The layout of {@code record}, read once and cached; empty if it or a nested record has errors
+   * (which are reported). {@code usedAt} is the component that refers to it, for recursion errors.
+   */
+  Optional<StructLayout> struct(TypeElement record, Element usedAt) {
+    String name = record.getQualifiedName().toString();
+    if (reading.contains(name)) {
+      reporter.error(usedAt, "BpfMapRecursive", where(usedAt) + " refers back to "
+          + record.getSimpleName() + ", so the C struct would contain itself; use an index or an "
+          + "id instead of the record");
+      return Optional.empty();
+    }
+    Optional<StructLayout> cached = done.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    reading.push(name);
+    try {
+      Optional<StructLayout> result = readStruct(record);
+      done.put(name, result);
+      result.ifPresent(s -> elements.put(s.name().canonicalName(), record));
+      return result;
+    } finally {
+      reading.pop();
+    }
+  }
+
+  private Optional<StructLayout> readStruct(TypeElement record) {
+    int before = reporter.errorCount() + failures;
+    if (!record.getTypeParameters().isEmpty()) {
+      reporter.error(record, "BpfMapGeneric", record.getSimpleName() + " has type parameters, "
+          + "which have no single C layout; use concrete component types");
+    }
+    for (Element e = record; e != null && !(e instanceof PackageElement);
+        e = e.getEnclosingElement()) {
+      if (e.getModifiers().contains(Modifier.PRIVATE)
+          || !(e.getKind().isClass() || e.getKind().isInterface())) {
+        reporter.error(record, "BpfMapAccess", record.getSimpleName() + " must be visible to its "
+            + "generated codec in the same package; make it and its enclosing types non-private "
+            + "members (not local)");
+        break;
+      }
+    }
+    List<Component> components = new ArrayList<>();
+    for (RecordComponentElement c : record.getRecordComponents()) {
+      Optional<FieldType> type = fieldType(c, c.asType(), true);
+      if (type.isEmpty()) {
+        continue;
+      }
+      int align = 0;
+      Align a = c.getAnnotation(Align.class);
+      if (a != null) {
+        if (a.value() <= 0 || Integer.bitCount(a.value()) != 1) {
+          reporter.error(c, "BpfMapAlign", "@Align(" + a.value() + ") on " + where(c)
+              + " must be a positive power of two");
+        }
+        align = a.value();
+      }
+      int padding = 0;
+      Padding p = c.getAnnotation(Padding.class);
+      if (p != null) {
+        if (p.value() <= 0) {
+          reporter.error(c, "BpfMapPadding", "@Padding(" + p.value() + ") on " + where(c)
+              + " must be positive; remove it for no padding");
+        }
+        padding = p.value();
+      }
+      CName cName = c.getAnnotation(CName.class);
+      components.add(new Component(c.getSimpleName().toString(),
+          cName != null ? cName.value() : c.getSimpleName().toString(), type.get(), align, padding));
+    }
+    int structAlign = 0;
+    Align a = record.getAnnotation(Align.class);
+    if (a != null) {
+      if (a.value() <= 0 || Integer.bitCount(a.value()) != 1) {
+        reporter.error(record, "BpfMapAlign", "@Align(" + a.value() + ") on "
+            + record.getSimpleName() + " must be a positive power of two");
+      }
+      structAlign = a.value();
+    }
+    if (reporter.errorCount() + failures != before) {
+      return Optional.empty();
+    }
+    CName cName = record.getAnnotation(CName.class);
+    return Optional.of(StructLayout.compute(typeRef(record),
+        cName != null ? cName.value() : record.getSimpleName().toString(),
+        record.getAnnotation(Packed.class) != null, structAlign, components));
+  }
+
+  /**
+   * The C type of a component or, with {@code outer} false, of an array element (the component's
+   * annotations then describe the elements).
+   */
+  private Optional<FieldType> fieldType(RecordComponentElement c, TypeMirror t, boolean outer) {
+    String where = where(c);
+    if (erroneous(t)) {
+      // javac reports the missing type itself; a second message would only add noise. The record
+      // still gets no codec, because the reader counts this as a failure.
+      failures++;
+      return Optional.empty();
+    }
+    Size size = c.getAnnotation(Size.class);
+    if (t.getKind().isPrimitive()) {
+      if (outer && size != null) {
+        reporter.error(c, "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
+            + where + " is " + display(t) + "; remove it");
+        return Optional.empty();
+      }
+      return scalar(c, primitive(t.getKind()));
+    }
+    if (t.getKind() == TypeKind.ARRAY) {
+      if (!outer) {
+        reporter.error(c, "BpfMapUnsupportedType", where + " is a multi-dimensional array; C "
+            + "needs one length per dimension, which @Size cannot say; use an array of records");
+        return Optional.empty();
+      }
+      TypeMirror element = ((ArrayType) t).getComponentType();
+      if (isString(element)) {
+        reporter.error(c, "BpfMapUnsupportedType", where + " is String[]; arrays of strings are "
+            + "not supported; use an array of records with a @Size String component");
+        return Optional.empty();
+      }
+      Optional<Integer> length = length(c, where + " is an array with no length; add @Size(n) "
+          + "with the C array length");
+      if (length.isEmpty()) {
+        return Optional.empty();
+      }
+      return fieldType(c, element, false).map(e -> new FieldType.ArrayType(e, length.get()));
+    }
+    if (isString(t)) {
+      Optional<Integer> length = length(c, where + " is a String with no length; add @Size(n) "
+          + "with the bytes of the C char[n] (UTF-8, NUL-padded)");
+      if (length.isEmpty()
+          || !noneOf(c, where, "a String", Unsigned.class, Width.class, NetworkOrder.class)) {
+        return Optional.empty();
+      }
+      return Optional.of(new FieldType.StringType(length.get()));
+    }
+    if (outer && size != null && (isEnum(t) || recordOf(t) != null)) {
+      reporter.error(c, "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
+          + where + " is " + display(t) + "; remove it");
+      return Optional.empty();
+    }
+    if (isEnum(t)) {
+      return enumType(c, (TypeElement) ((DeclaredType) t).asElement());
+    }
+    TypeElement record = recordOf(t);
+    if (record != null) {
+      if (!noneOf(c, where, "a record", Unsigned.class, Width.class, NetworkOrder.class)) {
+        return Optional.empty();
+      }
+      return struct(record, c).map(FieldType.StructType::new);
+    }
+    String hint = boxedHint(t);
+    reporter.error(c, "BpfMapUnsupportedType", where + " has type " + display(t) + ", which has "
+        + "no C layout" + hint + "; supported: " + SUPPORTED_TYPES);
+    return Optional.empty();
+  }
+
+  private Optional<FieldType> scalar(RecordComponentElement c, JavaPrimitive p) {
+    String where = where(c);
+    boolean ok = true;
+    boolean unsigned = c.getAnnotation(Unsigned.class) != null;
+    if (unsigned && !p.integral()) {
+      reporter.error(c, "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
+          + " is " + p.keyword() + "; remove it");
+      ok = false;
+    }
+    boolean network = c.getAnnotation(NetworkOrder.class) != null;
+    if (network && !p.integral()) {
+      reporter.error(c, "BpfMapNetworkOrder", "@NetworkOrder applies to integral types, but "
+          + where + " is " + p.keyword() + "; remove it");
+      ok = false;
+    }
+    int width = p.size();
+    Width w = c.getAnnotation(Width.class);
+    if (w != null) {
+      if (!p.integral()) {
+        reporter.error(c, "BpfMapWidth", "@Width applies to integral and enum components, but "
+            + where + " is " + p.keyword() + "; remove it");
+        ok = false;
+      } else if (!validWidth(w.value())) {
+        reporter.error(c, "BpfMapWidth", "@Width(" + w.value() + ") on " + where
+            + " must be 1, 2, 4 or 8");
+        ok = false;
+      } else if (w.value() > p.size()) {
+        reporter.error(c, "BpfMapWidth", "@Width(" + w.value() + ") on " + where + " is wider "
+            + "than " + p.keyword() + " (" + p.size() + " bytes); use a wider Java type ("
+            + (w.value() == 8 ? "long" : "int") + ")");
+        ok = false;
+      } else {
+        width = w.value();
+      }
+    }
+    return ok
+        ? Optional.of(new FieldType.Scalar(p, width, unsigned || p == JavaPrimitive.CHAR, network))
+        : Optional.empty();
+  }
+
+  private Optional<FieldType> enumType(RecordComponentElement c, TypeElement e) {
+    String where = where(c);
+    if (!noneOf(c, where, "an enum", Unsigned.class, NetworkOrder.class)) {
+      return Optional.empty();
+    }
+    int width = 4;
+    Width w = c.getAnnotation(Width.class);
+    if (w != null) {
+      if (!validWidth(w.value())) {
+        reporter.error(c, "BpfMapWidth", "@Width(" + w.value() + ") on " + where
+            + " must be 1, 2, 4 or 8");
+        return Optional.empty();
+      }
+      width = w.value();
+    }
+    List<FieldType.EnumConstant> constants = new ArrayList<>();
+    Map<Long, String> seen = new HashMap<>();
+    int ordinal = 0;
+    boolean ok = true;
+    for (Element constant : e.getEnclosedElements()) {
+      if (constant.getKind() != ElementKind.ENUM_CONSTANT) {
+        continue;
+      }
+      CValue v = constant.getAnnotation(CValue.class);
+      long value = v != null ? v.value() : ordinal;
+      ordinal++;
+      String name = constant.getSimpleName().toString();
+      String other = seen.putIfAbsent(value, name);
+      if (other != null) {
+        reporter.error(constant, "BpfMapEnumValue", e.getSimpleName() + "." + name + " has the C "
+            + "value " + value + " of " + e.getSimpleName() + "." + other + ", so decoding "
+            + value + " would be ambiguous; give it its own @CValue");
+        ok = false;
+      }
+      constants.add(new FieldType.EnumConstant(name, value));
+    }
+    if (constants.isEmpty()) {
+      reporter.error(c, "BpfMapEnumValue", where + " is the enum " + e.getSimpleName()
+          + ", which has no constants, so no value could be encoded; add a constant");
+      return Optional.empty();
+    }
+    boolean signed = constants.stream().anyMatch(k -> k.value() < 0);
+    for (FieldType.EnumConstant k : constants) {
+      if (!fits(k.value(), width, signed)) {
+        reporter.error(c, "BpfMapEnumValue", e.getSimpleName() + "." + k.name() + " = " + k.value()
+            + " does not fit the " + width + "-byte C field of " + where + "; widen it with @Width");
+        ok = false;
+      }
+    }
+    if (!ok) {
+      return Optional.empty();
+    }
+    TypeRef ref = typeRef(e);
+    elements.put(ref.canonicalName(), e);
+    return Optional.of(new FieldType.EnumType(ref, constants, width));
+  }
+
+  /** The {@code @Size} of an array or string component; reports {@code missing} without one. */
+  private Optional<Integer> length(RecordComponentElement c, String missing) {
+    Size size = c.getAnnotation(Size.class);
+    if (size == null) {
+      reporter.error(c, "BpfMapMissingSize", missing);
+      return Optional.empty();
+    }
+    if (size.value() <= 0) {
+      reporter.error(c, "BpfMapSize", "@Size(" + size.value() + ") on " + where(c)
+          + " must be positive");
+      return Optional.empty();
+    }
+    return Optional.of(size.value());
+  }
+
+  @SafeVarargs
+  private boolean noneOf(RecordComponentElement c, String where, String what,
+      Class<? extends java.lang.annotation.Annotation>... annotations) {
+    boolean ok = true;
+    for (Class<? extends java.lang.annotation.Annotation> a : annotations) {
+      if (c.getAnnotation(a) != null) {
+        reporter.error(c, "BpfMapAnnotationMisplaced", "@" + a.getSimpleName() + " does not apply "
+            + "to " + what + ", but " + where + " has it; remove it");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  static boolean validWidth(int w) {
+    return w == 1 || w == 2 || w == 4 || w == 8;
+  }
+
+  /** Whether {@code v} fits a C integer of {@code width} bytes, signed or not. */
+  static boolean fits(long v, int width, boolean signed) {
+    if (width == 8) {
+      return true;
+    }
+    int bits = width * 8;
+    return signed
+        ? v >= -(1L << (bits - 1)) && v < (1L << (bits - 1))
+        : v >= 0 && v < (1L << bits);
+  }
+
+  static TypeRef typeRef(TypeElement type) {
+    List<String> names = new ArrayList<>();
+    Element e = type;
+    while (e instanceof TypeElement) {
+      names.add(0, e.getSimpleName().toString());
+      e = e.getEnclosingElement();
+    }
+    String pkg = e instanceof PackageElement p ? p.getQualifiedName().toString() : "";
+    return new TypeRef(pkg, names);
+  }
+
+  /** {@code Record.component}, as messages and runtime errors name a component. */
+  static String where(Element component) {
+    Element owner = component.getEnclosingElement();
+    return owner.getSimpleName() + "." + component.getSimpleName();
+  }
+
+  private static boolean erroneous(TypeMirror t) {
+    return t.getKind() == TypeKind.ERROR
+        || (t.getKind() == TypeKind.ARRAY && erroneous(((ArrayType) t).getComponentType()));
+  }
+
+  private static JavaPrimitive primitive(TypeKind kind) {
+    return JavaPrimitive.valueOf(kind.name());
+  }
+
+  private static @Nullable TypeElement recordOf(TypeMirror t) {
+    if (t.getKind() == TypeKind.DECLARED) {
+      Element e = ((DeclaredType) t).asElement();
+      if (e.getKind() == ElementKind.RECORD) {
+        return (TypeElement) e;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isEnum(TypeMirror t) {
+    return t.getKind() == TypeKind.DECLARED
+        && ((DeclaredType) t).asElement().getKind() == ElementKind.ENUM;
+  }
+
+  private static boolean isString(TypeMirror t) {
+    return t.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName()
+            .contentEquals("java.lang.String");
+  }
+
+  private static String boxedHint(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
+      return "";
+    }
+    String n = ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().toString();
+    switch (n) {
+      case "java.lang.Byte": return " (use byte: C has no null)";
+      case "java.lang.Short": return " (use short: C has no null)";
+      case "java.lang.Character": return " (use char: C has no null)";
+      case "java.lang.Integer": return " (use int: C has no null)";
+      case "java.lang.Long": return " (use long: C has no null)";
+      case "java.lang.Float": return " (use float: C has no null)";
+      case "java.lang.Double": return " (use double: C has no null)";
+      case "java.lang.Boolean": return " (use boolean: C has no null)";
+      default: return "";
+    }
+  }
+
+  /** The type as the user wrote it, without packages: {@code long}, {@code FlowKey}, {@code int[]}. */
+  static String display(TypeMirror t) {
+    if (t.getKind() == TypeKind.DECLARED) {
+      return ((DeclaredType) t).asElement().getSimpleName().toString();
+    }
+    if (t.getKind() == TypeKind.ARRAY) {
+      return display(((ArrayType) t).getComponentType()) + "[]";
+    }
+    return t.toString();
+  }
+}

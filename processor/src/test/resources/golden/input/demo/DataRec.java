@@ -1,0 +1,5 @@
+package demo;
+
+import io.github.bpfmaps.annotations.Unsigned;
+
+public record DataRec(@Unsigned long packets, @Unsigned long bytes) {}

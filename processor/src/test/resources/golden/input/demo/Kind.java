@@ -1,0 +1,9 @@
+package demo;
+
+import io.github.bpfmaps.annotations.CValue;
+
+public enum Kind {
+  EXEC,
+  @CValue(7) EXIT,
+  FORK
+}

@@ -1,0 +1,61 @@
+package io.github.bpfmaps.runtime;
+
+import io.github.bpfmaps.runtime.sys.Errno;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The kernel refused a system call. The message reads {@code OPERATION on 'target': NAME: meaning —
+ * hint}; {@link #errno()}, {@link #errnoName()} and {@link #operation()} give the parts. The common
+ * cases have their own subclasses ({@link BpfPermissionException}, {@link BpfKeyExistsException},
+ * {@link BpfNotFoundException}, {@link BpfMapFullException}, {@link BpfLoadException}); use {@link
+ * #of} to get the right one for an errno.
+ */
+public class BpfSyscallException extends BpfException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param operation the command, such as {@code BPF_MAP_UPDATE_ELEM}
+   * @param target the map, program, or path concerned
+   * @param errno the kernel's errno (positive)
+   * @param detail extra context put before the errno text, or null
+   */
+  public BpfSyscallException(String operation, @Nullable String target, int errno, @Nullable String detail) {
+    super(operation, target, errno, message(operation, target, errno, detail));
+  }
+
+  /** The errno's symbolic name, such as {@code EEXIST}. */
+  public String errnoName() {
+    return Errno.name(errno());
+  }
+
+  static String message(String operation, @Nullable String target, int errno, @Nullable String detail) {
+    return operation
+        + (target == null ? "" : " on '" + target + "'")
+        + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")")
+        + ": " + Errno.describe(errno);
+  }
+
+  /**
+   * The exception for {@code errno}: a subclass for EPERM/EACCES, EEXIST, ENOENT and E2BIG on an
+   * update, the base class otherwise. Allocates the exception; no system call.
+   */
+  public static BpfSyscallException of(
+      String operation, @Nullable String target, int errno, @Nullable String detail) {
+    switch (errno) {
+      case Errno.EPERM:
+      case Errno.EACCES:
+        return new BpfPermissionException(operation, target, errno, detail);
+      case Errno.EEXIST:
+        return new BpfKeyExistsException(operation, target, errno, detail);
+      case Errno.ENOENT:
+        return new BpfNotFoundException(operation, target, errno, detail);
+      case Errno.E2BIG:
+        if (operation.startsWith("BPF_MAP_UPDATE")) {
+          return new BpfMapFullException(operation, target, errno, detail);
+        }
+        return new BpfSyscallException(operation, target, errno, detail);
+      default:
+        return new BpfSyscallException(operation, target, errno, detail);
+    }
+  }
+}

@@ -1,0 +1,596 @@
+package io.github.bpfmaps.runtime.sys;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfLoadException;
+import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.MapInfo;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code bpf(2)} commands, one method each, over the per-thread {@link Scratch} attr buffer.
+ * Offsets are those of {@code union bpf_attr} in {@code include/uapi/linux/bpf.h}; every attr is
+ * zeroed up to the size passed, which is the end of the last field the command uses, so a newer
+ * kernel sees zeros in the fields we do not know and an older one is not handed a tail it would
+ * refuse ({@code CHECK_ATTR} in {@code kernel/bpf/syscall.c}).
+ *
+ * <p>Two kinds of methods: the element and batch operations ({@link #mapLookup}, …) take native
+ * addresses and return {@code 0} or a positive errno, so the handles decide what an errno means
+ * (ENOENT is "absent" for a lookup) and allocate nothing on success; the others throw a {@link
+ * BpfSyscallException} naming the command. All are thread-safe (each thread has its own attr).
+ */
+public final class BpfSys {
+  private BpfSys() {}
+
+  /** {@code __NR_bpf}: 321 on x86-64, 280 on arm64 and riscv64 (the asm-generic table). */
+  public static final long NR_BPF = nrBpf(System.getProperty("os.arch", ""));
+
+  // enum bpf_cmd
+  /** {@code BPF_MAP_CREATE}, command 0 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_CREATE = 0;
+  /** {@code BPF_MAP_LOOKUP_ELEM}, command 1 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_LOOKUP_ELEM = 1;
+  /** {@code BPF_MAP_UPDATE_ELEM}, command 2 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_UPDATE_ELEM = 2;
+  /** {@code BPF_MAP_DELETE_ELEM}, command 3 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_DELETE_ELEM = 3;
+  /** {@code BPF_MAP_GET_NEXT_KEY}, command 4 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_GET_NEXT_KEY = 4;
+  /** {@code BPF_PROG_LOAD}, command 5 of {@code enum bpf_cmd}. */
+  public static final int BPF_PROG_LOAD = 5;
+  /** {@code BPF_OBJ_PIN}, command 6 of {@code enum bpf_cmd}. */
+  public static final int BPF_OBJ_PIN = 6;
+  /** {@code BPF_OBJ_GET}, command 7 of {@code enum bpf_cmd}. */
+  public static final int BPF_OBJ_GET = 7;
+  /** {@code BPF_PROG_TEST_RUN}, command 10 of {@code enum bpf_cmd}. */
+  public static final int BPF_PROG_TEST_RUN = 10;
+  /** {@code BPF_PROG_GET_FD_BY_ID}, command 13 of {@code enum bpf_cmd}. */
+  public static final int BPF_PROG_GET_FD_BY_ID = 13;
+  /** {@code BPF_MAP_GET_FD_BY_ID}, command 14 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_GET_FD_BY_ID = 14;
+  /** {@code BPF_OBJ_GET_INFO_BY_FD}, command 15 of {@code enum bpf_cmd}. */
+  public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
+  /** {@code BPF_BTF_LOAD}, command 18 of {@code enum bpf_cmd}. */
+  public static final int BPF_BTF_LOAD = 18;
+  /** {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM}, command 21 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
+  /** {@code BPF_MAP_FREEZE}, command 22 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_FREEZE = 22;
+  /** {@code BPF_MAP_LOOKUP_BATCH}, command 24 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_LOOKUP_BATCH = 24;
+  /** {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}, command 25 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
+  /** {@code BPF_MAP_UPDATE_BATCH}, command 26 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_UPDATE_BATCH = 26;
+  /** {@code BPF_MAP_DELETE_BATCH}, command 27 of {@code enum bpf_cmd}. */
+  public static final int BPF_MAP_DELETE_BATCH = 27;
+
+  /** {@code BPF_OBJ_NAME_LEN}: names are at most 15 bytes plus the NUL. */
+  public static final int BPF_OBJ_NAME_LEN = 16;
+
+  private static final int ELEM_ATTR_SIZE = 32; // ..flags (u64 at 24)
+  private static final int BATCH_ATTR_SIZE = 56; // batch.flags (u64 at 48)
+  private static final int MAP_CREATE_ATTR_SIZE = 72; // ..map_extra (u64 at 64)
+  private static final int MAP_INFO_SIZE = 88; // sizeof(struct bpf_map_info)
+  private static final int PROG_INFO_SIZE = 232; // sizeof(struct bpf_prog_info)
+
+  static long nrBpf(String arch) {
+    switch (arch) {
+      case "amd64":
+      case "x86_64":
+        return 321;
+      case "aarch64":
+      case "arm64":
+      case "riscv64":
+      case "loongarch64":
+        return 280;
+      case "ppc64le":
+      case "ppc64":
+        return 361;
+      case "s390x":
+        return 351;
+      default:
+        return -1;
+    }
+  }
+
+  /** The command's name, for messages ({@code BPF_MAP_UPDATE_ELEM}). */
+  public static String commandName(int cmd) {
+    switch (cmd) {
+      case BPF_MAP_CREATE: return "BPF_MAP_CREATE";
+      case BPF_MAP_LOOKUP_ELEM: return "BPF_MAP_LOOKUP_ELEM";
+      case BPF_MAP_UPDATE_ELEM: return "BPF_MAP_UPDATE_ELEM";
+      case BPF_MAP_DELETE_ELEM: return "BPF_MAP_DELETE_ELEM";
+      case BPF_MAP_GET_NEXT_KEY: return "BPF_MAP_GET_NEXT_KEY";
+      case BPF_PROG_LOAD: return "BPF_PROG_LOAD";
+      case BPF_OBJ_PIN: return "BPF_OBJ_PIN";
+      case BPF_OBJ_GET: return "BPF_OBJ_GET";
+      case BPF_PROG_TEST_RUN: return "BPF_PROG_TEST_RUN";
+      case BPF_PROG_GET_FD_BY_ID: return "BPF_PROG_GET_FD_BY_ID";
+      case BPF_MAP_GET_FD_BY_ID: return "BPF_MAP_GET_FD_BY_ID";
+      case BPF_OBJ_GET_INFO_BY_FD: return "BPF_OBJ_GET_INFO_BY_FD";
+      case BPF_BTF_LOAD: return "BPF_BTF_LOAD";
+      case BPF_MAP_LOOKUP_AND_DELETE_ELEM: return "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
+      case BPF_MAP_FREEZE: return "BPF_MAP_FREEZE";
+      case BPF_MAP_LOOKUP_BATCH: return "BPF_MAP_LOOKUP_BATCH";
+      case BPF_MAP_LOOKUP_AND_DELETE_BATCH: return "BPF_MAP_LOOKUP_AND_DELETE_BATCH";
+      case BPF_MAP_UPDATE_BATCH: return "BPF_MAP_UPDATE_BATCH";
+      case BPF_MAP_DELETE_BATCH: return "BPF_MAP_DELETE_BATCH";
+      default: return "bpf cmd " + cmd;
+    }
+  }
+
+  /**
+   * One raw {@code bpf(cmd, attr, size)}. Returns the kernel's non-negative result, or {@code
+   * -errno}. One system call; allocates nothing, also on failure ({@link LibC.NoThrow}).
+   */
+  public static long bpf(int cmd, long attrAddress, int size) {
+    if (NR_BPF < 0) {
+      return -Errno.ENOSYS;
+    }
+    long r = LibC.NoThrow.syscall(NR_BPF, cmd, attrAddress, size);
+    return r < 0 ? -Native.getLastError() : r;
+  }
+
+  /**
+   * The object commands' {@code bpf(2)}: through {@link LibC#syscall}, which throws on failure;
+   * returns the result or {@code -errno}. Failures here are rare and become exceptions anyway.
+   */
+  private static long call(int cmd, Scratch s, int size) {
+    if (NR_BPF < 0) {
+      return -Errno.ENOSYS;
+    }
+    try {
+      return LibC.syscall(NR_BPF, cmd, s.attrAddress, size);
+    } catch (LastErrorException e) {
+      return -e.getErrorCode();
+    }
+  }
+
+  // ---- element operations: return 0 or a positive errno; no allocation on success ----
+
+  /**
+   * One element command ({@code BPF_MAP_LOOKUP_ELEM} … {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM}): the
+   * attr's {@code map_fd}, {@code key}, {@code value} (or {@code next_key}) and {@code flags}.
+   * Returns 0 or a positive errno; no allocation on success.
+   */
+  public static int mapElem(int cmd, int fd, long key, long value, long flags) {
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(ELEM_ATTR_SIZE);
+    a.putInt(0, fd); // map_fd
+    a.putLong(8, key); // key
+    a.putLong(16, value); // value / next_key
+    a.putLong(24, flags); // flags
+    long r = bpf(cmd, s.attrAddress, ELEM_ATTR_SIZE);
+    return r < 0 ? (int) -r : 0;
+  }
+
+  /** {@code BPF_MAP_LOOKUP_ELEM}: copies the value at {@code key} (0 for keyless maps) to {@code value}. */
+  public static int mapLookup(int fd, long key, long value, long flags) {
+    return mapElem(BPF_MAP_LOOKUP_ELEM, fd, key, value, flags);
+  }
+
+  /** {@code BPF_MAP_UPDATE_ELEM} with {@code BPF_ANY}/{@code BPF_NOEXIST}/{@code BPF_EXIST} flags. */
+  public static int mapUpdate(int fd, long key, long value, long flags) {
+    return mapElem(BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
+  }
+
+  /** {@code BPF_MAP_DELETE_ELEM}. */
+  public static int mapDelete(int fd, long key) {
+    return mapElem(BPF_MAP_DELETE_ELEM, fd, key, 0, 0);
+  }
+
+  /** {@code BPF_MAP_GET_NEXT_KEY}: {@code key} 0 asks for the first key. ENOENT means the end. */
+  public static int mapGetNextKey(int fd, long key, long nextKey) {
+    return mapElem(BPF_MAP_GET_NEXT_KEY, fd, key, nextKey, 0);
+  }
+
+  /** {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM} (queue/stack pop; hash maps since 5.14). */
+  public static int mapLookupAndDelete(int fd, long key, long value, long flags) {
+    return mapElem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, key, value, flags);
+  }
+
+  /**
+   * One of the four batch commands ({@code attr.batch}). {@code inBatch} 0 starts at the beginning;
+   * the kernel writes the resume token to {@code outBatch} and the number of elements done to
+   * {@code count}, which {@link #batchCount()} reads afterwards (also after ENOENT, the end).
+   * Returns 0 or a positive errno.
+   */
+  public static int mapBatch(
+      int cmd, int fd, long inBatch, long outBatch, long keys, long values, int count, long elemFlags) {
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(BATCH_ATTR_SIZE);
+    a.putLong(0, inBatch);
+    a.putLong(8, outBatch);
+    a.putLong(16, keys);
+    a.putLong(24, values);
+    a.putInt(32, count);
+    a.putInt(36, fd);
+    a.putLong(40, elemFlags);
+    long r = bpf(cmd, s.attrAddress, BATCH_ATTR_SIZE);
+    return r < 0 ? (int) -r : 0;
+  }
+
+  /** The {@code batch.count} the kernel wrote back in this thread's last {@link #mapBatch}. */
+  public static int batchCount() {
+    return Scratch.get().attr.getInt(32);
+  }
+
+  // ---- object commands: throw on failure ----
+
+  /**
+   * The kernel's form of an object name: characters outside {@code [A-Za-z0-9_.]} become {@code _},
+   * cut to 15 bytes ({@code bpf_obj_name_cpy} in {@code kernel/bpf/syscall.c} refuses anything else).
+   */
+  public static String objName(String name) {
+    StringBuilder b = new StringBuilder(Math.min(name.length(), BPF_OBJ_NAME_LEN - 1));
+    for (int i = 0; i < name.length() && b.length() < BPF_OBJ_NAME_LEN - 1; i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.';
+      b.append(ok ? c : '_');
+    }
+    return b.toString();
+  }
+
+  /**
+   * {@code BPF_MAP_CREATE}. Returns the new fd (close-on-exec, owned by the caller). One system
+   * call; {@code innerMapFd} is used for map-in-map types, {@code mapExtra} for bloom filters (number
+   * of hash functions) and arenas, {@code btfFd} 0 for no BTF.
+   *
+   * @throws BpfSyscallException naming the map and its attributes
+   */
+  public static int mapCreate(
+      String name, int type, int keySize, int valueSize, int maxEntries, int flags,
+      int innerMapFd, long mapExtra, int btfFd, int btfKeyTypeId, int btfValueTypeId) {
+    String kname = objName(name);
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(MAP_CREATE_ATTR_SIZE);
+    a.putInt(0, type);
+    a.putInt(4, keySize);
+    a.putInt(8, valueSize);
+    a.putInt(12, maxEntries);
+    a.putInt(16, flags);
+    a.putInt(20, innerMapFd);
+    byte[] n = kname.getBytes(StandardCharsets.US_ASCII);
+    a.put(28, n, 0, n.length); // map_name[16], NUL from the zeroing
+    a.putInt(48, btfFd);
+    a.putInt(52, btfKeyTypeId);
+    a.putInt(56, btfValueTypeId);
+    a.putLong(64, mapExtra);
+    long r = call(BPF_MAP_CREATE, s, MAP_CREATE_ATTR_SIZE);
+    if (r < 0) {
+      throw BpfSyscallException.of("BPF_MAP_CREATE", name, (int) -r, String.format(Locale.ROOT,
+          "%s key %d value %d max_entries %d flags 0x%x", typeName(type), keySize, valueSize,
+          maxEntries, flags));
+    }
+    return (int) r;
+  }
+
+  private static String typeName(int type) {
+    try {
+      return MapType.fromId(type).name();
+    } catch (IllegalArgumentException e) {
+      return "type " + type;
+    }
+  }
+
+  /** Writes {@code path} as a NUL-terminated UTF-8 string into the spare buffer; returns its address. */
+  private static long cString(Scratch s, String path) {
+    byte[] b = path.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer buf = s.spare(b.length + 1);
+    buf.put(0, b, 0, b.length);
+    buf.put(b.length, (byte) 0);
+    return s.spareAddress();
+  }
+
+  /**
+   * {@code BPF_OBJ_PIN}: pins the map or program {@code fd} at {@code path} on a bpffs mount. One
+   * system call.
+   *
+   * @throws BpfSyscallException EEXIST if the path exists, ENOENT if its directory does not, EPERM
+   */
+  public static void objPin(int fd, String path) {
+    pathCommand(BPF_OBJ_PIN, path, fd, 0);
+  }
+
+  /**
+   * {@code BPF_OBJ_GET}: opens the object pinned at {@code path}; returns a new fd. {@code fileFlags}
+   * 0 for read-write, {@code BPF_F_RDONLY} (8) or {@code BPF_F_WRONLY} (16). One system call.
+   *
+   * @throws BpfSyscallException ENOENT if nothing is pinned there
+   */
+  public static int objGet(String path, int fileFlags) {
+    return pathCommand(BPF_OBJ_GET, path, 0, fileFlags);
+  }
+
+  private static int pathCommand(int cmd, String path, int fd, int fileFlags) {
+    Scratch s = Scratch.get();
+    long p = cString(s, path);
+    ByteBuffer a = s.attr(16);
+    a.putLong(0, p); // pathname
+    a.putInt(8, fd); // bpf_fd
+    a.putInt(12, fileFlags); // file_flags
+    long r = call(cmd, s, 16);
+    if (r < 0) {
+      throw BpfSyscallException.of(commandName(cmd), path, (int) -r, null);
+    }
+    return (int) r;
+  }
+
+  private static int fdById(int cmd, int id) {
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(16);
+    a.putInt(0, id);
+    long r = call(cmd, s, 12); // map_id/prog_id, next_id, open_flags
+    if (r < 0) {
+      throw BpfSyscallException.of(commandName(cmd), "id " + id, (int) -r, null);
+    }
+    return (int) r;
+  }
+
+  /** {@code BPF_MAP_GET_FD_BY_ID}: a new fd for the map with system-wide id {@code id}. */
+  public static int mapGetFdById(int id) {
+    return fdById(BPF_MAP_GET_FD_BY_ID, id);
+  }
+
+  /** {@code BPF_PROG_GET_FD_BY_ID}: a new fd for the program with system-wide id {@code id}. */
+  public static int progGetFdById(int id) {
+    return fdById(BPF_PROG_GET_FD_BY_ID, id);
+  }
+
+  private static ByteBuffer info(int fd, int infoSize, @Nullable String target) {
+    Scratch s = Scratch.get();
+    ByteBuffer info = s.spare(infoSize);
+    for (int i = 0; i < infoSize; i += 8) {
+      info.putLong(i, 0);
+    }
+    ByteBuffer a = s.attr(16);
+    a.putInt(0, fd);
+    a.putInt(4, infoSize);
+    a.putLong(8, s.spareAddress());
+    long r = call(BPF_OBJ_GET_INFO_BY_FD, s, 16);
+    if (r < 0) {
+      throw BpfSyscallException.of("BPF_OBJ_GET_INFO_BY_FD", target, (int) -r, null);
+    }
+    return info;
+  }
+
+  private static String cName(ByteBuffer b, int offset, int max) {
+    int n = 0;
+    while (n < max && b.get(offset + n) != 0) {
+      n++;
+    }
+    byte[] bytes = new byte[n];
+    b.get(offset, bytes, 0, n);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** {@code BPF_OBJ_GET_INFO_BY_FD} on a map ({@code struct bpf_map_info}). One system call. */
+  public static MapInfo mapInfo(int fd, @Nullable String target) {
+    ByteBuffer b = info(fd, MAP_INFO_SIZE, target);
+    int typeId = b.getInt(0);
+    MapType type = null;
+    if (typeId >= 0 && typeId < MapType.values().length) {
+      type = MapType.fromId(typeId);
+    }
+    return new MapInfo(type, typeId, b.getInt(4), b.getInt(8), b.getInt(12), b.getInt(16),
+        b.getInt(20), cName(b, 24, BPF_OBJ_NAME_LEN), b.getInt(64));
+  }
+
+  /** {@code BPF_OBJ_GET_INFO_BY_FD} on a program ({@code struct bpf_prog_info}). One system call. */
+  public static ProgInfo progInfo(int fd) {
+    ByteBuffer b = info(fd, PROG_INFO_SIZE, "prog fd " + fd);
+    StringBuilder tag = new StringBuilder(16);
+    for (int i = 0; i < 8; i++) {
+      tag.append(String.format(Locale.ROOT, "%02x", b.get(8 + i) & 0xff));
+    }
+    return new ProgInfo(b.getInt(0), b.getInt(4), tag.toString(), cName(b, 64, BPF_OBJ_NAME_LEN),
+        b.getInt(16), b.getInt(20), b.getInt(52), b.getInt(128), b.getLong(192), b.getLong(200),
+        b.getInt(216));
+  }
+
+  /** {@code BPF_MAP_FREEZE}: from now on user space cannot write the map (programs still can). */
+  public static void mapFreeze(int fd, @Nullable String target) {
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(8);
+    a.putInt(0, fd);
+    long r = call(BPF_MAP_FREEZE, s, 4);
+    if (r < 0) {
+      throw BpfSyscallException.of("BPF_MAP_FREEZE", target, (int) -r, null);
+    }
+  }
+
+  /** Closes a raw fd this process owns (a program or BTF fd from the loader). */
+  public static void close(int fd) {
+    try {
+      LibC.close(fd);
+    } catch (LastErrorException e) {
+      throw BpfSyscallException.of("close", "fd " + fd, e.getErrorCode(), null);
+    }
+  }
+
+  private static ByteBuffer direct(int size) {
+    return ByteBuffer.allocateDirect(Math.max(size, 8)).order(ByteOrder.nativeOrder());
+  }
+
+  private static ByteBuffer direct(byte[] bytes, boolean nulTerminate) {
+    ByteBuffer b = direct(bytes.length + (nulTerminate ? 1 : 0));
+    b.put(0, bytes, 0, bytes.length);
+    return b;
+  }
+
+  /**
+   * {@code BPF_PROG_LOAD}. Returns the program's fd (owned by the caller; close it with {@link
+   * #close(int)}). With log level 0 a failed load is repeated once with level 1 to fetch the
+   * verifier's log. Allocates the native copies of the instructions and the log buffer (only on
+   * failure or when a log level is set).
+   *
+   * @throws BpfLoadException with the verifier log when the kernel refuses the program
+   */
+  public static int progLoad(ProgLoad p) {
+    long r = progLoadOnce(p, p.logLevel, null);
+    if (r >= 0) {
+      return (int) r;
+    }
+    int errno = (int) -r;
+    if (p.logLevel == 0 && errno != Errno.EPERM) {
+      String[] log = new String[1];
+      long again = progLoadOnce(p, 1, log);
+      if (again >= 0) {
+        return (int) again; // accepted the second time: the first refusal was transient
+      }
+      throw new BpfLoadException("BPF_PROG_LOAD", p.name, (int) -again, log[0]);
+    }
+    throw new BpfLoadException("BPF_PROG_LOAD", p.name, errno, "");
+  }
+
+  private static long progLoadOnce(ProgLoad p, int logLevel, String @Nullable [] logOut) {
+    ByteBuffer insns = direct(p.insns, false);
+    ByteBuffer license = direct(p.license.getBytes(StandardCharsets.UTF_8), true);
+    ByteBuffer log = logLevel > 0 ? direct(p.logSize) : null;
+    ByteBuffer funcInfo = p.funcInfo != null ? direct(p.funcInfo, false) : null;
+    ByteBuffer lineInfo = p.lineInfo != null ? direct(p.lineInfo, false) : null;
+    ByteBuffer fdArray = null;
+    if (p.fdArray != null) {
+      fdArray = direct(p.fdArray.length * 4);
+      for (int i = 0; i < p.fdArray.length; i++) {
+        fdArray.putInt(i * 4, p.fdArray[i]);
+      }
+    }
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(144);
+    a.putInt(0, p.type);
+    a.putInt(4, p.insns.length / 8);
+    a.putLong(8, Scratch.address(insns));
+    a.putLong(16, Scratch.address(license));
+    if (log != null) {
+      a.putInt(24, logLevel);
+      a.putInt(28, p.logSize);
+      a.putLong(32, Scratch.address(log));
+    }
+    a.putInt(40, p.kernVersion);
+    a.putInt(44, p.progFlags);
+    byte[] n = objName(p.name).getBytes(StandardCharsets.US_ASCII);
+    a.put(48, n, 0, n.length);
+    a.putInt(68, p.expectedAttachType);
+    a.putInt(72, p.btfFd);
+    if (funcInfo != null) {
+      a.putInt(76, p.funcInfoRecSize);
+      a.putLong(80, Scratch.address(funcInfo));
+      a.putInt(88, p.funcInfo.length / Math.max(1, p.funcInfoRecSize));
+    }
+    if (lineInfo != null) {
+      a.putInt(92, p.lineInfoRecSize);
+      a.putLong(96, Scratch.address(lineInfo));
+      a.putInt(104, p.lineInfo.length / Math.max(1, p.lineInfoRecSize));
+    }
+    a.putInt(108, p.attachBtfId);
+    a.putInt(112, p.attachFd);
+    if (fdArray != null) {
+      a.putLong(120, Scratch.address(fdArray));
+    }
+    // Size up to fd_array: the core_relo fields (128..140) are for in-kernel CO-RE, unused here.
+    long r = call(BPF_PROG_LOAD, s, 128);
+    if (log != null) {
+      p.log = cName(log, 0, p.logSize);
+      if (logOut != null) {
+        logOut[0] = p.log;
+      }
+    }
+    Reference.reachabilityFence(insns);
+    Reference.reachabilityFence(license);
+    Reference.reachabilityFence(funcInfo);
+    Reference.reachabilityFence(lineInfo);
+    Reference.reachabilityFence(fdArray);
+    return r;
+  }
+
+  /**
+   * {@code BPF_BTF_LOAD}: loads raw BTF ({@code .BTF} section bytes, header included) and returns
+   * its fd (owned by the caller). A failed load is repeated with {@code btf_log_level} 1 to fetch the
+   * kernel's log. Allocates native copies.
+   *
+   * @throws BpfLoadException with the BTF log when the kernel refuses the BTF
+   */
+  public static int btfLoad(byte[] btf, String target) {
+    long r = btfLoadOnce(btf, 0, null);
+    if (r >= 0) {
+      return (int) r;
+    }
+    if (-r == Errno.EPERM) {
+      throw new BpfLoadException("BPF_BTF_LOAD", target, Errno.EPERM, "");
+    }
+    String[] log = new String[1];
+    long again = btfLoadOnce(btf, 1 << 20, log);
+    if (again >= 0) {
+      return (int) again;
+    }
+    throw new BpfLoadException("BPF_BTF_LOAD", target, (int) -again, log[0]);
+  }
+
+  private static long btfLoadOnce(byte[] btf, int logSize, String @Nullable [] logOut) {
+    ByteBuffer data = direct(btf, false);
+    ByteBuffer log = logSize > 0 ? direct(logSize) : null;
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(32);
+    a.putLong(0, Scratch.address(data)); // btf
+    a.putInt(16, btf.length); // btf_size
+    if (log != null) {
+      a.putLong(8, Scratch.address(log)); // btf_log_buf
+      a.putInt(20, logSize); // btf_log_size
+      a.putInt(24, 1); // btf_log_level
+    }
+    long r = call(BPF_BTF_LOAD, s, 28);
+    if (logOut != null && log != null) {
+      logOut[0] = cName(log, 0, logSize);
+    }
+    Reference.reachabilityFence(data);
+    Reference.reachabilityFence(log);
+    return r;
+  }
+
+  /**
+   * {@code BPF_PROG_TEST_RUN}: runs the program {@code repeat} times (at least once) on {@code
+   * dataIn} and returns its return value, the output packet ({@code dataOutSize} bytes at most) and
+   * the average duration. Allocates native copies and the result.
+   *
+   * @throws BpfSyscallException EINVAL if the program type cannot be test-run or the data is too
+   *     short (XDP needs at least an Ethernet header, 14 bytes)
+   */
+  public static TestRunResult progTestRun(int progFd, byte[] dataIn, int dataOutSize, int repeat) {
+    ByteBuffer in = direct(dataIn, false);
+    ByteBuffer out = direct(dataOutSize);
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(80);
+    a.putInt(0, progFd);
+    a.putInt(8, dataIn.length);
+    a.putInt(12, dataOutSize);
+    a.putLong(16, Scratch.address(in));
+    a.putLong(24, dataOutSize > 0 ? Scratch.address(out) : 0);
+    a.putInt(32, repeat);
+    long r = call(BPF_PROG_TEST_RUN, s, 76); // ..batch_size (u32 at 72)
+    Reference.reachabilityFence(in);
+    if (r < 0) {
+      throw BpfSyscallException.of("BPF_PROG_TEST_RUN", "prog fd " + progFd, (int) -r, null);
+    }
+    int retval = a.getInt(4);
+    int outLen = Math.min(a.getInt(12), dataOutSize);
+    int duration = a.getInt(36);
+    byte[] dataOut = new byte[outLen];
+    out.get(0, dataOut, 0, outLen);
+    return new TestRunResult(retval, dataOut, duration);
+  }
+
+  /** Throws the {@link BpfException} for a failed element or batch operation. */
+  public static BpfSyscallException error(int cmd, @Nullable String target, int errno, @Nullable String detail) {
+    return BpfSyscallException.of(commandName(cmd), target, errno, detail);
+  }
+}
