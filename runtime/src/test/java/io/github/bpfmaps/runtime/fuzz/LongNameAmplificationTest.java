@@ -2,14 +2,12 @@ package io.github.bpfmaps.runtime.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.elf.Btf;
 import io.github.bpfmaps.runtime.elf.BtfExt;
 import io.github.bpfmaps.runtime.elf.ElfFile;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -119,45 +117,21 @@ class LongNameAmplificationTest {
     for (int i = 0; i < TYPES; i++) {
       ext.putInt((int) longName).putInt(0);
     }
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    BpfObjectFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-      BpfObjectFormatException thrown = assertThrows(BpfObjectFormatException.class,
-          () -> BtfExt.parse(ext.array(), btf));
-      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-      assertTrue(allocated < 64L * ext.capacity(), "allocated " + allocated + " bytes for " + ext.capacity());
-      return thrown;
-    });
+    BpfObjectFormatException e = Budget.within(Duration.ofSeconds(10), 64L * ext.capacity(),
+        () -> assertThrows(BpfObjectFormatException.class, () -> BtfExt.parse(ext.array(), btf)));
     assertEquals(".BTF.ext", e.section());
     assertTrue(e.getMessage().contains("func_info section name offset " + longName), e.getMessage());
   }
 
   private static BpfObjectFormatException refusedQuickly(ObjectBytes o) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-      BpfObjectFormatException thrown = assertThrows(BpfObjectFormatException.class, o::open);
-      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-      assertTrue(allocated < 64L * o.bytes.length, "allocated " + allocated + " bytes for " + o.bytes.length);
-      return thrown;
-    });
+    return Budget.within(Duration.ofSeconds(10), 64L * o.bytes.length, o::openFails);
   }
 
   @Test
   void typesNamedByOneHugeStringAreRefusedQuicklyWithoutCopyingItPerType() {
     byte[] btf = manyTypesNamedByOneLongString();
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    BpfObjectFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-      BpfObjectFormatException thrown = assertThrows(BpfObjectFormatException.class,
-          () -> Btf.parse(btf, "long-names.btf"));
-      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-      assertTrue(allocated < 16L * btf.length, "allocated " + allocated + " bytes for " + btf.length);
-      return thrown;
-    });
+    BpfObjectFormatException e = Budget.within(Duration.ofSeconds(10), 16L * btf.length,
+        () -> assertThrows(BpfObjectFormatException.class, () -> Btf.parse(btf, "long-names.btf")));
     assertEquals(".BTF", e.section());
     assertTrue(e.getMessage().contains("type [1]") && e.getMessage().contains("longer than"), e.getMessage());
   }

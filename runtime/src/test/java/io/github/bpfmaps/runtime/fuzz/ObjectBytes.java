@@ -1,7 +1,9 @@
 package io.github.bpfmaps.runtime.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
@@ -9,6 +11,7 @@ import io.github.bpfmaps.runtime.elf.ElfFile;
 import io.github.bpfmaps.runtime.elf.TestObjects;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes of a real, committed BPF object, with helpers to damage them in one place: ELF header
@@ -97,6 +100,19 @@ final class ObjectBytes {
     assertNotNull(e.getMessage());
     if (!e.getMessage().startsWith(file + ": ")) {
       throw new AssertionError("the message does not start with the file name: " + e.getMessage(), e);
+    }
+    return e;
+  }
+
+  /**
+   * Opens the bytes, expecting a format error in {@code section} (null: the ELF header) whose
+   * message names this file and mentions each of {@code mentions}.
+   */
+  BpfObjectFormatException openFailsIn(@Nullable String section, String... mentions) {
+    BpfObjectFormatException e = openFails();
+    assertEquals(section, e.section(), e.getMessage());
+    for (String m : mentions) {
+      assertTrue(e.getMessage().contains(m), "'" + m + "' in: " + e.getMessage());
     }
     return e;
   }

@@ -1,7 +1,6 @@
 package io.github.bpfmaps.runtime.fuzz;
 
 import io.github.bpfmaps.runtime.BpfException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import org.junit.jupiter.api.Assertions;
 
@@ -27,9 +26,6 @@ final class ParseProperty {
 
   /** What reading may allocate per input byte on top of {@link #FIXED_ALLOCATION}. */
   static final long ALLOCATION_PER_BYTE = 2048;
-
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private ParseProperty() {}
 
@@ -75,8 +71,7 @@ final class ParseProperty {
 
   /** Reads once, checks how it ended, and returns the bytes this thread allocated meanwhile. */
   private static long readOnce(String label, Reader reader) {
-    long thread = Thread.currentThread().getId();
-    long before = THREADS.getThreadAllocatedBytes(thread);
+    long before = Budget.allocated();
     try {
       reader.read();
     } catch (BpfException e) {
@@ -92,6 +87,6 @@ final class ParseProperty {
         throw new AssertionError("the parser's safety net caught " + cause + "; a check is missing", e);
       }
     }
-    return THREADS.getThreadAllocatedBytes(thread) - before;
+    return Budget.allocated() - before;
   }
 }
