@@ -141,13 +141,9 @@ class DamagedObjectTest {
 
   /** The ARRAY whose length is the value of {@code __uint(attribute, N)} in a BTF map definition. */
   private static int uintArray(ObjectBytes o, String map, String attribute) {
-    try (BpfObject object = o.open()) {
-      Btf btf = object.btf();
-      BtfType var = btf.find(BtfKind.VAR, map);
-      BtfType def = btf.resolve(var.type());
-      BtfType ptr = btf.resolve(def.member(attribute).type());
-      return btf.resolve(ptr.type()).id();
-    }
+    Btf btf = o.types();
+    BtfType def = btf.resolve(btf.find(BtfKind.VAR, map).type());
+    return btf.resolve(btf.resolve(def.member(attribute).type()).type()).id();
   }
 
   @Test
@@ -161,17 +157,10 @@ class DamagedObjectTest {
   void aBtfMapPinningOtherThanNoneOrByNameIsRefused() {
     ObjectBytes o = ObjectBytes.sample("flows");
     // pinning and type are both 1 here and share one int[1]; point 'pinning' at max_entries' int[65536]
-    long def;
-    int pinningIndex;
-    int maxEntriesPtr;
-    try (BpfObject object = o.open()) {
-      Btf btf = object.btf();
-      BtfType struct = btf.resolve(btf.find(BtfKind.VAR, "flows").type());
-      def = o.btfType(struct.id());
-      pinningIndex = struct.members().indexOf(struct.member("pinning"));
-      maxEntriesPtr = struct.member("max_entries").type();
-    }
-    o.put(def + 12 + 12L * pinningIndex + 4, 4, maxEntriesPtr);
+    Btf btf = o.types();
+    BtfType def = btf.resolve(btf.find(BtfKind.VAR, "flows").type());
+    int pinning = def.members().indexOf(def.member("pinning"));
+    o.put(o.btfType(def.id()) + 12 + 12L * pinning + 4, 4, def.member("max_entries").type());
     o.openFailsIn(".maps", "map 'flows' has pinning 65536");
   }
 
@@ -199,13 +188,8 @@ class DamagedObjectTest {
   void twoMapDefinitionsSharingBytesAreRefused() {
     ObjectBytes o = ObjectBytes.sample("map_in_map");
     // the third DATASEC entry (outer_array) names inner_a's VAR instead, so two maps share bytes
-    int datasec;
-    int innerA;
-    try (BpfObject object = o.open()) {
-      datasec = object.btf().find(BtfKind.DATASEC, ".maps").id();
-      innerA = object.btf().find(BtfKind.VAR, "inner_a").id();
-    }
-    o.put(o.btfType(datasec) + 12 + 12 * 2, 4, innerA);
+    Btf btf = o.types();
+    o.put(o.btfType(btf.find(BtfKind.DATASEC, ".maps").id()) + 12 + 12 * 2, 4, btf.find(BtfKind.VAR, "inner_a").id());
     o.openFailsIn(".maps", "map 'inner_a' at offset 0 (48 bytes) overlaps map 'inner_a' at offset 0");
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
+import io.github.bpfmaps.runtime.elf.Btf;
 import io.github.bpfmaps.runtime.elf.ElfFile;
 import io.github.bpfmaps.runtime.elf.TestObjects;
 import java.nio.file.Path;
@@ -146,6 +147,11 @@ final class ObjectBytes {
   /** The file offset of the {@code i}th relocation record of a relocation section. */
   long relocation(String relSection, int i) {
     return section(relSection).offset() + (long) REL_SIZE * i;
+  }
+
+  /** The types of the undamaged object, for finding the ids to damage. */
+  Btf types() {
+    return Btf.parse(elf.contents(section(".BTF")), file);
   }
 
   /** The file offset of the start of the {@code .BTF} section. */
