@@ -62,6 +62,7 @@ public final class ObjectParser {
   private final Map<Integer, String> dataMaps = new HashMap<>();
   /** The bytes of all {@code .bss}-style sections read so far. */
   private long zeroBytes;
+  /** STT_FUNC symbols by section index; built on first use by {@link #functionSymbols}. */
   private @Nullable Map<Integer, List<Symbol>> functionsBySection;
 
   private ObjectParser(ElfFile elf, String objectName) {
@@ -210,7 +211,7 @@ public final class ObjectParser {
           }
         }
       }
-      Long value = symbolValues.get(Map.entry(s.index(), variable));
+      @Nullable Long value = symbolValues.get(Map.entry(s.index(), variable));
       return value == null ? -1 : value;
     }
   }
@@ -238,9 +239,9 @@ public final class ObjectParser {
         throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
             + " bytes) lies past the end of the " + sec.size() + "-byte section");
       }
-      Map.Entry<Long, MapDraft> before = byOffset.floorEntry(v.offset());
-      Map.Entry<Long, MapDraft> after = byOffset.ceilingEntry(v.offset());
-      MapDraft other = before != null && before.getKey() + before.getValue().size > v.offset() ? before.getValue()
+      Map.@Nullable Entry<Long, MapDraft> before = byOffset.floorEntry(v.offset());
+      Map.@Nullable Entry<Long, MapDraft> after = byOffset.ceilingEntry(v.offset());
+      @Nullable MapDraft other = before != null && before.getKey() + before.getValue().size > v.offset() ? before.getValue()
           : after != null && after.getKey() < v.offset() + v.size() ? after.getValue() : null;
       if (other != null) {
         throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
@@ -257,8 +258,8 @@ public final class ObjectParser {
     Map<String, Map<Integer, String>> slots = new HashMap<>();
     for (Relocation r : elf.relocations(sec)) {
       Symbol target = elf.symbols().get(r.symbolIndex());
-      Map.Entry<Long, MapDraft> at = byOffset.floorEntry(r.offset());
-      MapDraft owner = at != null && r.offset() < at.getKey() + at.getValue().size ? at.getValue() : null;
+      Map.@Nullable Entry<Long, MapDraft> at = byOffset.floorEntry(r.offset());
+      @Nullable MapDraft owner = at != null && r.offset() < at.getKey() + at.getValue().size ? at.getValue() : null;
       if (owner == null || owner.valuesOffset < 0) {
         throw err(sec, "relocation at offset " + r.offset() + " (symbol '" + target.name()
             + "') is not inside the 'values' of any map");
