@@ -23,6 +23,12 @@ public final class Btf {
   /** {@code BTF_MAGIC}. */
   public static final int MAGIC = 0xeB9F;
 
+  /**
+   * The longest type, member, parameter or enumerator name we read: the kernel's {@code
+   * KSYM_NAME_LEN} (512 since Linux 6.1), past which {@code BPF_BTF_LOAD} refuses names anyway.
+   */
+  static final int MAX_NAME = 512;
+
   private static final int HEADER_SIZE = 24;
   private static final int TYPE_SIZE = 12;
 
@@ -207,7 +213,7 @@ public final class Btf {
 
   private static String string(ByteReader strings, long off, ByteReader in, int id) {
     try {
-      return strings.cString(off, "name");
+      return strings.cString(off, "name", MAX_NAME);
     } catch (BpfObjectFormatException e) {
       throw typeError(in, id, "bad string offset " + off + ": " + e.getMessage());
     }
@@ -381,6 +387,11 @@ public final class Btf {
   /** The string at an offset of the string section (names in {@code .BTF.ext} records point here). */
   public String string(long offset) {
     return strings.cString(offset, "string");
+  }
+
+  /** The string at an offset of the string section, refused past {@code maxLength} bytes. */
+  String string(long offset, int maxLength) {
+    return strings.cString(offset, "string", maxLength);
   }
 
   /** The first type with this kind and name, or null. */

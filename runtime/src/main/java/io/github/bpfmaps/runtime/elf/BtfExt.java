@@ -2,6 +2,7 @@ package io.github.bpfmaps.runtime.elf;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,18 +81,20 @@ public final class BtfExt {
     Map<String, List<FuncInfo>> funcs = new LinkedHashMap<>();
     Map<String, List<LineInfo>> lines = new LinkedHashMap<>();
     Map<String, List<CoreRelo>> relos = new LinkedHashMap<>();
-    readInfo(body.slice(in.u32(8), in.u32(12), in.section()), btf, "func_info", 8, (sec, r, p) ->
+    Map<Long, String> names = new HashMap<>();
+    readInfo(body.slice(in.u32(8), in.u32(12), in.section()), btf, names, "func_info", 8, (sec, r, p) ->
         funcs.computeIfAbsent(sec, k -> new ArrayList<>()).add(new FuncInfo(insn(r, p), r.i32(p + 4))));
-    readInfo(body.slice(in.u32(16), in.u32(20), in.section()), btf, "line_info", 16, (sec, r, p) ->
+    readInfo(body.slice(in.u32(16), in.u32(20), in.section()), btf, names, "line_info", 16, (sec, r, p) ->
         lines.computeIfAbsent(sec, k -> new ArrayList<>())
             .add(new LineInfo(insn(r, p), r.i32(p + 4), r.i32(p + 8), r.i32(p + 12))));
     if (hdrLen >= 32) {
-      readInfo(body.slice(in.u32(24), in.u32(28), in.section()), btf, "core_relo", 16, (sec, r, p) -> {
+      readInfo(body.slice(in.u32(24), in.u32(28), in.section()), btf, names, "core_relo", 16, (sec, r, p) -> {
         String access;
         try {
-          access = btf.string(r.u32(p + 8));
+          access = string(btf, names, r.u32(p + 8));
         } catch (RuntimeException e) {
-          throw r.error("core_relo access string offset " + r.u32(p + 8) + " is not in the BTF strings");
+          throw r.error("core_relo access string offset " + r.u32(p + 8) + " is not in the BTF strings: "
+              + e.getMessage());
         }
         relos.computeIfAbsent(sec, k -> new ArrayList<>())
             .add(new CoreRelo(insn(r, p), r.i32(p + 4), access, r.i32(p + 8), r.i32(p + 12)));
@@ -112,7 +115,21 @@ public final class BtfExt {
     return (int) (off / 8);
   }
 
-  private static void readInfo(ByteReader r, Btf btf, String what, int minRecord, RecordReader reader) {
+  /**
+   * A name from the BTF strings, at most {@link ElfFile#MAX_SECTION_NAME} bytes, read once per
+   * offset: every record may name the same string, which must not cost a scan and a copy each.
+   */
+  private static String string(Btf btf, Map<Long, String> names, long offset) {
+    String s = names.get(offset);
+    if (s == null) {
+      s = btf.string(offset, ElfFile.MAX_SECTION_NAME);
+      names.put(offset, s);
+    }
+    return s;
+  }
+
+  private static void readInfo(
+      ByteReader r, Btf btf, Map<Long, String> names, String what, int minRecord, RecordReader reader) {
     if (r.length() == 0) {
       return;
     }
@@ -126,9 +143,9 @@ public final class BtfExt {
       long count = r.u32(p + 4);
       String section;
       try {
-        section = btf.string(nameOff);
+        section = string(btf, names, nameOff);
       } catch (RuntimeException e) {
-        throw r.error(what + " section name offset " + nameOff + " is not in the BTF strings");
+        throw r.error(what + " section name offset " + nameOff + " is not in the BTF strings: " + e.getMessage());
       }
       p += 8;
       if (count > (r.length() - p) / recSize) {

@@ -91,14 +91,25 @@ final class ByteReader {
 
   /** The NUL-terminated string at {@code offset}; the terminator must lie inside the window. */
   String cString(long offset, String what) {
+    return cString(offset, what, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The NUL-terminated string at {@code offset}, at most {@code maxLength} bytes before the NUL.
+   * The limit stops records that all name one huge string from costing a scan and a copy each.
+   */
+  String cString(long offset, String what, int maxLength) {
     if (offset < 0 || offset >= length) {
       throw error(what + " offset " + offset + " is outside the " + length + "-byte string table");
     }
     int p = start + (int) offset;
     int end = p;
     int limit = start + length;
-    while (end < limit && bytes[end] != 0) {
+    while (end < limit && bytes[end] != 0 && end - p <= maxLength) {
       end++;
+    }
+    if (end - p > maxLength) {
+      throw error(what + " at offset " + offset + " is longer than " + maxLength + " bytes");
     }
     if (end == limit) {
       throw error(what + " at offset " + offset + " is not NUL-terminated");

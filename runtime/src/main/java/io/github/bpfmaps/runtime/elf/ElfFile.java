@@ -3,7 +3,10 @@ package io.github.bpfmaps.runtime.elf;
 import io.github.bpfmaps.runtime.BpfObjectFormatException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +38,15 @@ public final class ElfFile {
   static final int SHN_UNDEF = 0;
   static final int SHN_LORESERVE = 0xff00;
 
+  /*
+   * Names are offsets into a string table, so every header or symbol may name the same huge string;
+   * uncapped, each would cost a scan and a copy of it. Symbols name functions, maps and variables,
+   * which the kernel's BTF caps at KSYM_NAME_LEN (512); section names may hold a path (SEC("uprobe/
+   * <path>:<func>")), hence PATH_MAX.
+   */
+  static final int MAX_SYMBOL_NAME = 512;
+  static final int MAX_SECTION_NAME = 4096;
+
   private static final int EHDR_SIZE = 64;
   private static final int SHDR_SIZE = 64;
   private static final int SYM_SIZE = 24;
@@ -62,11 +74,20 @@ public final class ElfFile {
   private final List<Section> sections;
   private final List<Symbol> symbols;
 
+  /** Section index to the first SHT_REL/SHT_RELA section that relocates it. */
+  private final Map<Integer, Section> relocationSections = new HashMap<>();
+
   private ElfFile(String file, ByteReader data, List<Section> sections, List<Symbol> symbols) {
     this.file = file;
     this.data = data;
     this.sections = sections;
     this.symbols = symbols;
+    // indexed once: looking it up by scanning every section, per section, is quadratic
+    for (Section s : sections) {
+      if (s.type() == SHT_REL || s.type() == SHT_RELA) {
+        relocationSections.putIfAbsent(s.info(), s);
+      }
+    }
   }
 
   /**
@@ -138,7 +159,7 @@ public final class ElfFile {
     List<Section> sections = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       long[] r = raw[i];
-      String name = i == 0 ? "" : shstr.cString(r[0], "name of section " + i);
+      String name = i == 0 ? "" : shstr.cString(r[0], "name of section " + i, MAX_SECTION_NAME);
       long size = r[4];
       if (r[1] != SHT_NOBITS && i != 0) {
         sectionBytes(all, name, r[1], r[3], size); // bounds check now, once
@@ -148,8 +169,32 @@ public final class ElfFile {
       }
       sections.add(new Section(i, name, (int) r[1], r[2], r[3], size, (int) r[5], (int) r[6], r[7]));
     }
+    checkNoOverlap(file, sections);
     ElfFile partial = new ElfFile(file, all, List.copyOf(sections), List.of());
     return new ElfFile(file, all, partial.sections, List.copyOf(partial.readSymbols()));
+  }
+
+  /**
+   * Sections with file bytes must not share them. Each is copied out on its own (code, global
+   * data), so overlapping headers would let a small file make us copy its bytes once per header.
+   */
+  private static void checkNoOverlap(String file, List<Section> sections) {
+    List<Section> laid = new ArrayList<>();
+    for (Section s : sections) {
+      if (s.index() != 0 && s.type() != SHT_NOBITS && s.size() > 0) {
+        laid.add(s);
+      }
+    }
+    laid.sort(Comparator.comparingLong(Section::offset));
+    for (int i = 1; i < laid.size(); i++) {
+      Section prev = laid.get(i - 1);
+      Section s = laid.get(i);
+      if (s.offset() < prev.offset() + prev.size()) {
+        throw new BpfObjectFormatException(file, s.name(), "bytes " + s.offset() + ".." + (s.offset() + s.size())
+            + " overlap section '" + prev.name() + "' (" + prev.offset() + ".." + (prev.offset() + prev.size())
+            + ")");
+      }
+    }
   }
 
   private static ByteReader sectionBytes(ByteReader all, String name, long type, long offset, long size) {
@@ -197,7 +242,7 @@ public final class ElfFile {
       if (type == STT_SECTION && shndx > 0 && shndx < sections.size()) {
         name = sections.get(shndx).name();
       } else {
-        name = strtab.named(".strtab").cString(sym.u32(p), "name of symbol " + i);
+        name = strtab.named(".strtab").cString(sym.u32(p), "name of symbol " + i, MAX_SYMBOL_NAME);
       }
       if (shndx != SHN_UNDEF && shndx < SHN_LORESERVE && shndx >= sections.size()) {
         throw sym.error("symbol '" + name + "' refers to section " + shndx + " of " + sections.size());
@@ -245,12 +290,7 @@ public final class ElfFile {
 
   /** The {@code SHT_REL} section that relocates {@code target}, or null. */
   public @Nullable Section relocationSectionFor(Section target) {
-    for (Section s : sections) {
-      if ((s.type() == SHT_REL || s.type() == SHT_RELA) && s.info() == target.index()) {
-        return s;
-      }
-    }
-    return null;
+    return relocationSections.get(target.index());
   }
 
   /**

@@ -34,8 +34,14 @@ import org.jspecify.annotations.Nullable;
  * No system calls.
  */
 public final class ObjectParser {
-  /** The largest {@code .bss}-style section we materialise as zeros (the kernel's limit is lower). */
+  /** The most {@code .bss}-style bytes, all sections together, we materialise as zeros. */
   static final long MAX_ZERO_SECTION = 1L << 24;
+
+  /**
+   * The largest key or value size we read. ELF and BTF hold them as u32, {@link MapSpec} as int; a
+   * larger u32 would turn negative, and the kernel refuses such sizes anyway.
+   */
+  static final long MAX_MAP_SIZE = Integer.MAX_VALUE;
 
   private static final int R_BPF_64_64 = 1;
   private static final int R_BPF_64_32 = 10;
@@ -54,6 +60,10 @@ public final class ObjectParser {
   private final Map<Integer, TreeMap<Long, String>> mapsAt = new HashMap<>();
   /** Global-data section index to its map name. */
   private final Map<Integer, String> dataMaps = new HashMap<>();
+  /** The bytes of all {@code .bss}-style sections read so far. */
+  private long zeroBytes;
+  /** STT_FUNC symbols by section index; built on first use by {@link #functionSymbols}. */
+  private @Nullable Map<Integer, List<Symbol>> functionsBySection;
 
   private ObjectParser(ElfFile elf, String objectName) {
     this.elf = elf;
@@ -156,11 +166,31 @@ public final class ObjectParser {
     return new ParsedObject(file, btf, btfExt, license, version, maps, variables, programs, programFunctions, code);
   }
 
-  /** DATASEC sizes from the section headers, variable offsets from the symbol table. */
+  /**
+   * DATASEC sizes from the section headers, variable offsets from the symbol table. Both are
+   * indexed once: a DATASEC may list a variable per 12 bytes of BTF, so scanning the sections or
+   * symbols per variable made a few MiB of input take minutes.
+   */
   private final class SymbolLayout implements Btf.DatasecLayout {
+    private @Nullable Map<String, Section> sectionsByName;
+    /** The value of the first non-section symbol of each (section index, name). */
+    private @Nullable Map<Map.Entry<Integer, String>, Long> symbolValues;
+
+    private @Nullable Section section(String name) {
+      if (sectionsByName == null) {
+        sectionsByName = new HashMap<>();
+        for (Section s : elf.sections()) {
+          if (s.index() != 0) {
+            sectionsByName.putIfAbsent(s.name(), s); // the first, as ElfFile.section(name) finds
+          }
+        }
+      }
+      return sectionsByName.get(name);
+    }
+
     @Override
     public long sectionSize(String datasec) {
-      Section s = elf.section(datasec);
+      Section s = section(datasec);
       if (s != null && s.size() > 0xffffffffL) {
         throw err(s, "size " + s.size() + " is too large for a BPF object section");
       }
@@ -169,16 +199,20 @@ public final class ObjectParser {
 
     @Override
     public long variableOffset(String datasec, String variable) {
-      Section s = elf.section(datasec);
+      Section s = section(datasec);
       if (s == null) {
         return -1;
       }
-      for (Symbol sym : elf.symbols()) {
-        if (sym.sectionIndex() == s.index() && sym.name().equals(variable) && sym.type() != ElfFile.STT_SECTION) {
-          return sym.value();
+      if (symbolValues == null) {
+        symbolValues = new HashMap<>();
+        for (Symbol sym : elf.symbols()) {
+          if (sym.type() != ElfFile.STT_SECTION) {
+            symbolValues.putIfAbsent(Map.entry(sym.sectionIndex(), sym.name()), sym.value());
+          }
         }
       }
-      return -1;
+      @Nullable Long value = symbolValues.get(Map.entry(s.index(), variable));
+      return value == null ? -1 : value;
     }
   }
 
@@ -193,7 +227,8 @@ public final class ObjectParser {
     if (datasec == null) {
       throw err(sec, "no BTF DATASEC '.maps' describes the map definitions");
     }
-    Map<String, long[]> extents = new LinkedHashMap<>();
+    // by offset, so a relocation finds its map without scanning them all (that was quadratic)
+    TreeMap<Long, MapDraft> byOffset = new TreeMap<>();
     List<MapDraft> drafts = new ArrayList<>();
     for (VarSecInfo v : datasec.variables()) {
       BtfType var = btf.type(v.type());
@@ -204,23 +239,27 @@ public final class ObjectParser {
         throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
             + " bytes) lies past the end of the " + sec.size() + "-byte section");
       }
+      Map.@Nullable Entry<Long, MapDraft> before = byOffset.floorEntry(v.offset());
+      Map.@Nullable Entry<Long, MapDraft> after = byOffset.ceilingEntry(v.offset());
+      @Nullable MapDraft other = before != null && before.getKey() + before.getValue().size > v.offset() ? before.getValue()
+          : after != null && after.getKey() < v.offset() + v.size() ? after.getValue() : null;
+      if (other != null) {
+        throw btfErr(sec, var.id(), "map '" + var.name() + "' at offset " + v.offset() + " (" + v.size()
+            + " bytes) overlaps map '" + other.name + "' at offset " + other.offset);
+      }
       MapDraft d = parseMapDef(btf, sec, var.name(), var.type(), false);
       d.offset = v.offset();
+      d.size = v.size();
       drafts.add(d);
-      extents.put(var.name(), new long[] {v.offset(), v.size()});
+      byOffset.put(v.offset(), d);
       mapsAt.computeIfAbsent(sec.index(), k -> new TreeMap<>()).put(v.offset(), var.name());
     }
     // .values = { [i] = &other } initialisers are relocations of the .maps section itself
     Map<String, Map<Integer, String>> slots = new HashMap<>();
     for (Relocation r : elf.relocations(sec)) {
       Symbol target = elf.symbols().get(r.symbolIndex());
-      MapDraft owner = null;
-      for (MapDraft d : drafts) {
-        long[] e = extents.get(d.name);
-        if (r.offset() >= e[0] && r.offset() < e[0] + e[1]) {
-          owner = d;
-        }
-      }
+      Map.@Nullable Entry<Long, MapDraft> at = byOffset.floorEntry(r.offset());
+      @Nullable MapDraft owner = at != null && r.offset() < at.getKey() + at.getValue().size ? at.getValue() : null;
       if (owner == null || owner.valuesOffset < 0) {
         throw err(sec, "relocation at offset " + r.offset() + " (symbol '" + target.name()
             + "') is not inside the 'values' of any map");
@@ -249,6 +288,7 @@ public final class ObjectParser {
     int keyTypeId;
     int valueTypeId;
     long offset;
+    long size;
     long valuesOffset = -1;
 
     MapDraft(String name) {
@@ -345,8 +385,9 @@ public final class ObjectParser {
     if (old >= 0 && old != size) {
       throw btfErr(sec, id, "map '" + map + "': " + what + " size " + size + " conflicts with " + old);
     }
-    if (size > 0xffffffffL) {
-      throw btfErr(sec, id, "map '" + map + "': " + what + " size " + size + " does not fit 32 bits");
+    if (size > MAX_MAP_SIZE) {
+      throw btfErr(sec, id, "map '" + map + "': " + what + " size " + size + " is larger than " + MAX_MAP_SIZE
+          + ", which no kernel map accepts");
     }
     return size;
   }
@@ -418,6 +459,10 @@ public final class ObjectParser {
       d.type = MapType.fromId((int) type);
       d.keySize = r.u32(off + 4);
       d.valueSize = r.u32(off + 8);
+      if (d.keySize > MAX_MAP_SIZE || d.valueSize > MAX_MAP_SIZE) {
+        throw err(sec, "map '" + s.name() + "' has key size " + d.keySize + " and value size " + d.valueSize
+            + "; sizes above " + MAX_MAP_SIZE + " are accepted by no kernel map");
+      }
       d.maxEntries = r.u32(off + 12);
       d.flags = r.u32(off + 16);
       d.offset = off;
@@ -481,8 +526,16 @@ public final class ObjectParser {
   private void readGlobalData(Section sec) {
     String name = internalMapName(objectName, sec.name());
     boolean rodata = sec.name().startsWith(".rodata");
-    if (sec.size() > 0xffffffffL || (sec.type() == ElfFile.SHT_NOBITS && sec.size() > MAX_ZERO_SECTION)) {
+    if (sec.size() > 0xffffffffL) {
       throw err(sec, "size " + sec.size() + " is too large for a global-data map");
+    }
+    if (sec.type() == ElfFile.SHT_NOBITS) {
+      // The zeros cost memory but no file bytes, so bound them all together, not per section.
+      zeroBytes += sec.size();
+      if (zeroBytes > MAX_ZERO_SECTION) {
+        throw err(sec, "size " + sec.size() + " brings the zero-filled sections to " + zeroBytes
+            + " bytes, more than the " + MAX_ZERO_SECTION + " we materialise");
+      }
     }
     byte[] data = sec.type() == ElfFile.SHT_NOBITS ? new byte[(int) sec.size()] : elf.contents(sec);
     // libbpf's flags: read-only for programs for .rodata, and mmap-able so user space can map them.
@@ -520,15 +573,13 @@ public final class ObjectParser {
     byte[] code = elf.contents(sec);
     int count = code.length / Insn.SIZE;
     List<Symbol> funcs = new ArrayList<>();
-    for (Symbol s : elf.symbols()) {
-      if (s.sectionIndex() == sec.index() && s.type() == ElfFile.STT_FUNC) {
-        if (s.value() < 0 || s.value() % Insn.SIZE != 0 || s.value() >= sec.size()
-            || s.size() < 0 || s.size() % Insn.SIZE != 0 || s.size() > sec.size() - s.value()) {
-          throw err(sec, "function '" + s.name() + "' at offset " + s.value() + " (" + s.size()
-              + " bytes) is not whole instructions inside the section");
-        }
-        funcs.add(s);
+    for (Symbol s : functionSymbols(sec.index())) {
+      if (s.value() < 0 || s.value() % Insn.SIZE != 0 || s.value() >= sec.size()
+          || s.size() < 0 || s.size() % Insn.SIZE != 0 || s.size() > sec.size() - s.value()) {
+        throw err(sec, "function '" + s.name() + "' at offset " + s.value() + " (" + s.size()
+            + " bytes) is not whole instructions inside the section");
       }
+      funcs.add(s);
     }
     funcs.sort(Comparator.comparingLong(Symbol::value));
     List<Function> functions = new ArrayList<>();
@@ -558,6 +609,22 @@ public final class ObjectParser {
       }
     }
     return new CodeSection(sec.index(), sec.name(), code, List.copyOf(functions), relocs);
+  }
+
+  /**
+   * The STT_FUNC symbols of a section, in symbol-table order. Grouped once: scanning the whole
+   * symbol table per code section is quadratic in objects of many sections and symbols.
+   */
+  private List<Symbol> functionSymbols(int sectionIndex) {
+    if (functionsBySection == null) {
+      functionsBySection = new HashMap<>();
+      for (Symbol s : elf.symbols()) {
+        if (s.type() == ElfFile.STT_FUNC) {
+          functionsBySection.computeIfAbsent(s.sectionIndex(), k -> new ArrayList<>()).add(s);
+        }
+      }
+    }
+    return functionsBySection.getOrDefault(sectionIndex, List.of());
   }
 
   private ProgramReloc classify(Section sec, byte[] code, Relocation r) {
@@ -642,10 +709,8 @@ public final class ObjectParser {
       Map<String, Function> byName) {
     ProgramSections.Definition def = ProgramSections.forSection(cs.name());
     Map<Integer, Symbol> symbolAt = new HashMap<>();
-    for (Symbol s : elf.symbols()) {
-      if (s.sectionIndex() == cs.index() && s.type() == ElfFile.STT_FUNC) {
-        symbolAt.put((int) (s.value() / Insn.SIZE), s);
-      }
+    for (Symbol s : functionSymbols(cs.index())) {
+      symbolAt.put((int) (s.value() / Insn.SIZE), s);
     }
     for (Function f : cs.functions()) {
       Symbol s = symbolAt.get(f.start());
