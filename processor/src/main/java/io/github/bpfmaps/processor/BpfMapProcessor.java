@@ -56,6 +56,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
   private RecordReader reader;
   private CodecWriter codecWriter;
   private MapWriter mapWriter;
+  private ObjectChecker objectChecker;
   /** Map names used so far in this compilation, with the record that took them. */
   private final Map<String, String> names = new HashMap<>();
   /** Codecs written so far in this compilation (qualified names). */
@@ -82,6 +83,12 @@ public final class BpfMapProcessor extends AbstractProcessor {
     Generated generated = Generated.of(generatedAvailable);
     codecWriter = new CodecWriter(generated);
     mapWriter = new MapWriter(generated);
+    objectChecker = new ObjectChecker(env.getFiler(), reporter, reader, env.getOptions());
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH);
   }
 
   @Override
@@ -140,6 +147,17 @@ public final class BpfMapProcessor extends AbstractProcessor {
 
     for (Problem p : MapRules.check(map)) {
       report(p, record, mirror, components);
+    }
+    if (reporter.errorCount() == before) {
+      for (ObjectChecker.Located l : objectChecker.check(
+          record, mirror, value(mirror, "object"), annotation.object(), map)) {
+        if (l.element() == null) {
+          report(l.problem(), record, mirror, components);
+        } else {
+          reporter.report(severity(l.problem()), l.element(), null, null, l.problem().tag(),
+              l.problem().message());
+        }
+      }
     }
     String other = names.putIfAbsent(name, record.getQualifiedName().toString());
     if (other != null) {
@@ -213,11 +231,13 @@ public final class BpfMapProcessor extends AbstractProcessor {
     }
   }
 
+  private static Diagnostic.Kind severity(Problem p) {
+    return p.severity() == Problem.Severity.ERROR ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING;
+  }
+
   private void report(Problem p, TypeElement record, @Nullable AnnotationMirror mirror,
       List<? extends RecordComponentElement> components) {
-    Diagnostic.Kind kind = p.severity() == Problem.Severity.ERROR
-        ? Diagnostic.Kind.ERROR
-        : Diagnostic.Kind.WARNING;
+    Diagnostic.Kind kind = severity(p);
     Element element = record;
     AnnotationValue at = null;
     AnnotationMirror on = mirror;
