@@ -57,6 +57,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
   private CodecWriter codecWriter;
   private MapWriter mapWriter;
   private ObjectChecker objectChecker;
+  private HeaderFiles headers;
   /** Map names used so far in this compilation, with the record that took them. */
   private final Map<String, String> names = new HashMap<>();
   /** Codecs written so far in this compilation (qualified names). */
@@ -84,11 +85,12 @@ public final class BpfMapProcessor extends AbstractProcessor {
     codecWriter = new CodecWriter(generated);
     mapWriter = new MapWriter(generated);
     objectChecker = new ObjectChecker(env.getFiler(), reporter, reader, env.getOptions());
+    headers = new HeaderFiles(env.getOptions());
   }
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH);
+    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH, HeaderFiles.OPTION);
   }
 
   @Override
@@ -111,6 +113,9 @@ public final class BpfMapProcessor extends AbstractProcessor {
         reporter.error(element, "BpfMapInternal", "the bpfmaps processor failed on "
             + element.getSimpleName() + " with " + e + "; please report it with this record");
       }
+    }
+    if (round.processingOver()) {
+      headers.writeAll(processingEnv.getFiler(), reporter);
     }
     // Other processors may want @BpfMap too; we never claim it.
     return false;
@@ -180,6 +185,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
       writeCodec(s, codecOrigins);
     }
     mapWriter.write(map, origins).writeTo(processingEnv.getFiler());
+    headers.add(map, record);
   }
 
   /**
