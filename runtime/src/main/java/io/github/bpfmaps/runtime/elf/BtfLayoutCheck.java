@@ -2,7 +2,11 @@ package io.github.bpfmaps.runtime.elf;
 
 import io.github.bpfmaps.runtime.Layout;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compares the C layout a codec reports ({@link Layout}, computed from a Java record) with the BTF
@@ -16,6 +20,15 @@ import java.util.List;
  * {@link Difference#warning() warning}: the bytes still agree.
  */
 public final class BtfLayoutCheck {
+  /**
+   * Results per parsed BTF (by identity, dropped with it) and compared type: binding the same map of
+   * the same object again, as every {@code bind} of a generated handle does, costs a map look-up.
+   */
+  private static final Map<Btf, Map<CacheKey, List<Difference>>> CACHE =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private record CacheKey(int typeId, Layout layout, String what) {}
+
   private BtfLayoutCheck() {}
 
   /**
@@ -92,14 +105,18 @@ public final class BtfLayoutCheck {
   }
 
   /**
-   * Every difference, name-only ones included, with the Java and C members each was found on.
+   * Every difference, name-only ones included, with the Java and C members each was found on. The
+   * result is computed once per BTF, type and layout, then cached for as long as the BTF lives.
    *
    * @param what names the compared thing, the first element of each {@link Difference#path()}
    */
   public static List<Difference> compare(Btf btf, int typeId, Layout layout, String what) {
-    List<Difference> out = new ArrayList<>();
-    compare(btf, typeId, layout, new Where(what, List.of(), -1, "", -1), out, 0);
-    return out;
+    Map<CacheKey, List<Difference>> perBtf = CACHE.computeIfAbsent(btf, b -> new ConcurrentHashMap<>());
+    return perBtf.computeIfAbsent(new CacheKey(typeId, layout, what), k -> {
+      List<Difference> out = new ArrayList<>();
+      compare(btf, typeId, layout, new Where(what, List.of(), -1, "", -1), out, 0);
+      return List.copyOf(out);
+    });
   }
 
   /** The place being compared: the path, and the Java and C members there. */
@@ -254,6 +271,9 @@ public final class BtfLayoutCheck {
     if (bigEndian && !f.networkOrder() && f.elementSize() > 1) {
       out.add(where.diff(Kind.NETWORK_ORDER, declared, "C " + describe(btf, typeId)
           + " is in network byte order; mark it @NetworkOrder"));
+    } else if (!bigEndian && f.networkOrder() && f.elementSize() > 1) {
+      out.add(where.diff(Kind.NETWORK_ORDER, declared, "C " + describe(btf, typeId)
+          + " is in host byte order (not a __be type), Java is @NetworkOrder"));
     }
   }
 
