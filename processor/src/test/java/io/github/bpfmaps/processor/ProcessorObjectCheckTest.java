@@ -141,6 +141,21 @@ class ProcessorObjectCheckTest {
   }
 
   @Test
+  void anEnumConstantWithAnotherValueFailsOnTheEnumComponent() {
+    assertError(source(
+            "  enum Color { @CValue(1) RED, @CValue(3) GREEN, @CValue(4) BLUE }",
+            "  record Inner(@Unsigned int a, int b) {}",
+            "  record Sample(@Unsigned int pid, int delta, @Size(16) String comm,",
+            "      @Unsigned @Size(4) short[] ports, Inner inner,",
+            "      Color color) {}",
+            "  @BpfMap(type = MapType.HASH, maxEntries = 128, object = \"drift.bpf.o\")",
+            "  record Samples(@Unsigned int pid, Sample value) {}"),
+        "[BpfMapBtfEnumValue] value.color: Java Color.GREEN = 3, C GREEN = 2 (map 'samples' of "
+            + "drift.bpf.o); use @CValue(2)",
+        "Color color)");
+  }
+
+  @Test
   void anotherMapTypeFailsOnTheTypeValue() {
     assertError(source(
             "  @BpfMap(type = MapType.PERCPU_ARRAY, maxEntries = 16, object = \"drift.bpf.o\")",

@@ -9,6 +9,8 @@ import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.runtime.MapKind;
 import io.github.bpfmaps.runtime.ObjectMapSpec;
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfKind;
+import io.github.bpfmaps.runtime.elf.BtfType;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck.Difference;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
@@ -97,6 +99,49 @@ public final class ObjectRules {
     for (Difference d : diffs) {
       out.add(new Found(new Problem(d.warning() ? Problem.Severity.WARNING : Problem.Severity.ERROR, site,
           tag(d.kind()), describe(e, d) + ": " + d.detail() + in), d.javaPath()));
+    }
+    if (btf != null && typeId != 0) {
+      enums(btf, typeId, e.type(), what, new ArrayList<>(), site, in, out);
+    }
+  }
+
+  /**
+   * Compares the constants of each Java enum with the C enum at the same place: BTF keeps the values,
+   * and a value that differs reads back as another constant (or none). The layout check cannot see
+   * this: a {@code Layout} has sizes, not constants.
+   */
+  private static void enums(Btf btf, int typeId, FieldType t, String path, List<String> javaPath,
+      Problem.Site site, String in, List<Found> out) {
+    BtfType c = btf.resolve(typeId);
+    while (c != null && c.kind() == BtfKind.ARRAY) {
+      c = btf.resolve(c.array().elementType());
+    }
+    FieldType j = t instanceof FieldType.ArrayType a ? a.element() : t;
+    if (c == null) {
+      return;
+    }
+    if (j instanceof FieldType.StructType st && (c.kind() == BtfKind.STRUCT || c.kind() == BtfKind.UNION)) {
+      for (Member m : st.layout().members()) {
+        BtfType.Member cm = c.member(m.component().cName());
+        if (cm == null) {
+          continue; // the layout check reported it
+        }
+        List<String> p = new ArrayList<>(javaPath);
+        p.add(m.name());
+        enums(btf, cm.type(), m.type(), path + "." + m.name(), p, site, in, out);
+      }
+    } else if (j instanceof FieldType.EnumType en && (c.kind() == BtfKind.ENUM || c.kind() == BtfKind.ENUM64)) {
+      for (FieldType.EnumConstant k : en.constants()) {
+        BtfType.EnumValue v = c.enumValues().stream().filter(x -> x.name().equals(k.name())).findFirst().orElse(null);
+        String where = path + ": Java " + en.name().simpleName() + "." + k.name() + " = " + k.value();
+        if (v == null) {
+          out.add(new Found(Problem.warning(site, "BpfMapBtfEnumName", where + ", C enum " + c.name()
+              + " has no constant " + k.name() + in), javaPath));
+        } else if (v.value() != k.value()) {
+          out.add(new Found(Problem.error(site, "BpfMapBtfEnumValue", where + ", C " + v.name() + " = "
+              + v.value() + in + "; use @CValue(" + v.value() + ")"), javaPath));
+        }
+      }
     }
   }
 
