@@ -294,9 +294,11 @@ public final class RecordGenerator {
     List<BtfType.EnumValue> values = t.enumValues();
     for (int i = 0; i < values.size(); i++) {
       BtfType.EnumValue v = values.get(i);
+      // BTF without signedness (clang 14) zero-extends -1 of a 4-byte enum to 4294967295: same bytes.
+      long value = t.size() == 4 ? (int) v.value() : v.value();
       b.append("  ");
-      if (v.value() != i) {
-        b.append("@CValue(").append(v.value()).append(v.value() > Integer.MAX_VALUE || v.value() < Integer.MIN_VALUE ? "L" : "")
+      if (value != i) {
+        b.append("@CValue(").append(value).append(value > Integer.MAX_VALUE || value < Integer.MIN_VALUE ? "L" : "")
             .append(") ");
       }
       b.append(identifier(v.name())).append(i + 1 < values.size() ? ",\n" : "\n");

@@ -137,12 +137,21 @@ public final class ObjectRules {
         if (v == null) {
           out.add(new Found(Problem.warning(site, "BpfMapBtfEnumName", where + ", C enum " + c.name()
               + " has no constant " + k.name() + in), javaPath));
-        } else if (v.value() != k.value()) {
+        } else if (!sameBits(v.value(), k.value(), c.size())) {
           out.add(new Found(Problem.error(site, "BpfMapBtfEnumValue", where + ", C " + v.name() + " = "
               + v.value() + in + "; use @CValue(" + v.value() + ")"), javaPath));
         }
       }
     }
+  }
+
+  /**
+   * Whether two enum values are the same C value: BTF before kind_flag signedness (clang 14) stores
+   * {@code -1} of a 4-byte enum as {@code 4294967295}, so compare the enum's bytes only.
+   */
+  private static boolean sameBits(long c, long java, long size) {
+    long mask = size >= 8 ? -1L : (1L << (8 * size)) - 1;
+    return (c & mask) == (java & mask);
   }
 
   /** {@code value.bytes: Java long at offset 8, C __u32 bytes at offset 8}. */
