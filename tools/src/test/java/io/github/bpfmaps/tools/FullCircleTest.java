@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
@@ -73,10 +71,6 @@ class FullCircleTest {
     assertThat(gen.files().get("Key")).contains("@Padding(1) @NetworkOrder @Unsigned short port");
     assertThat(gen.files().get("MapsVerdict")).contains("@CValue(-1) FAILED");
     assertThat(gen.files().get("Counts")).contains("type = MapType.LRU_HASH, maxEntries = 64, flags = 0x2");
-    List<JavaFileObject> sources = new ArrayList<>();
-    gen.files().forEach((name, src) -> sources.add(JavaFileObjects.forSourceString("back." + name, src)));
-    Compilation back = javac().withProcessors(new BpfMapProcessor())
-        .withOptions("-Abpfmaps.objectPath=" + dir).compile(sources);
-    assertThat(back).succeededWithoutWarnings();
+    assertThat(RecordGeneratorTest.compile("back", gen, dir)).succeededWithoutWarnings();
   }
 }

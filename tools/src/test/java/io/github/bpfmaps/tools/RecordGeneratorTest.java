@@ -58,10 +58,15 @@ class RecordGeneratorTest {
   }
 
   private static Compilation compile(String pkg, RecordGenerator.Output out) {
+    return compile(pkg, out, SAMPLES);
+  }
+
+  /** Compiles generated files with the processor, which checks them against their object in {@code objects}. */
+  static Compilation compile(String pkg, RecordGenerator.Output out, Path objects) {
     List<JavaFileObject> sources = new ArrayList<>();
     out.files().forEach((name, src) -> sources.add(JavaFileObjects.forSourceString(pkg + "." + name, src)));
     return javac().withProcessors(new BpfMapProcessor())
-        .withOptions("-Abpfmaps.objectPath=" + SAMPLES, "-Xlint:all,-processing", "-Werror")
+        .withOptions("-Abpfmaps.objectPath=" + objects, "-Xlint:all,-processing", "-Werror")
         .compile(sources);
   }
 
@@ -110,11 +115,7 @@ class RecordGeneratorTest {
     assertThat(out.files().get("Sample")).contains("    @Size(16) String comm,\n    @Size(4) @Unsigned short[] ports,\n"
         + "    Inner inner,\n    Color color) {}");
     assertThat(out.files().get("Inner")).contains("    @Unsigned int a,\n    int b) {}");
-    List<JavaFileObject> sources = new ArrayList<>();
-    out.files().forEach((name, src) -> sources.add(JavaFileObjects.forSourceString("d." + name, src)));
-    Compilation c = javac().withProcessors(new BpfMapProcessor())
-        .withOptions("-Abpfmaps.objectPath=" + drift).compile(sources);
-    assertThat(c).succeededWithoutWarnings();
+    assertThat(compile("d", out, drift)).succeededWithoutWarnings();
   }
 
   @Test
