@@ -11,8 +11,6 @@ import io.github.bpfmaps.processor.BpfMapProcessor;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
-import io.github.bpfmaps.runtime.MapSpec;
-import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -186,39 +184,58 @@ class RecordGeneratorTest {
     return type.getDeclaredConstructor(types).newInstance(values);
   }
 
+  /**
+   * Creates the map from the generated {@code SPEC} ({@code <Record>Map.create()}), writes a record
+   * through the generated handle and reads the raw bytes through a second handle on the same map, then
+   * the other way round.
+   */
   @SuppressWarnings("unchecked")
+  private static void assertHandleMatchesCBytes(Loader l, String mapClass, Object key, Object value, byte[] cKey,
+      byte[] cValue, byte[] otherCValue, Object otherValue) throws Exception {
+    Object created = l.loadClass(mapClass).getMethod("create").invoke(null);
+    try (BpfKeyedMap<Object, Object> typed = (BpfKeyedMap<Object, Object>) created;
+        BpfKeyedMap<byte[], byte[]> raw = new BpfKeyedMap<>(typed.fd().dup(), typed.spec(),
+            Codecs.bytes(cKey.length), Codecs.bytes(cValue.length))) {
+      typed.set(key, value);
+      assertThat(raw.get(cKey)).isEqualTo(cValue);
+      raw.set(cKey, otherCValue);
+      assertThat(typed.get(key)).isEqualTo(otherValue);
+    }
+  }
+
   @Test
   void generatedHandlesWriteAndReadTheBytesOfTheCLayout() throws Exception {
     Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
-    String pkg = "gen.flows";
-    Compilation c = compile(pkg, generate("flows.bpf.o", pkg));
-    assertThat(c).succeeded();
-    Loader l = new Loader(c);
-    Class<?> keyType = l.loadClass(pkg + ".FlowKey");
-    Class<?> valueType = l.loadClass(pkg + ".FlowStats");
-    // 10.0.0.1 → 10.0.0.2, 80 → 443, TCP: as the C program stores it, in network order.
-    Object key = newRecord(keyType, 0x0a000001, 0x0a000002, (short) 80, (short) 443, (byte) 6);
-    Object value = newRecord(valueType, 3L, 180L);
-    byte[] cKey = {10, 0, 0, 1, 10, 0, 0, 2, 0, 80, 1, (byte) 0xbb, 6, 0, 0, 0};
-    byte[] cValue = {3, 0, 0, 0, 0, 0, 0, 0, (byte) 180, 0, 0, 0, 0, 0, 0, 0};
-    MapSpec unpinned;
-    try (BpfObject o = BpfObject.open(SAMPLES.resolve("flows.bpf.o"))) {
-      MapSpec s = o.map("flows");
-      unpinned = MapSpec.of(s.name(), s.type(), s.keySize(), s.valueSize(), 16, s.flags(),
-          io.github.bpfmaps.annotations.Pinning.NONE, null);
-    }
-    MapSpec spec = (MapSpec) l.loadClass(pkg + ".FlowsMap").getField("SPEC").get(null);
-    assertThat(spec.keySize()).isEqualTo(16);
-    assertThat(spec.valueSize()).isEqualTo(16);
-    Object keyCodec = l.loadClass(pkg + ".FlowKeyCodec").getField("INSTANCE").get(null);
-    Object valueCodec = l.loadClass(pkg + ".FlowStatsCodec").getField("INSTANCE").get(null);
-    try (BpfHashMap<Object, Object> typed = new BpfHashMap<>(io.github.bpfmaps.runtime.MapFd.create(unpinned), unpinned,
-            (io.github.bpfmaps.runtime.Codec<Object>) keyCodec, (io.github.bpfmaps.runtime.Codec<Object>) valueCodec);
-        BpfKeyedMap<byte[], byte[]> raw = new BpfKeyedMap<>(typed.fd().dup(), unpinned, Codecs.bytes(16), Codecs.bytes(16))) {
-      typed.set(key, value);
-      assertThat(raw.get(cKey)).isEqualTo(cValue);
-      raw.set(cKey, new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0});
-      assertThat(typed.get(key)).isEqualTo(newRecord(valueType, 4L, 257L));
-    }
+    Compilation flows = compile("gen.flows", generate("flows.bpf.o", "gen.flows"));
+    assertThat(flows).succeeded();
+    Loader l = new Loader(flows);
+    Class<?> flowKey = l.loadClass("gen.flows.FlowKey");
+    Class<?> flowStats = l.loadClass("gen.flows.FlowStats");
+    // 10.0.0.1 → 10.0.0.2, 80 → 443, TCP, as the C program stores it: addresses and ports big-endian,
+    // 3 bytes of tail padding, counters little-endian.
+    assertHandleMatchesCBytes(l, "gen.flows.FlowsMap",
+        newRecord(flowKey, 0x0a000001, 0x0a000002, (short) 80, (short) 443, (byte) 6),
+        newRecord(flowStats, 3L, 180L),
+        new byte[] {10, 0, 0, 1, 10, 0, 0, 2, 0, 80, 1, (byte) 0xbb, 6, 0, 0, 0},
+        new byte[] {3, 0, 0, 0, 0, 0, 0, 0, (byte) 180, 0, 0, 0, 0, 0, 0, 0},
+        new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0},
+        newRecord(flowStats, 4L, 257L));
+
+    Compilation header = compile("gen.hc", generate("header_counter.bpf.o", "gen.hc"));
+    assertThat(header).succeeded();
+    Loader h = new Loader(header);
+    Class<?> packetKey = h.loadClass("gen.hc.PacketKey");
+    Class<?> packetStats = h.loadClass("gen.hc.PacketStats");
+    Class<?> verdict = h.loadClass("gen.hc.Verdict");
+    Object dropped = verdict.getEnumConstants()[1];
+    Object passed = verdict.getEnumConstants()[0];
+    // UDP to port 53: the explicit pad byte is zero; the enum is 4 bytes, then 4 of tail padding.
+    assertHandleMatchesCBytes(h, "gen.hc.PacketCountsMap",
+        newRecord(packetKey, (byte) 17, (short) 53),
+        newRecord(packetStats, 2L, 100L, dropped),
+        new byte[] {17, 0, 0, 53},
+        new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0},
+        new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        newRecord(packetStats, 5L, 512L, passed));
   }
 }
