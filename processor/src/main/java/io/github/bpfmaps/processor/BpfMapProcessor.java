@@ -34,13 +34,12 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns each {@code @BpfMap} record into a typed map handle ({@code <Record>Map}) and each record it
+ * Turns each {@code @BpfMap} record (or Kotlin data class, as kapt stubs it) into a typed map handle ({@code <Record>Map}) and each record it
  * uses as key or value, directly or nested, into a codec ({@code <Record>Codec}).
  *
  * <p>The work is split as validate → model → write: {@link RecordReader} reads the records and
@@ -78,7 +77,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
     reporter = new ErrorReporter(env.getMessager());
-    reader = new RecordReader(reporter);
+    reader = new RecordReader(reporter, env.getTypeUtils());
     boolean generatedAvailable = env.getSourceVersion().compareTo(SourceVersion.RELEASE_8) > 0
         && env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
     Generated generated = Generated.of(generatedAvailable);
@@ -122,10 +121,13 @@ public final class BpfMapProcessor extends AbstractProcessor {
   }
 
   private void processMap(Element element) throws IOException {
-    if (element.getKind() != ElementKind.RECORD) {
+    // A Kotlin class is read as kapt stubs a data class; any other class must be a record.
+    boolean kotlin = element.getKind() == ElementKind.CLASS && RecordReader.isKotlin(element);
+    if (element.getKind() != ElementKind.RECORD && !kotlin) {
       reporter.error(element, "BpfMapNotRecord", "@BpfMap applies to records, but "
           + element.getSimpleName() + " is " + article(element.getKind()) + "; declare it as "
-          + "record " + element.getSimpleName() + "(Key key, Value value)");
+          + "record " + element.getSimpleName() + "(Key key, Value value) (in Kotlin: data class "
+          + element.getSimpleName() + "(val key: Key, val value: Value))");
       return;
     }
     TypeElement record = (TypeElement) element;
@@ -133,7 +135,10 @@ public final class BpfMapProcessor extends AbstractProcessor {
     AnnotationMirror mirror = mirror(record);
     int before = reporter.errorCount();
 
-    List<? extends RecordComponentElement> components = record.getRecordComponents();
+    List<RecordReader.Part> components = reader.parts(record);
+    if (kotlin && components.isEmpty() && reporter.errorCount() != before) {
+      return;
+    }
     MapType type = annotation.type();
     Optional<MapModel.Entry> key = Optional.empty();
     Optional<MapModel.Entry> value = Optional.empty();
@@ -242,18 +247,18 @@ public final class BpfMapProcessor extends AbstractProcessor {
   }
 
   private void report(Problem p, TypeElement record, @Nullable AnnotationMirror mirror,
-      List<? extends RecordComponentElement> components) {
+      List<RecordReader.Part> components) {
     Diagnostic.Kind kind = severity(p);
     Element element = record;
     AnnotationValue at = null;
     AnnotationMirror on = mirror;
     switch (p.site()) {
       case KEY:
-        element = components.get(0);
+        element = components.get(0).site();
         on = null;
         break;
       case VALUE:
-        element = components.get(components.size() - 1);
+        element = components.get(components.size() - 1).site();
         on = null;
         break;
       case RECORD:

@@ -126,13 +126,20 @@ final class ObjectChecker {
     return found;
   }
 
+  /** The record component, or for a Kotlin data class (as kapt stubs it) the field, of that name. */
   private static @Nullable Element component(TypeElement owner, String name) {
+    Element field = null;
     for (Element e : owner.getEnclosedElements()) {
-      if (e.getKind() == ElementKind.RECORD_COMPONENT && e.getSimpleName().contentEquals(name)) {
-        return e;
+      if (e.getSimpleName().contentEquals(name)) {
+        if (e.getKind() == ElementKind.RECORD_COMPONENT) {
+          return e;
+        }
+        if (e.getKind() == ElementKind.FIELD) {
+          field = e;
+        }
       }
     }
-    return null;
+    return field;
   }
 
   private @Nullable ParsedObject load(String name) {

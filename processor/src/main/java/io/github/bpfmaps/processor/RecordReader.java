@@ -15,24 +15,30 @@ import io.github.bpfmaps.processor.model.JavaPrimitive;
 import io.github.bpfmaps.processor.model.MapModel;
 import io.github.bpfmaps.processor.model.StructLayout;
 import io.github.bpfmaps.processor.model.TypeRef;
+import java.lang.annotation.Annotation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Types;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,8 +60,176 @@ final class RecordReader {
   /** Components that failed without a message of ours (their type does not compile). */
   private int failures;
 
-  RecordReader(ErrorReporter reporter) {
+  private final Types types;
+
+  RecordReader(ErrorReporter reporter, Types types) {
     this.reporter = reporter;
+    this.types = types;
+  }
+
+  /**
+   * One component of a struct: a record component, or a property of a Kotlin data class as kapt's
+   * Java stub shows it (a private final field, a primary-constructor parameter and a getter).
+   *
+   * @param site where messages about it go: the record component or the field
+   * @param name the component or property name
+   * @param type its Java type
+   * @param accessor the no-argument method that reads it
+   * @param annotated where its annotations may be: the component; or the field, the constructor
+   *     parameter and the getter, because Kotlin puts an annotation on a constructor property on the
+   *     parameter unless a use-site target ({@code @field:}, {@code @get:}) says otherwise
+   */
+  record Part(Element site, String name, TypeMirror type, String accessor,
+      List<Element> annotated) {
+    <A extends Annotation> @Nullable A annotation(Class<A> type) {
+      for (Element e : annotated) {
+        A a = e.getAnnotation(type);
+        if (a != null) {
+          return a;
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The components of a record, or the properties of a Kotlin data class in primary-constructor
+   * order. For a class that does not have the data-class shape the problems are reported and the
+   * list is empty.
+   */
+  List<Part> parts(TypeElement type) {
+    if (type.getKind() == ElementKind.RECORD) {
+      List<Part> out = new ArrayList<>();
+      for (RecordComponentElement c : type.getRecordComponents()) {
+        out.add(new Part(c, c.getSimpleName().toString(), c.asType(),
+            c.getSimpleName().toString(), List.of(c)));
+      }
+      return out;
+    }
+    return dataClassParts(type);
+  }
+
+  /**
+   * Reads a class as kapt stubs a Kotlin {@code data class}: every instance field is a property of
+   * the primary constructor, which takes them in declaration order with the same names and types,
+   * and each has a getter ({@code getX()}, or {@code isX()} for a property named {@code isX}).
+   * Kotlin {@code @JvmRecord} classes cannot be used because their stubs extend
+   * {@code java.lang.Record}, which javac refuses.
+   */
+  private List<Part> dataClassParts(TypeElement type) {
+    String simple = type.getSimpleName().toString();
+    if (type.getKind() != ElementKind.CLASS || type.getModifiers().contains(Modifier.ABSTRACT)) {
+      reporter.error(type, "BpfMapNotDataClass", simple + " is "
+          + (type.getModifiers().contains(Modifier.ABSTRACT) && type.getKind() == ElementKind.CLASS
+              ? "an abstract class" : describe(type.getKind()))
+          + "; a key or value type is a record or a Kotlin data class whose properties are all "
+          + "declared in its primary constructor");
+      return List.of();
+    }
+    List<VariableElement> fields = new ArrayList<>();
+    for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+      if (!f.getModifiers().contains(Modifier.STATIC)) {
+        fields.add(f);
+      }
+    }
+    List<String> names = new ArrayList<>();
+    fields.forEach(f -> names.add(f.getSimpleName().toString()));
+    ExecutableElement constructor = null;
+    for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+      if (matches(c, fields)) {
+        constructor = c;
+        break;
+      }
+    }
+    if (constructor == null) {
+      reporter.error(type, "BpfMapDataClassConstructor", simple + " has no constructor taking "
+          + "all of its fields in order (" + String.join(", ", names) + "), so the codec could not "
+          + "build a decoded value; declare every property in the primary constructor of a data "
+          + "class (data class " + simple + "(val a: Int, val b: Long)), with no other properties "
+          + "that have a backing field");
+      return List.of();
+    }
+    boolean ok = true;
+    if (constructor.getModifiers().contains(Modifier.PRIVATE)) {
+      // kapt keeps a constructor with a value-class parameter (UInt, ULong, ...) only as the
+      // private synthetic one, because its JVM name is mangled.
+      reporter.error(type, "BpfMapDataClassConstructor", "the constructor of " + simple
+          + " is private, so the codec cannot call it; make it public or internal (a Kotlin "
+          + "constructor taking UInt, ULong or another value class is hidden from Java: use Int "
+          + "or Long with @Unsigned instead)");
+      ok = false;
+    }
+    List<Part> out = new ArrayList<>();
+    for (int i = 0; i < fields.size(); i++) {
+      VariableElement f = fields.get(i);
+      String name = names.get(i);
+      ExecutableElement getter = getter(type, f);
+      if (getter == null) {
+        reporter.error(f, "BpfMapDataClassGetter", simple + "." + name + " has no getter that "
+            + "the codec can call (" + getterName(name) + "() returning " + display(f.asType())
+            + "); declare it as a public val (an unsigned or other value-class property, such as "
+            + "UInt, has a mangled getter that Java cannot call: use Int or Long with @Unsigned)");
+        ok = false;
+        continue;
+      }
+      out.add(new Part(f, name, f.asType(), getter.getSimpleName().toString(),
+          List.of(f, constructor.getParameters().get(i), getter)));
+    }
+    return ok ? out : List.of();
+  }
+
+  private boolean matches(ExecutableElement constructor, List<VariableElement> fields) {
+    List<? extends VariableElement> params = constructor.getParameters();
+    if (params.size() != fields.size()) {
+      return false;
+    }
+    for (int i = 0; i < params.size(); i++) {
+      VariableElement p = params.get(i);
+      VariableElement f = fields.get(i);
+      if (!p.getSimpleName().equals(f.getSimpleName())
+          || !types.isSameType(types.erasure(p.asType()), types.erasure(f.asType()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The non-private getter of {@code field}, by Kotlin's naming rule, or null. */
+  private @Nullable ExecutableElement getter(TypeElement type, VariableElement field) {
+    String wanted = getterName(field.getSimpleName().toString());
+    for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(wanted) && m.getParameters().isEmpty()
+          && !m.getModifiers().contains(Modifier.PRIVATE)
+          && !m.getModifiers().contains(Modifier.STATIC)
+          && types.isSameType(m.getReturnType(), field.asType())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Kotlin's JVM getter name: {@code isUp} stays {@code isUp} (a property named is + uppercase), any
+   * other {@code name} becomes {@code getName}.
+   */
+  static String getterName(String property) {
+    if (property.length() > 2 && property.startsWith("is")
+        && Character.isUpperCase(property.charAt(2))) {
+      return property;
+    }
+    return "get" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
+  }
+
+  /** Whether {@code type} carries {@code @kotlin.Metadata}, which every Kotlin class (and stub) has. */
+  static boolean isKotlin(Element type) {
+    return type.getAnnotationMirrors().stream().anyMatch(m ->
+        ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+            .contentEquals("kotlin.Metadata"));
+  }
+
+  private static String describe(ElementKind kind) {
+    String k = kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return ("aeiou".indexOf(k.charAt(0)) >= 0 ? "an " : "a ") + k;
   }
 
   /** The element of a record or enum that was read, for originating elements. */
@@ -67,65 +241,65 @@ final class RecordReader {
    * The key or value component of a map record: a primitive, a record or a {@code @Size byte[]}.
    * Strings, enums and other arrays need a record around them, as their C declaration does.
    */
-  Optional<MapModel.Entry> entry(RecordComponentElement c) {
-    TypeMirror t = c.asType();
+  Optional<MapModel.Entry> entry(Part c) {
+    TypeMirror t = c.type();
     if (erroneous(t)) {
       return Optional.empty();
     }
-    String where = where(c);
+    String where = where(c.site());
     String javaType = display(t);
     if (t.getKind().isPrimitive()) {
       JavaPrimitive p = primitive(t.getKind());
       boolean ok = true;
-      if (c.getAnnotation(Width.class) != null || c.getAnnotation(NetworkOrder.class) != null
-          || c.getAnnotation(Size.class) != null || c.getAnnotation(Padding.class) != null
-          || c.getAnnotation(Align.class) != null) {
-        reporter.error(c, "BpfMapTopLevelAnnotation", where + " is a whole key or value, where only "
+      if (c.annotation(Width.class) != null || c.annotation(NetworkOrder.class) != null
+          || c.annotation(Size.class) != null || c.annotation(Padding.class) != null
+          || c.annotation(Align.class) != null) {
+        reporter.error(c.site(), "BpfMapTopLevelAnnotation", where + " is a whole key or value, where only "
             + "@Unsigned applies; wrap it in a record (record Key(@NetworkOrder int addr)) to use "
             + "@Width, @NetworkOrder, @Size, @Padding or @Align");
         ok = false;
       }
       if (p == JavaPrimitive.CHAR) {
-        reporter.error(c, "BpfMapUnsupportedType", where + " is char, which has no key or value "
+        reporter.error(c.site(), "BpfMapUnsupportedType", where + " is char, which has no key or value "
             + "codec of its own; use @Unsigned short, or wrap it in a record");
         ok = false;
       }
-      if (c.getAnnotation(Unsigned.class) != null && !p.integral()) {
-        reporter.error(c, "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
+      if (c.annotation(Unsigned.class) != null && !p.integral()) {
+        reporter.error(c.site(), "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
             + " is " + p.keyword() + "; remove it");
         ok = false;
       }
       return ok
-          ? Optional.of(new MapModel.Entry(c.getSimpleName().toString(), javaType,
-              FieldType.Scalar.of(p, c.getAnnotation(Unsigned.class) != null)))
+          ? Optional.of(new MapModel.Entry(c.name(), javaType,
+              FieldType.Scalar.of(p, c.annotation(Unsigned.class) != null)))
           : Optional.empty();
     }
     if (t.getKind() == TypeKind.ARRAY
         && ((ArrayType) t).getComponentType().getKind() == TypeKind.BYTE) {
       return length(c, where + " is byte[] with no length; add @Size(n) with the number of "
           + "bytes of the C key or value")
-          .map(n -> new MapModel.Entry(c.getSimpleName().toString(), javaType,
+          .map(n -> new MapModel.Entry(c.name(), javaType,
               new FieldType.ArrayType(FieldType.Scalar.of(JavaPrimitive.BYTE, false), n)));
     }
     TypeElement record = recordOf(t);
     if (record != null) {
       for (Class<? extends java.lang.annotation.Annotation> a : List.of(Size.class, Width.class,
           NetworkOrder.class, Unsigned.class)) {
-        if (c.getAnnotation(a) != null) {
-          reporter.error(c, "BpfMapAnnotationMisplaced", "@" + a.getSimpleName() + " does not apply "
+        if (c.annotation(a) != null) {
+          reporter.error(c.site(), "BpfMapAnnotationMisplaced", "@" + a.getSimpleName() + " does not apply "
               + "to the record " + where + "; put it on the components of " + javaType);
         }
       }
-      return struct(record, c).map(s -> new MapModel.Entry(
-          c.getSimpleName().toString(), javaType, new FieldType.StructType(s)));
+      return struct(record, c.site()).map(s -> new MapModel.Entry(
+          c.name(), javaType, new FieldType.StructType(s)));
     }
     if (isString(t) || isEnum(t) || t.getKind() == TypeKind.ARRAY) {
-      reporter.error(c, "BpfMapTopLevelType", where + " is " + javaType + "; a whole key or value "
+      reporter.error(c.site(), "BpfMapTopLevelType", where + " is " + javaType + "; a whole key or value "
           + "must be a primitive, a record or a @Size byte[]; wrap it in a record (record Key("
           + "@Size(16) String comm))");
       return Optional.empty();
     }
-    reporter.error(c, "BpfMapUnsupportedType", where + " has type " + javaType + ", which has no "
+    reporter.error(c.site(), "BpfMapUnsupportedType", where + " has type " + javaType + ", which has no "
         + "C layout; a key or value is a primitive, a record or a @Size byte[]");
     return Optional.empty();
   }
@@ -174,32 +348,32 @@ final class RecordReader {
       }
     }
     List<Component> components = new ArrayList<>();
-    for (RecordComponentElement c : record.getRecordComponents()) {
-      Optional<FieldType> type = fieldType(c, c.asType(), true);
+    for (Part c : parts(record)) {
+      Optional<FieldType> type = fieldType(c, c.type(), true);
       if (type.isEmpty()) {
         continue;
       }
       int align = 0;
-      Align a = c.getAnnotation(Align.class);
+      Align a = c.annotation(Align.class);
       if (a != null) {
         if (a.value() <= 0 || Integer.bitCount(a.value()) != 1) {
-          reporter.error(c, "BpfMapAlign", "@Align(" + a.value() + ") on " + where(c)
+          reporter.error(c.site(), "BpfMapAlign", "@Align(" + a.value() + ") on " + where(c.site())
               + " must be a positive power of two");
         }
         align = a.value();
       }
       int padding = 0;
-      Padding p = c.getAnnotation(Padding.class);
+      Padding p = c.annotation(Padding.class);
       if (p != null) {
         if (p.value() <= 0) {
-          reporter.error(c, "BpfMapPadding", "@Padding(" + p.value() + ") on " + where(c)
+          reporter.error(c.site(), "BpfMapPadding", "@Padding(" + p.value() + ") on " + where(c.site())
               + " must be positive; remove it for no padding");
         }
         padding = p.value();
       }
-      CName cName = c.getAnnotation(CName.class);
-      components.add(new Component(c.getSimpleName().toString(),
-          cName != null ? cName.value() : c.getSimpleName().toString(), type.get(), align, padding));
+      CName cName = c.annotation(CName.class);
+      components.add(new Component(c.name(),
+          cName != null ? cName.value() : c.name(), type.get(), align, padding, c.accessor()));
     }
     int structAlign = 0;
     Align a = record.getAnnotation(Align.class);
@@ -223,18 +397,18 @@ final class RecordReader {
    * The C type of a component or, with {@code outer} false, of an array element (the component's
    * annotations then describe the elements).
    */
-  private Optional<FieldType> fieldType(RecordComponentElement c, TypeMirror t, boolean outer) {
-    String where = where(c);
+  private Optional<FieldType> fieldType(Part c, TypeMirror t, boolean outer) {
+    String where = where(c.site());
     if (erroneous(t)) {
       // javac reports the missing type itself; a second message would only add noise. The record
       // still gets no codec, because the reader counts this as a failure.
       failures++;
       return Optional.empty();
     }
-    Size size = c.getAnnotation(Size.class);
+    Size size = c.annotation(Size.class);
     if (t.getKind().isPrimitive()) {
       if (outer && size != null) {
-        reporter.error(c, "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
+        reporter.error(c.site(), "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
             + where + " is " + display(t) + "; remove it");
         return Optional.empty();
       }
@@ -242,13 +416,13 @@ final class RecordReader {
     }
     if (t.getKind() == TypeKind.ARRAY) {
       if (!outer) {
-        reporter.error(c, "BpfMapUnsupportedType", where + " is a multi-dimensional array; C "
+        reporter.error(c.site(), "BpfMapUnsupportedType", where + " is a multi-dimensional array; C "
             + "needs one length per dimension, which @Size cannot say; use an array of records");
         return Optional.empty();
       }
       TypeMirror element = ((ArrayType) t).getComponentType();
       if (isString(element)) {
-        reporter.error(c, "BpfMapUnsupportedType", where + " is String[]; arrays of strings are "
+        reporter.error(c.site(), "BpfMapUnsupportedType", where + " is String[]; arrays of strings are "
             + "not supported; use an array of records with a @Size String component");
         return Optional.empty();
       }
@@ -269,7 +443,7 @@ final class RecordReader {
       return Optional.of(new FieldType.StringType(length.get()));
     }
     if (outer && size != null && (isEnum(t) || recordOf(t) != null)) {
-      reporter.error(c, "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
+      reporter.error(c.site(), "BpfMapSizeNotArray", "@Size applies to arrays and Strings, but "
           + where + " is " + display(t) + "; remove it");
       return Optional.empty();
     }
@@ -281,42 +455,42 @@ final class RecordReader {
       if (!noneOf(c, where, "a record", Unsigned.class, Width.class, NetworkOrder.class)) {
         return Optional.empty();
       }
-      return struct(record, c).map(FieldType.StructType::new);
+      return struct(record, c.site()).map(FieldType.StructType::new);
     }
-    String hint = boxedHint(t);
-    reporter.error(c, "BpfMapUnsupportedType", where + " has type " + display(t) + ", which has "
+    String hint = isKotlin(c.site().getEnclosingElement()) ? kotlinNullHint(t) : boxedHint(t);
+    reporter.error(c.site(), "BpfMapUnsupportedType", where + " has type " + display(t) + ", which has "
         + "no C layout" + hint + "; supported: " + SUPPORTED_TYPES);
     return Optional.empty();
   }
 
-  private Optional<FieldType> scalar(RecordComponentElement c, JavaPrimitive p) {
-    String where = where(c);
+  private Optional<FieldType> scalar(Part c, JavaPrimitive p) {
+    String where = where(c.site());
     boolean ok = true;
-    boolean unsigned = c.getAnnotation(Unsigned.class) != null;
+    boolean unsigned = c.annotation(Unsigned.class) != null;
     if (unsigned && !p.integral()) {
-      reporter.error(c, "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
+      reporter.error(c.site(), "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
           + " is " + p.keyword() + "; remove it");
       ok = false;
     }
-    boolean network = c.getAnnotation(NetworkOrder.class) != null;
+    boolean network = c.annotation(NetworkOrder.class) != null;
     if (network && !p.integral()) {
-      reporter.error(c, "BpfMapNetworkOrder", "@NetworkOrder applies to integral types, but "
+      reporter.error(c.site(), "BpfMapNetworkOrder", "@NetworkOrder applies to integral types, but "
           + where + " is " + p.keyword() + "; remove it");
       ok = false;
     }
     int width = p.size();
-    Width w = c.getAnnotation(Width.class);
+    Width w = c.annotation(Width.class);
     if (w != null) {
       if (!p.integral()) {
-        reporter.error(c, "BpfMapWidth", "@Width applies to integral and enum components, but "
+        reporter.error(c.site(), "BpfMapWidth", "@Width applies to integral and enum components, but "
             + where + " is " + p.keyword() + "; remove it");
         ok = false;
       } else if (!validWidth(w.value())) {
-        reporter.error(c, "BpfMapWidth", "@Width(" + w.value() + ") on " + where
+        reporter.error(c.site(), "BpfMapWidth", "@Width(" + w.value() + ") on " + where
             + " must be 1, 2, 4 or 8");
         ok = false;
       } else if (w.value() > p.size()) {
-        reporter.error(c, "BpfMapWidth", "@Width(" + w.value() + ") on " + where + " is wider "
+        reporter.error(c.site(), "BpfMapWidth", "@Width(" + w.value() + ") on " + where + " is wider "
             + "than " + p.keyword() + " (" + p.size() + " bytes); use a wider Java type ("
             + (w.value() == 8 ? "long" : "int") + ")");
         ok = false;
@@ -329,16 +503,16 @@ final class RecordReader {
         : Optional.empty();
   }
 
-  private Optional<FieldType> enumType(RecordComponentElement c, TypeElement e) {
-    String where = where(c);
+  private Optional<FieldType> enumType(Part c, TypeElement e) {
+    String where = where(c.site());
     if (!noneOf(c, where, "an enum", Unsigned.class, NetworkOrder.class)) {
       return Optional.empty();
     }
     int width = 4;
-    Width w = c.getAnnotation(Width.class);
+    Width w = c.annotation(Width.class);
     if (w != null) {
       if (!validWidth(w.value())) {
-        reporter.error(c, "BpfMapWidth", "@Width(" + w.value() + ") on " + where
+        reporter.error(c.site(), "BpfMapWidth", "@Width(" + w.value() + ") on " + where
             + " must be 1, 2, 4 or 8");
         return Optional.empty();
       }
@@ -366,14 +540,14 @@ final class RecordReader {
       constants.add(new FieldType.EnumConstant(name, value));
     }
     if (constants.isEmpty()) {
-      reporter.error(c, "BpfMapEnumValue", where + " is the enum " + e.getSimpleName()
+      reporter.error(c.site(), "BpfMapEnumValue", where + " is the enum " + e.getSimpleName()
           + ", which has no constants, so no value could be encoded; add a constant");
       return Optional.empty();
     }
     boolean signed = constants.stream().anyMatch(k -> k.value() < 0);
     for (FieldType.EnumConstant k : constants) {
       if (!fits(k.value(), width, signed)) {
-        reporter.error(c, "BpfMapEnumValue", e.getSimpleName() + "." + k.name() + " = " + k.value()
+        reporter.error(c.site(), "BpfMapEnumValue", e.getSimpleName() + "." + k.name() + " = " + k.value()
             + " does not fit the " + width + "-byte C field of " + where + "; widen it with @Width");
         ok = false;
       }
@@ -387,14 +561,14 @@ final class RecordReader {
   }
 
   /** The {@code @Size} of an array or string component; reports {@code missing} without one. */
-  private Optional<Integer> length(RecordComponentElement c, String missing) {
-    Size size = c.getAnnotation(Size.class);
+  private Optional<Integer> length(Part c, String missing) {
+    Size size = c.annotation(Size.class);
     if (size == null) {
-      reporter.error(c, "BpfMapMissingSize", missing);
+      reporter.error(c.site(), "BpfMapMissingSize", missing);
       return Optional.empty();
     }
     if (size.value() <= 0) {
-      reporter.error(c, "BpfMapSize", "@Size(" + size.value() + ") on " + where(c)
+      reporter.error(c.site(), "BpfMapSize", "@Size(" + size.value() + ") on " + where(c.site())
           + " must be positive");
       return Optional.empty();
     }
@@ -402,12 +576,12 @@ final class RecordReader {
   }
 
   @SafeVarargs
-  private boolean noneOf(RecordComponentElement c, String where, String what,
+  private boolean noneOf(Part c, String where, String what,
       Class<? extends java.lang.annotation.Annotation>... annotations) {
     boolean ok = true;
     for (Class<? extends java.lang.annotation.Annotation> a : annotations) {
-      if (c.getAnnotation(a) != null) {
-        reporter.error(c, "BpfMapAnnotationMisplaced", "@" + a.getSimpleName() + " does not apply "
+      if (c.annotation(a) != null) {
+        reporter.error(c.site(), "BpfMapAnnotationMisplaced", "@" + a.getSimpleName() + " does not apply "
             + "to " + what + ", but " + where + " has it; remove it");
         ok = false;
       }
@@ -456,10 +630,11 @@ final class RecordReader {
     return JavaPrimitive.valueOf(kind.name());
   }
 
+  /** The record or Kotlin class (read as a data class) of {@code t}, or null for other types. */
   private static @Nullable TypeElement recordOf(TypeMirror t) {
     if (t.getKind() == TypeKind.DECLARED) {
       Element e = ((DeclaredType) t).asElement();
-      if (e.getKind() == ElementKind.RECORD) {
+      if (e.getKind() == ElementKind.RECORD || (e.getKind() == ElementKind.CLASS && isKotlin(e))) {
         return (TypeElement) e;
       }
     }
@@ -493,6 +668,21 @@ final class RecordReader {
       case "java.lang.Boolean": return " (use boolean: C has no null)";
       default: return "";
     }
+  }
+
+  /** A Kotlin {@code Long?} reaches the stub as {@code java.lang.Long}: say it as Kotlin. */
+  private static String kotlinNullHint(TypeMirror t) {
+    String hint = boxedHint(t);
+    if (hint.isEmpty()) {
+      return hint;
+    }
+    String boxed = ((DeclaredType) t).asElement().getSimpleName().toString();
+    String kotlin = switch (boxed) {
+      case "Integer" -> "Int";
+      case "Character" -> "Char";
+      default -> boxed;
+    };
+    return " (a nullable " + kotlin + "?; use " + kotlin + ": C has no null)";
   }
 
   /** The type as the user wrote it, without packages: {@code long}, {@code FlowKey}, {@code int[]}. */

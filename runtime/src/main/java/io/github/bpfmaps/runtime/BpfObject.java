@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.elf.Btf;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
@@ -11,7 +12,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -22,8 +27,20 @@ import org.jspecify.annotations.Nullable;
  * (and other data) variables may be set by name before the object is loaded.
  *
  * <p>Opening reads the whole file into memory (at most {@value #MAX_FILE_SIZE} bytes) and makes no
- * system call beyond reading it. Loading (creating maps, relocating and loading programs) is done
- * by the loader; {@link #link} is the pure relocation step it uses.
+ * system call beyond reading it. {@link #load(LoadOptions)} then does what libbpf's {@code
+ * bpf_object__load} does, in Java: loads the BTF, creates (or reuses) every map, links every
+ * program with {@link #link}'s relocation step and loads it. Once loaded, {@link #program} runs
+ * programs with {@link BpfProgram#testRun}, and generated {@code <Record>Map.bind(obj)} handles (or
+ * {@link #mapFd}) read and write the maps.
+ *
+ * <pre>{@code
+ * try (BpfObject obj = BpfObject.load(path, o -> o.pinRoot("/sys/fs/bpf/app"))) {
+ *   obj.program("xdp_count").testRun(packet, 1);
+ *   XdpStatsMap stats = XdpStatsMap.bind(obj);
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} closes every fd the object holds (maps, programs); maps pinned on bpffs stay.
  *
  * <p>Thread-safe. After {@link #close()}, every method throws {@link BpfException}.
  */
@@ -34,12 +51,50 @@ public final class BpfObject implements AutoCloseable {
   private final String file;
   private final ParsedObject parsed;
   private final List<ObjectMapSpec> maps;
+  private final List<BpfProgram> programs;
+  private @Nullable Map<String, MapFd> loadedMaps;
+  private List<String> loadNotes = List.of();
   private boolean closed;
 
   private BpfObject(String file, ParsedObject parsed) {
     this.file = file;
     this.parsed = parsed;
     this.maps = new ArrayList<>(parsed.maps());
+    List<BpfProgram> progs = new ArrayList<>();
+    for (ProgramSpec p : parsed.programs()) {
+      progs.add(new BpfProgram(p));
+    }
+    this.programs = List.copyOf(progs);
+  }
+
+  /**
+   * Opens and loads a compiled BPF object with default options (no pin root, nothing reused); see
+   * {@link #load(LoadOptions)}. On failure nothing stays open.
+   *
+   * @throws BpfObjectFormatException if the file is not a well-formed BPF object
+   * @throws BpfLoadException if the kernel refuses a program, with the verifier's log
+   * @throws BpfException for any other refusal (see {@link #load(LoadOptions)})
+   */
+  public static BpfObject load(Path path) {
+    return load(path, o -> {});
+  }
+
+  /**
+   * Opens and loads a compiled BPF object; {@code options} configures a fresh {@link LoadOptions}.
+   * On failure nothing stays open (the object is closed, nothing it created remains in the kernel).
+   *
+   * @throws BpfObjectFormatException if the file is not a well-formed BPF object
+   * @throws BpfLoadException if the kernel refuses a program, with the verifier's log
+   * @throws BpfException for any other refusal (see {@link #load(LoadOptions)})
+   */
+  public static BpfObject load(Path path, Consumer<LoadOptions> options) {
+    BpfObject obj = open(path);
+    try {
+      return obj.load(options);
+    } catch (RuntimeException | Error e) {
+      obj.close();
+      throw e;
+    }
   }
 
   /**
@@ -111,25 +166,31 @@ public final class BpfObject implements AutoCloseable {
     return parsed.named(maps, MapSpec::name, name, "map", "");
   }
 
-  /** Every program, in section order. */
+  /**
+   * What the object declares about each program, in section order. The kernel programs are {@link
+   * #program(String)}'s. No system call.
+   */
   public List<ProgramSpec> programs() {
     checkOpen("programs");
     return parsed.programs();
   }
 
   /**
-   * The program with this (function) name.
+   * The program with this (function) name: the same {@link BpfProgram} before and after load; its
+   * {@link BpfProgram#spec()} is the declaration, and once the object is loaded it can be test-run,
+   * pinned and inspected. No system call.
    *
    * @throws BpfException if there is none, listing the programs there are
    */
-  public ProgramSpec program(String name) {
+  public BpfProgram program(String name) {
     checkOpen("program");
-    return parsed.program(name);
+    return parsed.named(programs, BpfProgram::name, name, "program", "");
   }
 
   /** A copy of a program's own instructions, before relocation. Allocates. */
   public byte[] instructions(String program) {
-    return parsed.instructions(program(program));
+    checkOpen("instructions");
+    return parsed.instructions(parsed.program(program));
   }
 
   /** The object's license ({@code license} section); empty if it has none. */
@@ -169,21 +230,10 @@ public final class BpfObject implements AutoCloseable {
    * @throws BpfException if there is no such variable or {@code value} is not exactly its size
    */
   public synchronized void setVariable(String name, byte[] value) {
+    checkNotLoaded("setVariable");
     GlobalVariable v = variable(name);
-    if (value.length != v.size()) {
-      throw new BpfException("setVariable", name, 0, "variable '" + name + "' in " + v.section() + " is "
-          + v.size() + " bytes, not " + value.length);
-    }
-    for (int i = 0; i < maps.size(); i++) {
-      ObjectMapSpec m = maps.get(i);
-      if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(v.section())) {
-        byte[] data = m.initialData();
-        System.arraycopy(value, 0, data, v.offset(), value.length);
-        maps.set(i, m.withInitialData(data));
-        return;
-      }
-    }
-    throw new BpfException("setVariable", name, 0, "no map holds section " + v.section());
+    checkSize(v, value);
+    setIn(maps, v, value);
   }
 
   /**
@@ -193,7 +243,19 @@ public final class BpfObject implements AutoCloseable {
    *     (signed or unsigned)
    */
   public void setVariable(String name, long value) {
-    int size = variable(name).size();
+    setVariable(name, integerBytes(variable(name), value));
+  }
+
+  private static void checkSize(GlobalVariable v, byte[] value) {
+    if (value.length != v.size()) {
+      throw new BpfException("setVariable", v.name(), 0, "variable '" + v.name() + "' in " + v.section() + " is "
+          + v.size() + " bytes, not " + value.length);
+    }
+  }
+
+  private static byte[] integerBytes(GlobalVariable v, long value) {
+    int size = v.size();
+    String name = v.name();
     if (size != 1 && size != 2 && size != 4 && size != 8) {
       throw new BpfException("setVariable", name, 0, "variable '" + name + "' is " + size
           + " bytes; set it with setVariable(String, byte[])");
@@ -210,7 +272,21 @@ public final class BpfObject implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       b[i] = (byte) (value >>> (8 * i));
     }
-    setVariable(name, b);
+    return b;
+  }
+
+  /** Writes a variable's bytes into the initial value of the map holding its section, in {@code specs}. */
+  private void setIn(List<ObjectMapSpec> specs, GlobalVariable v, byte[] value) {
+    for (int i = 0; i < specs.size(); i++) {
+      ObjectMapSpec m = specs.get(i);
+      if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(v.section())) {
+        byte[] data = m.initialData();
+        System.arraycopy(value, 0, data, v.offset(), value.length);
+        specs.set(i, m.withInitialData(data));
+        return;
+      }
+    }
+    throw new BpfException("setVariable", v.name(), 0, "no map holds section " + v.section());
   }
 
   /**
@@ -225,6 +301,154 @@ public final class BpfObject implements AutoCloseable {
     return ProgramLinker.link(parsed, program, mapFd);
   }
 
+  /**
+   * Loads the object with default options; see {@link #load(LoadOptions)}.
+   *
+   * @return this object
+   */
+  public BpfObject load() {
+    return load(new LoadOptions());
+  }
+
+  /**
+   * Loads the object; {@code options} configures a fresh {@link LoadOptions}. See {@link
+   * #load(LoadOptions)}.
+   *
+   * @return this object
+   */
+  public BpfObject load(Consumer<LoadOptions> options) {
+    LoadOptions o = new LoadOptions();
+    options.accept(o);
+    return load(o);
+  }
+
+  /**
+   * Loads the object into the kernel, as libbpf's {@code bpf_object__load}:
+   *
+   * <ol>
+   *   <li>its BTF ({@code BPF_BTF_LOAD}), when it has any; if the kernel refuses it, loading goes on
+   *       without BTF and says so in {@link #loadNotes()};
+   *   <li>every map: reused as {@link LoadOptions#reuse} says (checked against the object's
+   *       definition), found or pinned under {@link LoadOptions#pinRoot} for {@code pinning =
+   *       LIBBPF_PIN_BY_NAME} maps (a compatible pinned map is reused, an incompatible one refused),
+   *       or created ({@code BPF_MAP_CREATE}, with the BTF key and value types); global data gets
+   *       its initial bytes, after the {@link LoadOptions#constant}s, and {@code .rodata} is frozen
+   *       so that the verifier sees constants; map-in-map slots declared with {@code .values} are
+   *       filled;
+   *   <li>every program, linked ({@link #link}) and loaded ({@code BPF_PROG_LOAD}) with the
+   *       object's license, BTF, and function and line info; then program-array slots are filled.
+   * </ol>
+   *
+   * <p>Costs one system call for the BTF, one to three per map (open, info, create, update, freeze,
+   * pin), one per program (two when it is refused: the second fetches the verifier's log) and one
+   * per preset slot. All or nothing: when any step fails, every map and program this load created is
+   * closed and every pin it made is removed (maps that were pinned before stay), and the object can
+   * be loaded again. A reused map is never written: not its initial data, not its slots.
+   *
+   * @return this object, loaded
+   * @throws BpfLoadException if the kernel refuses a program: the message names the program, its
+   *     section and the file and ends with the verifier log's last lines; {@link
+   *     BpfLoadException#log()} has the whole log
+   * @throws BpfSpecMismatchException if a reused or pinned map differs from the object's definition,
+   *     listing every differing field with both values
+   * @throws BpfNotFoundException if a map to reuse is not pinned there, or has no such id
+   * @throws BpfPermissionException without CAP_BPF (or root)
+   * @throws BpfException if {@code options} name a map or variable the object lacks, a constant does
+   *     not fit its variable, a program needs what this loader does not do yet (an attach target,
+   *     externs), or the object is already loaded
+   */
+  public synchronized BpfObject load(LoadOptions options) {
+    checkOpen("load");
+    checkNotLoaded("load");
+    List<ObjectMapSpec> specs = new ArrayList<>(maps);
+    for (String name : options.reuses().keySet()) {
+      try {
+        map(name);
+      } catch (BpfException e) {
+        throw new BpfException("load", name, 0, file + ": LoadOptions.reuse(\"" + name
+            + "\") names a map the object does not declare; its maps are "
+            + maps.stream().map(MapSpec::name).toList());
+      }
+    }
+    for (Map.Entry<String, byte[]> c : options.constants().entrySet()) {
+      GlobalVariable v;
+      try {
+        v = variable(c.getKey());
+      } catch (BpfException e) {
+        throw new BpfException("load", c.getKey(), 0, file + ": LoadOptions.constant(\"" + c.getKey()
+            + "\", ...) names a variable the object does not declare; its variables are "
+            + parsed.variables().stream().map(GlobalVariable::name).toList());
+      }
+      setIn(specs, v, constantBytes(v, c.getValue(), options.constantKind(c.getKey())));
+    }
+    ObjectLoader.Result r = new ObjectLoader(file, parsed, specs, programs, options).run();
+    loadedMaps = new LinkedHashMap<>(r.maps());
+    loadNotes = List.copyOf(r.notes());
+    for (String note : loadNotes) {
+      System.getLogger(BpfObject.class.getName()).log(System.Logger.Level.INFO, note);
+    }
+    return this;
+  }
+
+  private static byte[] constantBytes(GlobalVariable v, byte[] given, LoadOptions.ConstantKind kind) {
+    switch (kind) {
+      case INTEGER:
+        long value = 0;
+        for (int i = 7; i >= 0; i--) {
+          value = (value << 8) | (given[i] & 0xff);
+        }
+        return integerBytes(v, value);
+      case STRING:
+        if (given.length >= v.size()) {
+          throw new BpfException("load", v.name(), 0, "the string constant for '" + v.name() + "' is "
+              + given.length + " bytes of UTF-8; the variable holds " + (v.size() - 1) + " and a NUL");
+        }
+        return Arrays.copyOf(given, v.size());
+      default:
+        checkSize(v, given);
+        return given;
+    }
+  }
+
+  /** True once {@link #load} succeeded (until the object is closed). */
+  public synchronized boolean isLoaded() {
+    return loadedMaps != null && !closed;
+  }
+
+  /**
+   * What the last successful load did differently from what the object asked, one sentence each:
+   * BTF the kernel refused, maps created without their BTF types, CO-RE relocations left as
+   * compiled. Empty for most objects. Also logged at INFO through {@link System.Logger}.
+   */
+  public synchronized List<String> loadNotes() {
+    return loadNotes;
+  }
+
+  /**
+   * A new fd for the loaded object's map (one {@code fcntl(F_DUPFD_CLOEXEC)}); the caller owns and
+   * closes it. Global-data maps also answer to their section name ({@code .rodata}). For a typed
+   * handle, use the generated {@code <Record>Map.bind(obj)} or wrap this fd in a {@link
+   * io.github.bpfmaps.runtime.maps} handle.
+   *
+   * @throws BpfException if the object has no such map (listing its maps) or is not loaded
+   */
+  public synchronized MapFd mapFd(String name) {
+    return loaded("mapFd", map(name)).dup();
+  }
+
+  private MapFd loaded(String operation, ObjectMapSpec m) {
+    Map<String, MapFd> fds = loadedMaps;
+    if (fds == null) {
+      throw new BpfException(operation, m.name(), 0, file + " is not loaded: call load() before using map '"
+          + m.name() + "'");
+    }
+    MapFd fd = fds.get(m.name());
+    if (fd == null) {
+      throw new BpfException(operation, m.name(), 0, file + ": map '" + m.name() + "' was not created");
+    }
+    return fd;
+  }
+
   /** The parsed object behind this one, for the loader. */
   public ParsedObject parsed() {
     checkOpen("parsed");
@@ -234,12 +458,15 @@ public final class BpfObject implements AutoCloseable {
   /**
    * A new {@link MapFd} for the object's map named by {@code spec}, after checking the object's
    * definition against the spec and, when the object has BTF, the codecs' layouts against the C key
-   * and value types ({@link BtfLayoutCheck}). Needs a loaded object.
+   * and value types ({@link BtfLayoutCheck}). Needs a loaded object. Every generated {@code
+   * <Record>Map.bind(obj)} calls this. One system call ({@code fcntl(F_DUPFD_CLOEXEC)}); the caller
+   * owns the returned fd.
    *
    * @throws BpfException if the object has no such map, the definition or a codec differs (listing
-   *     every difference), or the object has not been loaded
+   *     every difference, the object's value first and the record's in parentheses), or the object
+   *     has not been loaded
    */
-  public MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
+  public synchronized MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
     ObjectMapSpec m = map(spec.name());
     List<String> diffs = new ArrayList<>();
     if (m.type() != spec.type()) {
@@ -260,7 +487,9 @@ public final class BpfObject implements AutoCloseable {
     if (key != null && key.byteSize() != m.keySize()) {
       diffs.add("key codec of " + key.byteSize() + " bytes (the map's keys are " + m.keySize() + ")");
     }
-    if (value.byteSize() != m.valueSize()) {
+    // A ring buffer's records are whatever the program reserves: its value size is 0, any codec fits.
+    boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF;
+    if (!records && value.byteSize() != m.valueSize()) {
       diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
     }
     Btf btf = parsed.btf();
@@ -278,14 +507,31 @@ public final class BpfObject implements AutoCloseable {
       throw new BpfException("bindMap", spec.name(), 0, file + ": map '" + spec.name() + "' differs: "
           + String.join("; ", diffs));
     }
-    throw new BpfException("bindMap", spec.name(), 0, file + " is not loaded: loading objects (creating"
-        + " their maps and programs) is not implemented yet, so its maps cannot be bound");
+    return loaded("bindMap", m).dup();
   }
 
-  /** Marks the object closed. It holds no kernel resources until it is loaded. */
+  /**
+   * Closes every fd the object holds: its maps' and its programs' (one {@code close(2)} each). The
+   * kernel frees a map or program when nothing else holds it; maps pinned on bpffs, and anything
+   * attached or bound through {@link #bindMap} or {@link #mapFd}, stay. Idempotent; never throws.
+   */
   @Override
   public synchronized void close() {
     closed = true;
+    for (BpfProgram p : programs) {
+      p.close();
+    }
+    if (loadedMaps != null) {
+      for (MapFd fd : loadedMaps.values()) {
+        fd.close();
+      }
+    }
+  }
+
+  private synchronized void checkNotLoaded(String operation) {
+    if (loadedMaps != null) {
+      throw new BpfException(operation, file, 0, file + " is already loaded; open it again to load another copy");
+    }
   }
 
   private synchronized void checkOpen(String operation) {

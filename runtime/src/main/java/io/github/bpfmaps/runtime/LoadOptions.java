@@ -28,6 +28,8 @@ public final class LoadOptions {
   private @Nullable Path pinRoot;
   private final Map<String, Reuse> reuses = new LinkedHashMap<>();
   private final Map<String, byte[]> constants = new LinkedHashMap<>();
+  /** How each constant was given, so the loader checks it against the variable's size the right way. */
+  private final Map<String, ConstantKind> constantKinds = new LinkedHashMap<>();
   private int logLevel;
   private int logSize = 1 << 20;
 
@@ -64,19 +66,37 @@ public final class LoadOptions {
     for (int i = 0; i < 8; i++) {
       bytes[i] = (byte) (value >>> (8 * i));
     }
-    constants.put(Objects.requireNonNull(variable, "variable"), bytes);
-    return this;
+    return putConstant(variable, bytes, ConstantKind.INTEGER);
   }
 
   /** Sets a variable to raw bytes, which must be exactly the variable's size. */
   public LoadOptions constant(String variable, byte[] value) {
-    constants.put(Objects.requireNonNull(variable, "variable"), value.clone());
+    return putConstant(variable, value.clone(), ConstantKind.BYTES);
+  }
+
+  /**
+   * Sets a {@code char[]} variable to a NUL-padded UTF-8 string, which must be shorter than the
+   * variable.
+   */
+  public LoadOptions constant(String variable, String value) {
+    return putConstant(variable, value.getBytes(StandardCharsets.UTF_8), ConstantKind.STRING);
+  }
+
+  private LoadOptions putConstant(String variable, byte[] bytes, ConstantKind kind) {
+    constants.put(Objects.requireNonNull(variable, "variable"), bytes);
+    constantKinds.put(variable, kind);
     return this;
   }
 
-  /** Sets a {@code char[]} variable to a NUL-padded UTF-8 string. */
-  public LoadOptions constant(String variable, String value) {
-    return constant(variable, value.getBytes(StandardCharsets.UTF_8));
+  /** How a constant was given: a long, exact bytes, or a string to pad. */
+  enum ConstantKind {
+    INTEGER,
+    BYTES,
+    STRING
+  }
+
+  ConstantKind constantKind(String variable) {
+    return constantKinds.getOrDefault(variable, ConstantKind.BYTES);
   }
 
   /**

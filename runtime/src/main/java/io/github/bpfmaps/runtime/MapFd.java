@@ -5,6 +5,7 @@ import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
+import io.github.bpfmaps.runtime.sys.OwnedFd;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,30 +30,12 @@ import java.util.Objects;
  * <p>Thread-safe.
  */
 public final class MapFd implements AutoCloseable {
-  private final State state;
+  private final OwnedFd state;
   private final Cleaner.Cleanable cleanable;
   private final String name;
 
-  /** The fd and its use count; separate from {@code MapFd} so the Cleaner does not keep it alive. */
-  private static final class State extends RefCount {
-    final int fd;
-
-    State(int fd) {
-      this.fd = fd;
-    }
-
-    @Override
-    protected void free() {
-      try {
-        LibC.close(fd);
-      } catch (LastErrorException e) {
-        // close(2) releases the number even when it reports an error; nothing to retry.
-      }
-    }
-  }
-
   private MapFd(int fd, String name) {
-    this.state = new State(fd);
+    this.state = new OwnedFd(fd);
     this.name = name;
     this.cleanable = RefCount.CLEANER.register(this, state);
   }

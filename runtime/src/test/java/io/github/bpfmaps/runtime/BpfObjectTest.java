@@ -48,7 +48,7 @@ class BpfObjectTest {
       assertEquals(List.of("packets", "bytes"), value.members().stream().map(BtfType.Member::name).toList());
       assertEquals("__u32", o.btf().type(m.keyTypeId()).name());
 
-      ProgramSpec p = o.program("xdp_count");
+      ProgramSpec p = o.program("xdp_count").spec();
       assertEquals("xdp", p.section());
       assertEquals(ProgramType.XDP, p.type());
       assertEquals(AttachType.XDP, p.attachType());
@@ -97,10 +97,10 @@ class BpfObjectTest {
       assertEquals(Pinning.BY_NAME, o.map("pinned_counts").pinning());
       assertEquals(Pinning.NONE, o.map("outer").pinning());
       assertEquals("Dual BSD/GPL", o.license());
-      ProgramSpec tc = o.program("tc_ingress");
+      ProgramSpec tc = o.program("tc_ingress").spec();
       assertEquals(ProgramType.SCHED_CLS, tc.type());
       assertEquals("ingress", tc.attachTarget());
-      ProgramSpec kp = o.program("probe_open");
+      ProgramSpec kp = o.program("probe_open").spec();
       assertEquals(ProgramType.KPROBE, kp.type());
       assertEquals("do_sys_open", kp.attachTarget());
       assertTrue(o.variables().isEmpty());

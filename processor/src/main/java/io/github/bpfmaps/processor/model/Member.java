@@ -13,6 +13,11 @@ public record Member(Component component, int offset, int paddingOffset) {
     return component.name();
   }
 
+  /** The method that reads the member from the Java object: {@code name} or {@code getName}. */
+  public String accessor() {
+    return component.accessor();
+  }
+
   public FieldType type() {
     return component.type();
   }

@@ -39,7 +39,8 @@ import javax.lang.model.element.Modifier;
  *
  * <p>Encoding checks the whole value first ({@code check}) and then writes every byte ({@code
  * write}), gaps included as zeros, with absolute buffer access; decoding reads every member and calls
- * the canonical constructor. Nested records call their own codec's {@code write} and {@code decode}.
+ * the canonical constructor (for a Kotlin data class, its primary constructor; members are then read
+ * through their getters). Nested records call their own codec's {@code write} and {@code decode}.
  */
 public final class CodecWriter {
   /** Local names the generated methods use themselves; components with these names get a suffix. */
@@ -150,7 +151,7 @@ public final class CodecWriter {
         .addStatement("$T.requireNonNull(value, $S)", CODECS, rec);
     for (Member member : s.members()) {
       String where = rec + "." + member.name();
-      String get = "value." + member.name() + "()";
+      String get = "value." + member.accessor() + "()";
       FieldType t = member.type();
       if (t instanceof FieldType.ArrayType a) {
         String local = local(member.name());
@@ -224,7 +225,7 @@ public final class CodecWriter {
         continue;
       }
       Member member = (Member) part;
-      String get = "value." + member.name() + "()";
+      String get = "value." + member.accessor() + "()";
       FieldType t = member.type();
       if (t instanceof FieldType.ArrayType a) {
         String local = local(member.name());

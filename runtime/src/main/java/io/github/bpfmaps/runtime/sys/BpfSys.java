@@ -465,6 +465,7 @@ public final class BpfSys {
         fdArray.putInt(i * 4, p.fdArray[i]);
       }
     }
+    ByteBuffer coreRelos = p.coreRelos != null ? direct(p.coreRelos, false) : null;
     Scratch s = Scratch.get();
     ByteBuffer a = s.attr(144);
     a.putInt(0, p.type);
@@ -497,8 +498,14 @@ public final class BpfSys {
     if (fdArray != null) {
       a.putLong(120, Scratch.address(fdArray));
     }
-    // Size up to fd_array: the core_relo fields (128..140) are for in-kernel CO-RE, unused here.
-    long r = call(BPF_PROG_LOAD, s, 128);
+    int size = 128; // up to fd_array; kernels before 5.17 know no more
+    if (coreRelos != null) {
+      a.putInt(116, p.coreRelos.length / Math.max(1, p.coreReloRecSize)); // core_relo_cnt
+      a.putLong(128, Scratch.address(coreRelos)); // core_relos
+      a.putInt(136, p.coreReloRecSize); // core_relo_rec_size
+      size = 140;
+    }
+    long r = call(BPF_PROG_LOAD, s, size);
     if (log != null) {
       p.log = cName(log, 0, p.logSize);
       if (logOut != null) {
@@ -510,6 +517,7 @@ public final class BpfSys {
     Reference.reachabilityFence(funcInfo);
     Reference.reachabilityFence(lineInfo);
     Reference.reachabilityFence(fdArray);
+    Reference.reachabilityFence(coreRelos);
     return r;
   }
 
@@ -566,8 +574,21 @@ public final class BpfSys {
    *     short (XDP needs at least an Ethernet header, 14 bytes)
    */
   public static TestRunResult progTestRun(int progFd, byte[] dataIn, int dataOutSize, int repeat) {
+    return progTestRun(progFd, dataIn, dataOutSize, null, repeat);
+  }
+
+  /**
+   * As {@link #progTestRun(int, byte[], int, int)}, with the program's context given ({@code
+   * ctx_in}): for XDP a {@code struct xdp_md} (its {@code data_end} the input's length, {@code
+   * ingress_ifindex} an existing device), for skb programs a {@code struct __sk_buff}; null for none.
+   *
+   * @throws BpfSyscallException EINVAL if the kernel refuses the context's fields
+   */
+  public static TestRunResult progTestRun(
+      int progFd, byte[] dataIn, int dataOutSize, byte @Nullable [] ctxIn, int repeat) {
     ByteBuffer in = direct(dataIn, false);
     ByteBuffer out = direct(dataOutSize);
+    ByteBuffer ctx = ctxIn != null ? direct(ctxIn, false) : null;
     Scratch s = Scratch.get();
     ByteBuffer a = s.attr(80);
     a.putInt(0, progFd);
@@ -576,8 +597,13 @@ public final class BpfSys {
     a.putLong(16, Scratch.address(in));
     a.putLong(24, dataOutSize > 0 ? Scratch.address(out) : 0);
     a.putInt(32, repeat);
+    if (ctx != null) {
+      a.putInt(40, ctxIn.length); // ctx_size_in
+      a.putLong(48, Scratch.address(ctx)); // ctx_in
+    }
     long r = call(BPF_PROG_TEST_RUN, s, 76); // ..batch_size (u32 at 72)
     Reference.reachabilityFence(in);
+    Reference.reachabilityFence(ctx);
     if (r < 0) {
       throw BpfSyscallException.of("BPF_PROG_TEST_RUN", "prog fd " + progFd, (int) -r, null);
     }

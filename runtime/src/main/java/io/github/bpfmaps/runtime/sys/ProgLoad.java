@@ -24,6 +24,8 @@ public final class ProgLoad {
   int attachBtfId;
   int attachFd;
   int @Nullable [] fdArray;
+  byte @Nullable [] coreRelos;
+  int coreReloRecSize;
   int logLevel;
   int logSize = 1 << 20;
   String log = "";
@@ -108,6 +110,17 @@ public final class ProgLoad {
   /** {@code fd_array}: map fds referenced by index ({@code BPF_PSEUDO_MAP_IDX}). */
   public ProgLoad fdArray(int[] fds) {
     this.fdArray = fds.clone();
+    return this;
+  }
+
+  /**
+   * {@code core_relos} records ({@code struct bpf_core_relo}, {@code insn_off} in bytes) and their
+   * size: the kernel (5.17+) applies these CO-RE relocations against its own BTF, given the object's
+   * BTF as {@link #btfFd(int)}.
+   */
+  public ProgLoad coreRelos(byte[] records, int recordSize) {
+    this.coreRelos = records.clone();
+    this.coreReloRecSize = recordSize;
     return this;
   }
 

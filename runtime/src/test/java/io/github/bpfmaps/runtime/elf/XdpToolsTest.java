@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.Pinning;
+import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.MapFd;
+import io.github.bpfmaps.runtime.MapInfo;
 import io.github.bpfmaps.runtime.MapKind;
 import io.github.bpfmaps.runtime.ObjectMapSpec;
 import io.github.bpfmaps.runtime.ProgramSpec;
 import io.github.bpfmaps.runtime.ProgramType;
+import io.github.bpfmaps.runtime.sys.BpfSys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -132,6 +136,55 @@ class XdpToolsTest {
         }
       }
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("xdpTools")
+  void xdpToolsObjectsLoadWithOurLoaderAndTheirMapsAreWhatBpftoolShows(Path object) {
+    Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
+    Assumptions.assumeTrue(TestObjects.available("bpftool", "version"), "bpftool is not installed");
+    try (BpfObject obj = BpfObject.open(object)) {
+      for (ProgramSpec p : obj.programs()) {
+        // xdpdump's fentry/fexit programs trace another XDP program: the kernel loads them only with
+        // that program's fd and the BTF id of its function (attach_prog_fd, attach_btf_id).
+        Assumptions.assumeFalse(p.type() == ProgramType.TRACING, object.getFileName() + ": program "
+            + p.name() + " (section " + p.section() + ") needs an attach target, which loading alone cannot give");
+      }
+      obj.load();
+      for (ProgramSpec p : obj.programs()) {
+        String json = bpftoolJson("prog", "show", "id", Integer.toString(obj.program(p.name()).id()));
+        assertEquals(p.type().name().toLowerCase(Locale.ROOT), field(json, "type"), p.name());
+      }
+      assertFalse(obj.maps().isEmpty(), object + " declares maps");
+      for (ObjectMapSpec m : obj.maps()) {
+        MapInfo info;
+        try (MapFd fd = obj.mapFd(m.name())) {
+          info = fd.info();
+        }
+        String json = bpftoolJson("map", "show", "id", Integer.toString(info.id()));
+        String what = object.getFileName() + " map " + m.name();
+        assertEquals(BpfSys.objName(m.name()), field(json, "name"), what + " name");
+        assertEquals(m.type().name().toLowerCase(Locale.ROOT), field(json, "type"), what + " type");
+        assertEquals(m.keySize(), Long.parseLong(field(json, "bytes_key")), what + " key size");
+        assertEquals(m.valueSize(), Long.parseLong(field(json, "bytes_value")), what + " value size");
+        assertEquals(m.maxEntries(), Long.parseLong(field(json, "max_entries")), what + " max_entries");
+        assertEquals(m.flags(), Long.parseLong(field(json, "flags")), what + " flags");
+        if (m.kind() == MapKind.GLOBAL_DATA) {
+          assertEquals(m.freezeAfterLoad(), field(json, "frozen").equals("1"), what + " frozen");
+        }
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aTracingProgramIsRefusedNamingTheAttachTargetItNeeds() {
+    Path xdpdump = XDP_TOOLS.resolve("xdpdump_bpf.o");
+    Assumptions.assumeTrue(Files.exists(xdpdump), "xdp-tools is not installed");
+    Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
+    io.github.bpfmaps.runtime.BpfException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.github.bpfmaps.runtime.BpfException.class, () -> BpfObject.load(xdpdump));
+    assertTrue(e.getMessage().contains("program trace_on_entry (section fentry/func of " + xdpdump + ") is TRACING,"
+        + " which the kernel loads only with an attach target"), e.getMessage());
   }
 
   private static String bpftoolJson(String... args) {

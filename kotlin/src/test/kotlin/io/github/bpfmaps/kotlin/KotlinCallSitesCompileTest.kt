@@ -1,0 +1,107 @@
+package io.github.bpfmaps.kotlin
+
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/**
+ * What Kotlin callers write against the Java API and this module, compiled with the real Kotlin
+ * 2.2 compiler: the operator forms compile, `map[key]` is `V?` (from JSpecify `@Nullable` in
+ * `@NullMarked` packages, enforced as errors), and the DSL marker keeps nested blocks apart.
+ */
+class KotlinCallSitesCompileTest {
+    private val imports = """
+        import io.github.bpfmaps.annotations.MapType
+        import io.github.bpfmaps.runtime.*
+        import io.github.bpfmaps.runtime.maps.*
+        import io.github.bpfmaps.kotlin.*
+
+    """.trimIndent()
+
+    @Test
+    fun operatorFormsAndDslBlocksCompile() {
+        val result = KotlinSourceCompiler.compile(mapOf("Ops.kt" to imports + """
+            fun ops(map: BpfHashMap<Int, Long>, pc: BpfPerCpuHashMap<Int, Long>, q: BpfQueue<Long>) {
+                map[1] = 2L
+                val maybe: Long? = map[1]
+                val sure: Long = map[1] ?: 0L
+                val present: Boolean = 1 in map
+                val absent: Boolean = 2 !in map
+                for ((k, v) in map) { val kk: Int = k; val vv: Long = v }
+                map.forEach { k, v -> println("${'$'}k ${'$'}v") }
+                val (cpu0, cpu1) = pc[0]!!
+                val total: Long = pc[0]?.sumOf { it } ?: 0L
+                map += 3 to 4L
+                map -= 3
+                val d: Long = map.getOrElse(9) { 0L }
+                val e: Sequence<Pair<Int, Long>> = map.entrySequence()
+                val popped: Long? = q.pop()
+                val drained: List<Long> = q.popSequence().toList()
+                map.use { it.keys() }
+            }
+
+            fun dsl() {
+                val options = loadOptions {
+                    pinRoot("/sys/fs/bpf/app")
+                    reuse("flows").pinned("/sys/fs/bpf/flows")
+                    reuse("stats") { id(42) }
+                    constant("cfg", 1)
+                }
+                LoadOptions().configure { logLevel(1) }
+                val counts: BpfMaps.Declared<BpfKeyedMap<Int, Long>> =
+                    declareMap("counts") { type(MapType.HASH); maxEntries(1024) }.of(Codecs.U32, Codecs.U64)
+                val hash: BpfMaps.Declared<BpfHashMap<Int, Long>> =
+                    declareHash("h", Codecs.U32, Codecs.U64) { maxEntries(16) }
+                val javaStyle = BpfMaps.declare("counts") { it.type(MapType.HASH).maxEntries(1024).flags(0) }
+                    .key(Codecs.U32).value(Codecs.U64)
+            }
+        """.trimIndent()))
+        assertTrue(result.ok, result.messages)
+    }
+
+    @Test
+    fun nullableGetAndDslScopeMistakesAreCompileErrors() {
+        val result = KotlinSourceCompiler.compile(mapOf(
+            "Deref.kt" to imports + """
+                fun deref(map: BpfHashMap<Int, Long>): Long = map[1].plus(1)
+            """.trimIndent(),
+            "Assign.kt" to imports + """
+                fun assign(map: BpfHashMap<Int, Long>) { val v: Long = map[1] }
+            """.trimIndent(),
+            "StoreNull.kt" to imports + """
+                fun storeNull(map: BpfHashMap<Int, Long>) { map[1] = null }
+            """.trimIndent(),
+            "Scope.kt" to imports + """
+                val options = loadOptions { reuse("flows") { pinRoot("/sys/fs/bpf/app") } }
+            """.trimIndent(),
+        ))
+        assertFalse(result.ok, "expected compile errors")
+        val m = result.messages
+        assertError(m, "Deref.kt", "UNSAFE_CALL")
+        assertError(m, "Assign.kt", "INITIALIZER_TYPE_MISMATCH")
+        assertError(m, "StoreNull.kt", "NULL_FOR_NONNULL_TYPE")
+        assertError(m, "Scope.kt", "DSL_SCOPE_VIOLATION")
+    }
+
+    /**
+     * Today `BpfArrayMap` has `get(int)`/`set(int, V)` next to the inherited `get(K)`/`set(K, V)`
+     * with K = Integer; in Kotlin both are `get(Int)`, so `array[0]` does not resolve. This pins the
+     * current state so that the runtime change which fixes it (renaming the primitive overloads)
+     * turns this test red and it moves to the operator test above.
+     */
+    @Test
+    fun arrayIndexOperatorIsAmbiguousBetweenPrimitiveAndBoxedOverloads() {
+        val result = KotlinSourceCompiler.compile(mapOf(
+            "ArrayIndex.kt" to imports + """
+                fun read(arr: BpfArrayMap<Long>): Long? = arr[0]
+            """.trimIndent(),
+        ))
+        assertFalse(result.ok, "array[0] compiled; move it to operatorFormsAndDslBlocksCompile")
+        assertError(result.messages, "ArrayIndex.kt", "OVERLOAD_RESOLUTION_AMBIGUITY")
+    }
+
+    private fun assertError(messages: String, file: String, id: String) {
+        val line = messages.lines().firstOrNull { file in it && "error:" in it && id in it }
+        assertTrue(line != null, "no $id error in $file; compiler said:\n$messages")
+    }
+}

@@ -1,0 +1,299 @@
+package io.github.bpfmaps.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import io.github.bpfmaps.runtime.Codec;
+import io.github.bpfmaps.runtime.MapSpec;
+import java.lang.reflect.Constructor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The processor over Java sources shaped exactly as kapt (Kotlin 2.2) stubs a Kotlin
+ * {@code data class}: {@code @kotlin.Metadata} on the class, private final fields (with
+ * {@code @field:} annotations), a primary constructor (with the default, parameter-targeted
+ * annotations), getters {@code getX()} / {@code isX()} (with {@code @get:} annotations), and
+ * {@code org.jetbrains.annotations} nullability. Kotlin's own classes are not on this classpath, so
+ * small stand-ins for {@code kotlin.Metadata} and the JetBrains annotations are compiled alongside.
+ */
+class KotlinDataClassTest {
+  private static final JavaFileObject METADATA = JavaFileObjects.forSourceLines("kotlin.Metadata",
+      "package kotlin;",
+      "@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)",
+      "public @interface Metadata { int k() default 1; }");
+  private static final JavaFileObject NOT_NULL = JavaFileObjects.forSourceLines(
+      "org.jetbrains.annotations.NotNull",
+      "package org.jetbrains.annotations;",
+      "public @interface NotNull {}");
+  private static final JavaFileObject NULLABLE = JavaFileObjects.forSourceLines(
+      "org.jetbrains.annotations.Nullable",
+      "package org.jetbrains.annotations;",
+      "public @interface Nullable {}");
+
+  /** A stub file {@code test.<name>} with the given lines. */
+  private static JavaFileObject stub(String name, String... lines) {
+    List<String> all = new ArrayList<>();
+    all.add("package test;");
+    all.add("import io.github.bpfmaps.annotations.*;");
+    all.addAll(List.of(lines));
+    return JavaFileObjects.forSourceLines("test." + name, all.toArray(new String[0]));
+  }
+
+  private static Compilation compile(JavaFileObject... stubs) {
+    List<JavaFileObject> all = new ArrayList<>(List.of(METADATA, NOT_NULL, NULLABLE));
+    all.addAll(List.of(stubs));
+    return Compiled.compile(all.toArray(new JavaFileObject[0]));
+  }
+
+  /**
+   * {@code data class Probe(@Unsigned val packets: Long, @field:NetworkOrder val port: Short,
+   * val isUp: Boolean, @get:Size(4) val name: String)}.
+   */
+  private static final JavaFileObject PROBE = stub("Probe",
+      "@kotlin.Metadata(k = 1)",
+      "public final class Probe {",
+      "  private final long packets = 0L;",
+      "  @NetworkOrder()",
+      "  private final short port = 0;",
+      "  private final boolean isUp = false;",
+      "  @org.jetbrains.annotations.NotNull()",
+      "  private final java.lang.String name = null;",
+      "  public Probe(@Unsigned() long packets, short port, boolean isUp,",
+      "      @org.jetbrains.annotations.NotNull() java.lang.String name) { super(); }",
+      "  public final long getPackets() { return 0L; }",
+      "  public final short getPort() { return 0; }",
+      "  public final boolean isUp() { return false; }",
+      "  @Size(value = 4)",
+      "  @org.jetbrains.annotations.NotNull()",
+      "  public final java.lang.String getName() { return null; }",
+      "  public final long component1() { return 0L; }",
+      "  public final Probe copy(long packets, short port, boolean isUp, java.lang.String name) {",
+      "    return null;",
+      "  }",
+      "}");
+
+  /** {@code @BpfMap(type = ARRAY, maxEntries = 4) data class ProbeStats(val index: Int, val value: Probe)}. */
+  private static final JavaFileObject PROBE_STATS = stub("ProbeStats",
+      "@kotlin.Metadata(k = 1)",
+      "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+      "public final class ProbeStats {",
+      "  private final int index = 0;",
+      "  @org.jetbrains.annotations.NotNull()",
+      "  private final Probe value = null;",
+      "  public ProbeStats(int index, @org.jetbrains.annotations.NotNull() Probe value) { super(); }",
+      "  public final int getIndex() { return 0; }",
+      "  @org.jetbrains.annotations.NotNull()",
+      "  public final Probe getValue() { return null; }",
+      "}");
+
+  @Test
+  void dataClassStubGetsCodecAndMapThatReadAnnotationsFromFieldParameterAndGetter()
+      throws Exception {
+    // The stubs' bodies return defaults, so the round trip runs against a real class of the same
+    // shape, compiled from the same sources but with working bodies.
+    Compiled c = Compiled.of(METADATA, NOT_NULL, NULLABLE, stub("Probe",
+        "@kotlin.Metadata(k = 1)",
+        "public final class Probe {",
+        "  private final long packets;",
+        "  @NetworkOrder()",
+        "  private final short port;",
+        "  private final boolean isUp;",
+        "  private final java.lang.String name;",
+        "  public Probe(@Unsigned() long packets, short port, boolean isUp, java.lang.String name) {",
+        "    this.packets = packets; this.port = port; this.isUp = isUp; this.name = name;",
+        "  }",
+        "  public final long getPackets() { return packets; }",
+        "  public final short getPort() { return port; }",
+        "  public final boolean isUp() { return isUp; }",
+        "  @Size(value = 4)",
+        "  public final java.lang.String getName() { return name; }",
+        "}"), PROBE_STATS);
+    Class<?> probe = c.load("test.Probe");
+    Constructor<?> make = probe.getConstructor(long.class, short.class, boolean.class,
+        String.class);
+    Object value = make.newInstance(-1L, (short) 0x1234, true, "eth0");
+
+    @SuppressWarnings("unchecked")
+    Codec<Object> codec = (Codec<Object>) c.load("test.ProbeCodec").getField("INSTANCE").get(null);
+    // u64 packets @0, __be16 port @8, _Bool isUp @10, char name[4] @11, tail padding to 16.
+    assertThat(codec.byteSize()).isEqualTo(16);
+    byte[] bytes = codec.toBytes(value);
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    assertThat(buf.getLong(0)).isEqualTo(-1L);
+    assertThat(bytes[8]).isEqualTo((byte) 0x12); // network order from the @field: annotation
+    assertThat(bytes[9]).isEqualTo((byte) 0x34);
+    assertThat(bytes[10]).isEqualTo((byte) 1);
+    assertThat(new String(bytes, 11, 4, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("eth0");
+
+    Object back = codec.fromBytes(bytes);
+    assertThat(probe.getMethod("getPackets").invoke(back)).isEqualTo(-1L);
+    assertThat(probe.getMethod("getPort").invoke(back)).isEqualTo((short) 0x1234);
+    assertThat(probe.getMethod("isUp").invoke(back)).isEqualTo(true);
+    assertThat(probe.getMethod("getName").invoke(back)).isEqualTo("eth0");
+    // @Unsigned came from the constructor parameter: the layout says __u64.
+    assertThat(codec.layout().toString()).contains("packets");
+
+    MapSpec spec = (MapSpec) c.load("test.ProbeStatsMap").getField("SPEC").get(null);
+    assertThat(spec.name()).isEqualTo("probe_stats");
+    assertThat(spec.keySize()).isEqualTo(4);
+    assertThat(spec.valueSize()).isEqualTo(16);
+  }
+
+  @Test
+  void stubShapedSourcesCompileWithGeneratedFiles() {
+    Compilation c = compile(PROBE, PROBE_STATS);
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
+        .contains("value.getPackets()");
+    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
+        .contains("value.isUp()");
+    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
+        .contains("new Probe(");
+    assertThat(c).generatedSourceFile("test.ProbeStatsMap").contentsAsUtf8String()
+        .contains("extends BpfArrayMap<Probe>");
+  }
+
+  @Test
+  void unsignedFromConstructorParameterMakesTheMemberUnsigned() {
+    Compilation c = compile(PROBE, PROBE_STATS);
+    assertThat(c).succeeded();
+    // The layout records signedness per member: packets is __u64 (false), port __be16.
+    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
+        .containsMatch("\"packets\", \"packets\", 0, 8, 0, [A-Za-z.]+\\.INT, false, false");
+    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
+        .containsMatch("\"port\", \"port\", 8, 2, 0, [A-Za-z.]+\\.INT, true, true");
+  }
+
+  @Test
+  void dataClassNeedsConstructorTakingEveryFieldInOrder() {
+    // data class Flows(val key: Int, val value: Long) { val extra: Long = 0 } has a field that is
+    // not in the primary constructor, so no decoded value could be built.
+    JavaFileObject f = stub("Flows",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.HASH, maxEntries = 4)",
+        "public final class Flows {",
+        "  private final int key = 0;",
+        "  private final long value = 0L;",
+        "  private final long extra = 0L;",
+        "  public Flows(int key, long value) { super(); }",
+        "  public final int getKey() { return 0; }",
+        "  public final long getValue() { return 0L; }",
+        "  public final long getExtra() { return 0L; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapDataClassConstructor] Flows has no constructor "
+        + "taking all of its fields in order (key, value, extra)").inFile(f)
+        .onLineContaining("class Flows");
+  }
+
+  @Test
+  void constructorWithFieldsInAnotherOrderIsRefused() {
+    JavaFileObject f = stub("Flows",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.HASH, maxEntries = 4)",
+        "public final class Flows {",
+        "  private final int key = 0;",
+        "  private final int value = 0;",
+        "  public Flows(int value, int key) { super(); }",
+        "  public final int getKey() { return 0; }",
+        "  public final int getValue() { return 0; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapDataClassConstructor] Flows has no constructor")
+        .inFile(f).onLineContaining("class Flows");
+  }
+
+  @Test
+  void unsignedValueClassPropertyIsRefusedWithAHint() {
+    // data class Counter(val index: Int, val hits: UInt): kapt keeps only the private synthetic
+    // constructor and drops the mangled getter getHits-pVg5ArA.
+    JavaFileObject f = stub("Counter",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Counter {",
+        "  private final int index = 0;",
+        "  private final int hits = 0;",
+        "  private Counter(int index, int hits) { super(); }",
+        "  public final int getIndex() { return 0; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapDataClassGetter] Counter.hits has no getter that the "
+        + "codec can call (getHits() returning int)").inFile(f).onLineContaining("int hits = 0");
+    assertThat(c).hadErrorContaining("[BpfMapDataClassConstructor] the constructor of Counter is "
+        + "private").inFile(f).onLineContaining("class Counter");
+  }
+
+  @Test
+  void nullablePropertyIsRefusedInKotlinTerms() {
+    JavaFileObject f = stub("Totals",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Totals {",
+        "  private final int index = 0;",
+        "  private final Sum value = null;",
+        "  public Totals(int index, Sum value) { super(); }",
+        "  public final int getIndex() { return 0; }",
+        "  public final Sum getValue() { return null; }",
+        "}",
+        "@kotlin.Metadata(k = 1)",
+        "final class Sum {",
+        "  @org.jetbrains.annotations.Nullable()",
+        "  private final java.lang.Long bytes = null;",
+        "  public Sum(@org.jetbrains.annotations.Nullable() java.lang.Long bytes) { super(); }",
+        "  @org.jetbrains.annotations.Nullable()",
+        "  public final java.lang.Long getBytes() { return null; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapUnsupportedType] Sum.bytes has type Long, which has "
+        + "no C layout (a nullable Long?; use Long: C has no null)").inFile(f)
+        .onLineContaining("java.lang.Long bytes = null");
+  }
+
+  @Test
+  void javaClassWithoutKotlinMetadataIsStillNotAMap() {
+    JavaFileObject f = stub("Flows",
+        "@BpfMap(type = MapType.HASH, maxEntries = 4)",
+        "public final class Flows {",
+        "  private final int key = 0;",
+        "  private final int value = 0;",
+        "  public Flows(int key, int value) { super(); }",
+        "  public final int getKey() { return 0; }",
+        "  public final int getValue() { return 0; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapNotRecord] @BpfMap applies to records, but Flows is "
+        + "a class").inFile(f).onLineContaining("class Flows");
+  }
+
+  @Test
+  void kotlinAbstractClassUsedAsValueIsRefused() {
+    JavaFileObject f = stub("Flows",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.HASH, maxEntries = 4)",
+        "public final class Flows {",
+        "  private final int key = 0;",
+        "  private final Shape value = null;",
+        "  public Flows(int key, Shape value) { super(); }",
+        "  public final int getKey() { return 0; }",
+        "  public final Shape getValue() { return null; }",
+        "}",
+        "@kotlin.Metadata(k = 1)",
+        "abstract class Shape {}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapNotDataClass] Shape is an abstract class").inFile(f)
+        .onLineContaining("abstract class Shape");
+  }
+}

@@ -1,0 +1,451 @@
+package io.github.bpfmaps.runtime;
+
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.annotations.Pinning;
+import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.LinkedProgram;
+import io.github.bpfmaps.runtime.elf.ParsedObject;
+import io.github.bpfmaps.runtime.elf.ProgramLinker;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.runtime.sys.ProgLoad;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One load of a {@link BpfObject}, what libbpf's {@code bpf_object__load} does: the object's BTF,
+ * then every map (created, reused, or found pinned by name), global data written and {@code .rodata}
+ * frozen, map-in-map slots filled, every program linked and loaded, program-array slots filled.
+ * All or nothing: if any step throws, every fd it opened is closed and every pin it made is removed
+ * before the exception leaves {@link #run()}.
+ */
+final class ObjectLoader {
+  /**
+   * Map types whose kernel implementation refuses BTF key/value types (as libbpf, which clears them
+   * for these): creating with them would fail and be retried without.
+   */
+  private static final Set<MapType> NO_BTF = EnumSet.of(
+      MapType.PERF_EVENT_ARRAY, MapType.CGROUP_ARRAY, MapType.STACK_TRACE, MapType.ARRAY_OF_MAPS,
+      MapType.HASH_OF_MAPS, MapType.DEVMAP, MapType.DEVMAP_HASH, MapType.CPUMAP, MapType.XSKMAP,
+      MapType.SOCKMAP, MapType.SOCKHASH, MapType.REUSEPORT_SOCKARRAY, MapType.PROG_ARRAY,
+      MapType.QUEUE, MapType.STACK, MapType.RINGBUF, MapType.USER_RINGBUF);
+
+  /** Program types the kernel loads only with an attach target (a BTF id or a program fd). */
+  private static final Set<ProgramType> NEED_TARGET = EnumSet.of(
+      ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT, ProgramType.STRUCT_OPS);
+
+  /** What a successful load leaves to the object. */
+  record Result(Map<String, MapFd> maps, List<Path> createdPins, List<String> notes) {}
+
+  private final String file;
+  private final ParsedObject parsed;
+  private final List<ObjectMapSpec> specs;
+  private final List<BpfProgram> programs;
+  private final LoadOptions options;
+  private final Map<String, MapFd> maps = new LinkedHashMap<>();
+  /** Maps created by this load: only these get their initial data, freeze and slots. */
+  private final Set<String> created = new HashSet<>();
+  private final List<Path> newPins = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private @Nullable Path newPinRoot;
+  private int btfFd;
+
+  ObjectLoader(String file, ParsedObject parsed, List<ObjectMapSpec> specs, List<BpfProgram> programs,
+      LoadOptions options) {
+    this.file = file;
+    this.parsed = parsed;
+    this.specs = specs;
+    this.programs = programs;
+    this.options = options;
+  }
+
+  Result run() {
+    try {
+      loadBtf();
+      for (ObjectMapSpec m : specs) {
+        maps.put(m.name(), openOrCreate(m));
+      }
+      for (ObjectMapSpec m : specs) {
+        if (created.contains(m.name()) && m.type().mapOfMaps()) {
+          fillSlots(m, name -> mapFdOf(m, name));
+        }
+      }
+      for (BpfProgram p : programs) {
+        load(p);
+      }
+      for (ObjectMapSpec m : specs) {
+        if (created.contains(m.name()) && m.type() == MapType.PROG_ARRAY) {
+          fillSlots(m, name -> programFdOf(m, name));
+        }
+      }
+      closeBtf();
+      return new Result(maps, newPins, notes);
+    } catch (RuntimeException | Error e) {
+      releaseAll(e);
+      throw e;
+    }
+  }
+
+  // ---- BTF ----
+
+  private void loadBtf() {
+    Btf btf = parsed.btf();
+    if (btf == null) {
+      return;
+    }
+    try {
+      btfFd = BpfSys.btfLoad(btf.raw(), file);
+    } catch (BpfSyscallException e) {
+      if (e.errno() == Errno.EPERM) {
+        throw BpfSyscallException.of("BPF_BTF_LOAD", file, e.errno(), null);
+      }
+      // As libbpf: an older kernel may not know every BTF kind the compiler emits; the programs and
+      // maps load without BTF then (no func/line info in the verifier's messages, no BTF-typed maps).
+      notes.add(file + ": the kernel refused the object's BTF (" + e.errnoName() + "); loading without it. "
+          + lastLine(e instanceof BpfLoadException l ? l.log() : ""));
+    }
+  }
+
+  private void closeBtf() {
+    if (btfFd > 0) {
+      // Maps and programs hold their own references to the BTF object.
+      closeQuietly(btfFd);
+      btfFd = 0;
+    }
+  }
+
+  // ---- maps ----
+
+  private MapFd openOrCreate(ObjectMapSpec m) {
+    LoadOptions.Reuse reuse = options.reuses().get(m.name());
+    if (reuse == null && m.kind() == MapKind.GLOBAL_DATA) {
+      reuse = options.reuses().get(m.section());
+    }
+    if (reuse != null) {
+      return reuse(m, reuse);
+    }
+    Path root = options.pinRoot();
+    if (m.pinning() == Pinning.BY_NAME && root != null) {
+      return pinnedByName(m, root);
+    }
+    MapFd fd = create(m);
+    try {
+      initialize(m, fd);
+    } catch (RuntimeException e) {
+      fd.close();
+      throw e;
+    }
+    created.add(m.name());
+    return fd;
+  }
+
+  private MapFd reuse(ObjectMapSpec m, LoadOptions.Reuse reuse) {
+    Path pinned = reuse.pinned();
+    MapFd handle = reuse.fd();
+    if (pinned != null) {
+      return MapFd.openPinned(pinned, m);
+    }
+    if (handle != null) {
+      MapFd dup = handle.dup();
+      try {
+        List<String> diffs = MapFd.differences(m, dup.info());
+        if (!diffs.isEmpty()) {
+          throw new BpfSpecMismatchException("reuse", m.name(), "handle " + handle, diffs);
+        }
+      } catch (RuntimeException e) {
+        dup.close();
+        throw e;
+      }
+      return dup;
+    }
+    return MapFd.fromId(reuse.id(), m);
+  }
+
+  /**
+   * libbpf's {@code LIBBPF_PIN_BY_NAME}: a map pinned at {@code <root>/<name>} is reused when it
+   * matches (and refused, never replaced, when it does not); otherwise the map is created, written
+   * and then pinned, so another process never sees it half initialized.
+   */
+  private MapFd pinnedByName(ObjectMapSpec m, Path root) {
+    Path path = root.resolve(m.name());
+    try {
+      return MapFd.openPinned(path, m);
+    } catch (BpfNotFoundException absent) {
+      // fall through: nothing pinned there yet
+    } catch (BpfSpecMismatchException e) {
+      throw new BpfSpecMismatchException("pin by name", m.name(), "pinned at " + path
+          + "; remove the pin or change the pin root to load " + file, e.differences());
+    }
+    ensurePinRoot(root);
+    MapFd fd = create(m);
+    try {
+      initialize(m, fd);
+      fd.pin(path);
+    } catch (BpfKeyExistsException lostRace) {
+      fd.close();
+      return MapFd.openPinned(path, m);
+    } catch (RuntimeException e) {
+      fd.close();
+      throw e;
+    }
+    newPins.add(path);
+    created.add(m.name());
+    return fd;
+  }
+
+  private void ensurePinRoot(Path root) {
+    if (Files.isDirectory(root)) {
+      return;
+    }
+    try {
+      Path existing = root;
+      while (existing.getParent() != null && !Files.exists(existing.getParent())) {
+        existing = existing.getParent();
+      }
+      Files.createDirectories(root);
+      newPinRoot = existing;
+    } catch (IOException e) {
+      throw new BpfException("pin by name", root.toString(), 0, "cannot create the pin root " + root
+          + " (it must be on a bpffs mount such as /sys/fs/bpf): " + e.getMessage(), e);
+    }
+  }
+
+  private MapFd create(ObjectMapSpec m) {
+    MapFd inner = null;
+    int innerFd = 0;
+    if (m.type().mapOfMaps()) {
+      MapSpec innerSpec = m.innerMap();
+      if (innerSpec == null) {
+        throw new BpfException("BPF_MAP_CREATE", m.name(), 0, file + ": " + m.type() + " map '" + m.name()
+            + "' declares no inner map (use __array(values, struct inner) in its definition)");
+      }
+      inner = MapFd.create(innerSpec); // the template: the kernel copies what it needs and we close it
+      innerFd = inner.acquire();
+    }
+    try {
+      int maxEntries = m.maxEntries();
+      if (m.type() == MapType.PERF_EVENT_ARRAY && maxEntries == 0) {
+        maxEntries = Bpf.possibleCpus(); // as libbpf: one slot per CPU unless the object says
+      }
+      int keyId = m.kind() == MapKind.GLOBAL_DATA ? 0 : m.keyTypeId();
+      int valueId = m.valueTypeId();
+      if (btfFd > 0 && valueId != 0 && !NO_BTF.contains(m.type())) {
+        try {
+          return MapFd.adopt(BpfSys.mapCreate(m.name(), m.type().id(), m.keySize(), m.valueSize(),
+              maxEntries, m.flags(), innerFd, 0, btfFd, keyId, valueId), m.name());
+        } catch (BpfPermissionException e) {
+          throw e;
+        } catch (BpfSyscallException e) {
+          notes.add(file + ": map '" + m.name() + "' refused its BTF types (" + e.errnoName()
+              + "); created without them");
+        }
+      }
+      return MapFd.adopt(BpfSys.mapCreate(m.name(), m.type().id(), m.keySize(), m.valueSize(), maxEntries,
+          m.flags(), innerFd, 0, 0, 0, 0), m.name());
+    } finally {
+      if (inner != null) {
+        inner.release();
+        inner.close();
+      }
+    }
+  }
+
+  /** Writes a global-data map's initial bytes and freezes {@code .rodata}, before any program loads. */
+  private void initialize(ObjectMapSpec m, MapFd fd) {
+    if (m.kind() != MapKind.GLOBAL_DATA) {
+      return;
+    }
+    byte[] data = m.initialData();
+    boolean zero = true;
+    for (byte b : data) {
+      zero &= b == 0;
+    }
+    if (!zero) { // a new ARRAY starts zeroed: .bss, and untouched .data, need no write
+      update(fd, 0, data, "initial value of " + m.section());
+    }
+    if (m.freezeAfterLoad()) {
+      // The verifier reads a frozen BPF_F_RDONLY_PROG map as constants: branches on them are pruned.
+      fd.freeze();
+    }
+  }
+
+  /** Fills map-in-map or program-array slots declared with {@code .values = {...}}. */
+  private void fillSlots(ObjectMapSpec m, ToIntFunction<String> fdOf) {
+    MapFd outer = maps.get(m.name());
+    for (Map.Entry<Integer, String> slot : new TreeMap<>(m.initialSlots()).entrySet()) {
+      int valueFd = fdOf.applyAsInt(slot.getValue());
+      byte[] v = {(byte) valueFd, (byte) (valueFd >>> 8), (byte) (valueFd >>> 16), (byte) (valueFd >>> 24)};
+      update(outer, slot.getKey(), v, "slot " + slot.getKey() + " = '" + slot.getValue() + "'");
+    }
+  }
+
+  private int mapFdOf(ObjectMapSpec outer, String name) {
+    MapFd fd = maps.get(name);
+    if (fd == null) {
+      throw new BpfException("load", outer.name(), 0, file + ": map '" + outer.name()
+          + "' presets a slot to map '" + name + "', which the object does not declare");
+    }
+    return rawFd(fd);
+  }
+
+  private int programFdOf(ObjectMapSpec outer, String name) {
+    for (BpfProgram p : programs) {
+      if (p.name().equals(name)) {
+        int fd = p.acquire();
+        p.release(); // the object holds the program until the load returns
+        return fd;
+      }
+    }
+    throw new BpfException("load", outer.name(), 0, file + ": program array '" + outer.name()
+        + "' presets a slot to program '" + name + "', which the object does not declare");
+  }
+
+  private static int rawFd(MapFd fd) {
+    int n = fd.acquire();
+    fd.release(); // the loader holds every MapFd open until it returns
+    return n;
+  }
+
+  private static void update(MapFd fd, int key, byte[] value, String what) {
+    ByteBuffer k = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putInt(0, key);
+    ByteBuffer v = ByteBuffer.allocateDirect(Math.max(8, value.length)).put(0, value);
+    int n = fd.acquire();
+    try {
+      int errno = BpfSys.mapUpdate(n, Scratch.address(k), Scratch.address(v), 0);
+      if (errno != 0) {
+        throw BpfSyscallException.of("BPF_MAP_UPDATE_ELEM", fd.name(), errno, what);
+      }
+    } finally {
+      fd.release();
+      Reference.reachabilityFence(k);
+      Reference.reachabilityFence(v);
+    }
+  }
+
+  // ---- programs ----
+
+  private void load(BpfProgram p) {
+    ProgramSpec s = p.spec();
+    String where = s.name() + " (section " + s.section() + " of " + file + ")";
+    if (s.type() == ProgramType.UNSPEC) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where
+          + ": the section name does not say the program type (use a libbpf section name such as"
+          + " SEC(\"xdp\") or SEC(\"socket\"))");
+    }
+    if (NEED_TARGET.contains(s.type())) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + " is " + s.type()
+          + ", which the kernel loads only with an attach target (a BTF id or a program);"
+          + " resolving attach targets is not supported yet");
+    }
+    LinkedProgram linked = ProgramLinker.link(parsed, s.name(), name -> {
+      MapFd fd = maps.get(name);
+      if (fd == null) {
+        throw new BpfException("link", s.name(), 0, "program " + where + " uses map '" + name
+            + "', which was not created");
+      }
+      return rawFd(fd);
+    });
+    if (!linked.coreRelos().isEmpty() && btfFd == 0) {
+      notes.add("program " + where + " has " + linked.coreRelos().size()
+          + " CO-RE relocations, which need the object's BTF; they are not applied (the compile-time"
+          + " offsets stay)");
+    }
+    ProgLoad request = new ProgLoad()
+        .type(s.type().id())
+        .insns(linked.instructions())
+        .license(s.license())
+        .name(s.name())
+        .kernVersion(s.kernelVersion())
+        .expectedAttachType(s.attachType() == null ? 0 : s.attachType().id())
+        .logLevel(options.logLevel())
+        .logSize(options.logSize());
+    if (btfFd > 0) {
+      request.btfFd(btfFd);
+      if (!linked.funcInfo().isEmpty()) {
+        request.funcInfo(linked.funcInfoBytes(), LinkedProgram.FUNC_INFO_SIZE);
+      }
+      if (!linked.lineInfo().isEmpty()) {
+        request.lineInfo(linked.lineInfoBytes(), LinkedProgram.LINE_INFO_SIZE);
+      }
+      if (!linked.coreRelos().isEmpty()) {
+        // The kernel (5.17+) relocates field offsets and existence checks against its own BTF, as
+        // libbpf would in user space; the object's BTF names the local types.
+        request.coreRelos(linked.coreReloBytes(), LinkedProgram.CORE_RELO_SIZE);
+      }
+    }
+    int fd;
+    try {
+      fd = BpfSys.progLoad(request);
+    } catch (BpfLoadException e) {
+      if (e.errno() == Errno.EPERM) {
+        // Not the verifier (it answers EACCES or EINVAL with a log): no CAP_BPF, or a lockdown.
+        throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
+      }
+      throw new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), e.log());
+    } catch (BpfSyscallException e) {
+      throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
+    }
+    p.loaded(fd, request.log());
+  }
+
+  // ---- failure ----
+
+  private void releaseAll(Throwable cause) {
+    for (BpfProgram p : programs) {
+      p.unload();
+    }
+    for (MapFd fd : maps.values()) {
+      fd.close();
+    }
+    maps.clear();
+    for (Path pin : newPins) {
+      try {
+        MapFd.unpin(pin);
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+    newPins.clear();
+    if (newPinRoot != null) {
+      try (var walk = Files.walk(newPinRoot)) {
+        for (Path d : walk.sorted(Comparator.reverseOrder()).toList()) {
+          if (Files.isDirectory(d)) {
+            Files.deleteIfExists(d); // directories we made, emptied above
+          }
+        }
+      } catch (IOException e) {
+        cause.addSuppressed(e);
+      }
+    }
+    closeBtf();
+  }
+
+  private static void closeQuietly(int fd) {
+    try {
+      BpfSys.close(fd);
+    } catch (BpfException ignored) {
+      // the number is released either way
+    }
+  }
+
+  private static String lastLine(String log) {
+    String[] lines = log.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1];
+  }
+}

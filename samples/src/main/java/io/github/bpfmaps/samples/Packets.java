@@ -1,0 +1,74 @@
+package io.github.bpfmaps.samples;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Ethernet II + IPv4 + UDP or TCP frames built byte by byte, for {@code BPF_PROG_TEST_RUN}. Fields
+ * are in network byte order as on the wire; the IPv4 header checksum is filled in.
+ */
+public final class Packets {
+  /** IPv4 protocol number of TCP. */
+  public static final int TCP = 6;
+  /** IPv4 protocol number of UDP. */
+  public static final int UDP = 17;
+
+  private static final int ETH = 14;
+  private static final int IP = 20;
+
+  private Packets() {}
+
+  /** An IPv4 address {@code a.b.c.d} as the int whose big-endian bytes are a, b, c, d. */
+  public static int ipv4(int a, int b, int c, int d) {
+    return (a << 24) | (b << 16) | (c << 8) | d;
+  }
+
+  /** A UDP datagram of {@code frameLength} bytes in all (at least 42), the payload zeros. */
+  public static byte[] udp(int saddr, int daddr, int sport, int dport, int frameLength) {
+    return frame(UDP, saddr, daddr, sport, dport, frameLength, 8);
+  }
+
+  /** A TCP segment (SYN) of {@code frameLength} bytes in all (at least 54), the payload zeros. */
+  public static byte[] tcp(int saddr, int daddr, int sport, int dport, int frameLength) {
+    return frame(TCP, saddr, daddr, sport, dport, frameLength, 20);
+  }
+
+  private static byte[] frame(int proto, int saddr, int daddr, int sport, int dport, int length, int l4) {
+    if (length < ETH + IP + l4) {
+      throw new IllegalArgumentException("a frame of this protocol needs at least " + (ETH + IP + l4) + " bytes");
+    }
+    ByteBuffer b = ByteBuffer.allocate(length); // big-endian: network order
+    b.put(0, new byte[] {2, 0, 0, 0, 0, 2}); // destination MAC (locally administered)
+    b.put(6, new byte[] {2, 0, 0, 0, 0, 1}); // source MAC
+    b.putShort(12, (short) 0x0800);
+    b.put(ETH, (byte) 0x45); // version 4, 5 words of header
+    b.putShort(ETH + 2, (short) (length - ETH));
+    b.put(ETH + 8, (byte) 64); // TTL
+    b.put(ETH + 9, (byte) proto);
+    b.putInt(ETH + 12, saddr);
+    b.putInt(ETH + 16, daddr);
+    b.putShort(ETH + 10, checksum(b, ETH, IP));
+    int l4at = ETH + IP;
+    b.putShort(l4at, (short) sport);
+    b.putShort(l4at + 2, (short) dport);
+    if (proto == UDP) {
+      b.putShort(l4at + 4, (short) (length - l4at));
+    } else {
+      b.put(l4at + 12, (byte) 0x50); // data offset: 5 words
+      b.put(l4at + 13, (byte) 0x02); // SYN
+      b.putShort(l4at + 14, (short) 65535); // window
+    }
+    return b.array();
+  }
+
+  /** The Internet checksum (RFC 1071) of {@code length} bytes at {@code from}. */
+  private static short checksum(ByteBuffer b, int from, int length) {
+    int sum = 0;
+    for (int i = 0; i < length; i += 2) {
+      sum += b.getShort(from + i) & 0xffff;
+    }
+    while ((sum >>> 16) != 0) {
+      sum = (sum & 0xffff) + (sum >>> 16);
+    }
+    return (short) ~sum;
+  }
+}
