@@ -238,4 +238,23 @@ class RecordGeneratorTest {
         new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
         newRecord(packetStats, 5L, 512L, passed));
   }
+
+  @Test
+  void aGeneratedHandleBindsToTheLoadedObjectAndReadsWhatItsProgramWrote() throws Exception {
+    Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
+    Compilation c = compile("gen.xdp", generate("xdp_counter.bpf.o", "gen.xdp"));
+    assertThat(c).succeeded();
+    Loader l = new Loader(c);
+    Class<?> map = l.loadClass("gen.xdp.XdpStatsMap");
+    Class<?> datarec = l.loadClass("gen.xdp.Datarec");
+    try (BpfObject obj = BpfObject.open(SAMPLES.resolve("xdp_counter.bpf.o")).load();
+        BpfKeyedMap<?, ?> stats = (BpfKeyedMap<?, ?>) map.getMethod("bind", BpfObject.class).invoke(null, obj)) {
+      // xdp_count counts every frame under XDP_PASS (2), whatever it holds.
+      assertThat(obj.program("xdp_count").testRun(new byte[64], 1).retval()).isEqualTo(2);
+      assertThat(obj.program("xdp_count").testRun(new byte[100], 1).retval()).isEqualTo(2);
+      java.lang.reflect.Method get = stats.getClass().getMethod("get", int.class);
+      assertThat(get.invoke(stats, 2)).isEqualTo(newRecord(datarec, 2L, 164L));
+      assertThat(get.invoke(stats, 1)).isEqualTo(newRecord(datarec, 0L, 0L));
+    }
+  }
 }
