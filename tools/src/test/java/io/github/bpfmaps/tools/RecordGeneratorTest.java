@@ -175,6 +175,13 @@ class RecordGeneratorTest {
     }
   }
 
+  /** The classes of the records generated from a sample object, compiled and checked. */
+  private static Loader compiled(String object, String pkg) {
+    Compilation c = compile(pkg, generate(object, pkg));
+    assertThat(c).succeeded();
+    return new Loader(c);
+  }
+
   private static Object newRecord(Class<?> type, Object... values) throws ReflectiveOperationException {
     RecordComponent[] rc = type.getRecordComponents();
     Class<?>[] types = new Class<?>[rc.length];
@@ -206,9 +213,7 @@ class RecordGeneratorTest {
   @Test
   void generatedHandlesWriteAndReadTheBytesOfTheCLayout() throws Exception {
     Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
-    Compilation flows = compile("gen.flows", generate("flows.bpf.o", "gen.flows"));
-    assertThat(flows).succeeded();
-    Loader l = new Loader(flows);
+    Loader l = compiled("flows.bpf.o", "gen.flows");
     Class<?> flowKey = l.loadClass("gen.flows.FlowKey");
     Class<?> flowStats = l.loadClass("gen.flows.FlowStats");
     // 10.0.0.1 → 10.0.0.2, 80 → 443, TCP, as the C program stores it: addresses and ports big-endian,
@@ -221,9 +226,7 @@ class RecordGeneratorTest {
         new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0},
         newRecord(flowStats, 4L, 257L));
 
-    Compilation header = compile("gen.hc", generate("header_counter.bpf.o", "gen.hc"));
-    assertThat(header).succeeded();
-    Loader h = new Loader(header);
+    Loader h = compiled("header_counter.bpf.o", "gen.hc");
     Class<?> packetKey = h.loadClass("gen.hc.PacketKey");
     Class<?> packetStats = h.loadClass("gen.hc.PacketStats");
     Class<?> verdict = h.loadClass("gen.hc.Verdict");
@@ -242,9 +245,7 @@ class RecordGeneratorTest {
   @Test
   void aGeneratedHandleBindsToTheLoadedObjectAndReadsWhatItsProgramWrote() throws Exception {
     Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
-    Compilation c = compile("gen.xdp", generate("xdp_counter.bpf.o", "gen.xdp"));
-    assertThat(c).succeeded();
-    Loader l = new Loader(c);
+    Loader l = compiled("xdp_counter.bpf.o", "gen.xdp");
     Class<?> map = l.loadClass("gen.xdp.XdpStatsMap");
     Class<?> datarec = l.loadClass("gen.xdp.Datarec");
     try (BpfObject obj = BpfObject.open(SAMPLES.resolve("xdp_counter.bpf.o")).load();
