@@ -55,6 +55,8 @@ public final class BpfMapProcessor extends AbstractProcessor {
   private RecordReader reader;
   private CodecWriter codecWriter;
   private MapWriter mapWriter;
+  private ObjectChecker objectChecker;
+  private HeaderFiles headers;
   /** Map names used so far in this compilation, with the record that took them. */
   private final Map<String, String> names = new HashMap<>();
   /** Codecs written so far in this compilation (qualified names). */
@@ -81,6 +83,13 @@ public final class BpfMapProcessor extends AbstractProcessor {
     Generated generated = Generated.of(generatedAvailable);
     codecWriter = new CodecWriter(generated);
     mapWriter = new MapWriter(generated);
+    objectChecker = new ObjectChecker(env.getFiler(), reporter, reader, env.getOptions());
+    headers = new HeaderFiles(env.getOptions());
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH, HeaderFiles.OPTION);
   }
 
   @Override
@@ -103,6 +112,9 @@ public final class BpfMapProcessor extends AbstractProcessor {
         reporter.error(element, "BpfMapInternal", "the bpfmaps processor failed on "
             + element.getSimpleName() + " with " + e + "; please report it with this record");
       }
+    }
+    if (round.processingOver()) {
+      headers.writeAll(processingEnv.getFiler(), reporter);
     }
     // Other processors may want @BpfMap too; we never claim it.
     return false;
@@ -146,6 +158,17 @@ public final class BpfMapProcessor extends AbstractProcessor {
     for (Problem p : MapRules.check(map)) {
       report(p, record, mirror, components);
     }
+    if (reporter.errorCount() == before) {
+      for (ObjectChecker.Located l : objectChecker.check(
+          record, mirror, value(mirror, "object"), annotation.object(), map)) {
+        if (l.element() == null) {
+          report(l.problem(), record, mirror, components);
+        } else {
+          reporter.report(severity(l.problem()), l.element(), null, null, l.problem().tag(),
+              l.problem().message());
+        }
+      }
+    }
     String other = names.putIfAbsent(name, record.getQualifiedName().toString());
     if (other != null) {
       reporter.report(Diagnostic.Kind.ERROR, record, mirror, value(mirror, "name"),
@@ -167,6 +190,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
       writeCodec(s, codecOrigins);
     }
     mapWriter.write(map, origins).writeTo(processingEnv.getFiler());
+    headers.add(map, record);
   }
 
   /**
@@ -218,11 +242,13 @@ public final class BpfMapProcessor extends AbstractProcessor {
     }
   }
 
+  private static Diagnostic.Kind severity(Problem p) {
+    return p.severity() == Problem.Severity.ERROR ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING;
+  }
+
   private void report(Problem p, TypeElement record, @Nullable AnnotationMirror mirror,
       List<RecordReader.Part> components) {
-    Diagnostic.Kind kind = p.severity() == Problem.Severity.ERROR
-        ? Diagnostic.Kind.ERROR
-        : Diagnostic.Kind.WARNING;
+    Diagnostic.Kind kind = severity(p);
     Element element = record;
     AnnotationValue at = null;
     AnnotationMirror on = mirror;

@@ -23,7 +23,9 @@ import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.Gap;
 import io.github.bpfmaps.processor.model.JavaPrimitive;
 import io.github.bpfmaps.processor.model.Member;
+import io.github.bpfmaps.processor.model.Layouts;
 import io.github.bpfmaps.processor.model.StructLayout;
+import io.github.bpfmaps.runtime.Layout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,16 +119,14 @@ public final class CodecWriter {
       Member m = s.members().get(i);
       FieldType t = m.type();
       FieldType element = t instanceof FieldType.ArrayType a ? a.element() : t;
-      int count = t instanceof FieldType.ArrayType a ? a.length()
-          : t instanceof FieldType.StringType st ? st.length() : 0;
-      int elementSize = t instanceof FieldType.StringType ? 1 : element.size();
+      // The values come from Layouts, which the compile-time BTF check uses too.
+      Layout.Field f = Layouts.field(m.name(), m.component().cName(), m.offset(), t);
       CodeBlock nested = element instanceof FieldType.StructType st
           ? CodeBlock.of("$T.LAYOUT", codecName(st.layout().name()))
           : CodeBlock.of("null");
-      fields.add("\nnew $T($S, $S, $L, $L, $L, $T.$L, $L, $L, $L)$L", LAYOUT_FIELD, m.name(),
-          m.component().cName(), m.offset(), elementSize, count, LAYOUT_KIND, kind(element),
-          signed(element), element instanceof FieldType.Scalar sc && sc.networkOrder(), nested,
-          i + 1 < s.members().size() ? "," : "");
+      fields.add("\nnew $T($S, $S, $L, $L, $L, $T.$L, $L, $L, $L)$L", LAYOUT_FIELD, f.name(),
+          f.cName(), f.offset(), f.elementSize(), f.count(), LAYOUT_KIND, f.kind().name(),
+          f.signed(), f.networkOrder(), nested, i + 1 < s.members().size() ? "," : "");
     }
     return CodeBlock.builder()
         .add("new $T($S, $L, $L, $T.of(", LAYOUT, s.cName(), s.size(), s.align(), LIST)
@@ -135,32 +135,6 @@ public final class CodecWriter {
         .unindent().unindent()
         .add("))")
         .build();
-  }
-
-  private static String kind(FieldType t) {
-    if (t instanceof FieldType.Scalar s) {
-      switch (s.java()) {
-        case BOOLEAN: return "BOOL";
-        case FLOAT: case DOUBLE: return "FLOAT";
-        default: return "INT";
-      }
-    }
-    if (t instanceof FieldType.EnumType) {
-      return "ENUM";
-    }
-    if (t instanceof FieldType.StringType) {
-      return "STRING";
-    }
-    return "STRUCT";
-  }
-
-  private static boolean signed(FieldType t) {
-    if (t instanceof FieldType.Scalar s) {
-      // Floats are signed, booleans are not: the same convention as Codecs.F32 and Codecs.BOOL.
-      return s.java() == JavaPrimitive.FLOAT || s.java() == JavaPrimitive.DOUBLE
-          || (s.java().integral() && !s.unsigned());
-    }
-    return t instanceof FieldType.EnumType e && e.signed();
   }
 
   // ---- check ----

@@ -62,8 +62,34 @@ class BtfLayoutCheckTest {
     assertEquals(List.of(
         "flows: struct flow_key is 16 bytes in C, 13 in Java",
         "flows.saddr: C __be32 is in network byte order; mark it @NetworkOrder",
-        "flows.sport: at offset 8 in C, 9 in Java",
-        "flows.port: C struct flow_key has no member 'port'"), check("flows", "flows", true, wrong));
+        "flows.sport: at offset 8 in C, 9 in Java"), check("flows", "flows", true, wrong));
+  }
+
+  @Test
+  void aMemberRenamedInCIsComparedByOffsetAndOnlyWarned() {
+    Layout renamed = new Layout("flow_key", 16, 4, List.of(
+        be("saddr", 0, 4), be("daddr", 4, 4), be("sport", 8, 2), be("port", 10, 2), u("proto", 12, 1)));
+    try (BpfObject o = BpfObject.open(sample("flows"))) {
+      List<BtfLayoutCheck.Difference> all = BtfLayoutCheck.compare(o.btf(), o.map("flows").keyTypeId(), renamed, "key");
+      assertEquals(1, all.size(), all.toString());
+      BtfLayoutCheck.Difference d = all.get(0);
+      assertEquals(BtfLayoutCheck.Kind.NAME, d.kind());
+      assertTrue(d.warning());
+      assertEquals(List.of("port"), d.javaPath());
+      assertEquals("dport", d.cMember());
+      assertEquals("__be16", d.cType());
+      assertEquals(10, d.cOffset());
+      assertEquals(List.of(), BtfLayoutCheck.differences(o.btf(), o.map("flows").keyTypeId(), renamed, "key"));
+    }
+  }
+
+  @Test
+  void aMemberMissingInCIsAnError() {
+    Layout extra = new Layout("datarec", 24, 8, List.of(u("packets", 0, 8), u("bytes", 8, 8), u("drops", 16, 8)));
+    assertEquals(List.of(
+        "xdp_stats: struct datarec is 16 bytes in C, 24 in Java",
+        "xdp_stats.drops: C struct datarec has no member 'drops' and none at offset 16"),
+        check("xdp_counter", "xdp_stats", false, extra));
   }
 
   @Test

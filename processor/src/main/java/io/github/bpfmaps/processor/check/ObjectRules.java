@@ -1,0 +1,229 @@
+package io.github.bpfmaps.processor.check;
+
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.annotations.Pinning;
+import io.github.bpfmaps.processor.model.FieldType;
+import io.github.bpfmaps.processor.model.Layouts;
+import io.github.bpfmaps.processor.model.MapModel;
+import io.github.bpfmaps.processor.model.Member;
+import io.github.bpfmaps.runtime.MapKind;
+import io.github.bpfmaps.runtime.ObjectMapSpec;
+import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfKind;
+import io.github.bpfmaps.runtime.elf.BtfType;
+import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
+import io.github.bpfmaps.runtime.elf.BtfLayoutCheck.Difference;
+import io.github.bpfmaps.runtime.elf.ParsedObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a {@code @BpfMap} record against the map of the same name in a compiled BPF object: the map
+ * type, key and value sizes, {@code max_entries}, flags and pinning, and, when the object has BTF for
+ * the key and value, every member with {@link BtfLayoutCheck} (the check {@code BpfObject.bindMap}
+ * runs at run time, so compile time and run time never disagree).
+ *
+ * <p>What differs in bytes is an error; a C member with another name at the same offset, and a
+ * pinning that differs, are warnings (the bytes agree). {@code flags} are compared even when the
+ * record leaves them at their default 0: the generated {@code SPEC} creates maps with them and
+ * {@code bindMap} refuses a map whose flags differ, so the build says so first.
+ */
+public final class ObjectRules {
+  private ObjectRules() {}
+
+  /**
+   * A problem and, for key and value members, the Java member names leading to it from the key or
+   * value ({@code ["stats", "bytes"]}); empty for the component itself or the whole map.
+   */
+  public record Found(Problem problem, List<String> javaPath) {
+    public Found {
+      javaPath = List.copyOf(javaPath);
+    }
+  }
+
+  /**
+   * Every difference between {@code map} and the object's map of the same name.
+   *
+   * @param objectName the object as the user named it, for messages ({@code counter.bpf.o})
+   */
+  public static List<Found> check(MapModel map, ParsedObject object, String objectName) {
+    List<Found> out = new ArrayList<>();
+    String in = " (map '" + map.name() + "' of " + objectName + ")";
+    Optional<ObjectMapSpec> found = object.maps().stream()
+        .filter(m -> m.name().equals(map.name())).findFirst();
+    if (found.isEmpty()) {
+      String names = object.maps().stream().filter(m -> m.kind() != MapKind.GLOBAL_DATA)
+          .map(m -> m.name()).collect(Collectors.joining(", "));
+      out.add(map(Problem.Site.NAME, "BpfMapBtfMissingMap", objectName + " declares no map '"
+          + map.name() + "'" + (names.isEmpty() ? "; it declares no maps" : "; it declares " + names)
+          + "; set name = \"...\" to the C map's name or rebuild the object"));
+      return out;
+    }
+    ObjectMapSpec c = found.get();
+    if (c.type() != map.type()) {
+      out.add(map(Problem.Site.TYPE, "BpfMapBtfMapType", "map type: Java " + map.type() + ", C "
+          + cType(c.type()) + in + "; use type = MapType." + c.type()));
+    }
+    if (c.maxEntries() != map.maxEntries()) {
+      out.add(map(Problem.Site.MAX_ENTRIES, "BpfMapBtfMaxEntries", "max_entries: Java " + map.maxEntries()
+          + ", C " + c.maxEntries() + in + "; use maxEntries = " + c.maxEntries()));
+    }
+    if (c.flags() != map.flags()) {
+      out.add(map(Problem.Site.FLAGS, "BpfMapBtfFlags", "map_flags: Java 0x" + Integer.toHexString(map.flags())
+          + ", C 0x" + Integer.toHexString(c.flags()) + in + "; use flags = 0x" + Integer.toHexString(c.flags())));
+    }
+    if (c.pinning() != map.pinning()) {
+      out.add(new Found(Problem.warning(Problem.Site.RECORD, "BpfMapBtfPinning", "pinning: Java "
+          + map.pinning() + ", C " + (c.pinning() == Pinning.BY_NAME ? "LIBBPF_PIN_BY_NAME" : "LIBBPF_PIN_NONE")
+          + in + "; use pinning = Pinning." + c.pinning()), List.of()));
+    }
+    map.key().ifPresent(k -> entry(out, "key", Problem.Site.KEY, k, map.keySize(), c.keySize(),
+        c.keyTypeId(), object.btf(), in));
+    map.value().ifPresent(v -> entry(out, "value", Problem.Site.VALUE, v, map.valueSize(), c.valueSize(),
+        c.kind() == MapKind.GLOBAL_DATA ? 0 : c.valueTypeId(), object.btf(), in));
+    return out;
+  }
+
+  private static void entry(List<Found> out, String what, Problem.Site site, MapModel.Entry e,
+      int javaSize, int cSize, int typeId, Btf btf, String in) {
+    List<Difference> diffs = btf == null || typeId == 0
+        ? List.of()
+        : BtfLayoutCheck.compare(btf, typeId, Layouts.ofEntry(e.component(), e.type()), what);
+    if (javaSize != cSize && diffs.stream().noneMatch(d -> d.javaPath().isEmpty())) {
+      // No BTF says why; the sizes alone do.
+      out.add(new Found(Problem.error(site, "BpfMapBtfSize", what + ": Java " + javaName(e.type())
+          + " of " + javaSize + " bytes, C " + what + " of " + cSize + " bytes" + in), List.of()));
+    }
+    for (Difference d : diffs) {
+      out.add(new Found(new Problem(d.warning() ? Problem.Severity.WARNING : Problem.Severity.ERROR, site,
+          tag(d.kind()), describe(e, d) + ": " + d.detail() + in), d.javaPath()));
+    }
+    if (btf != null && typeId != 0) {
+      enums(btf, typeId, e.type(), what, new ArrayList<>(), site, in, out);
+    }
+  }
+
+  /**
+   * Compares the constants of each Java enum with the C enum at the same place: BTF keeps the values,
+   * and a value that differs reads back as another constant (or none). The layout check cannot see
+   * this: a {@code Layout} has sizes, not constants.
+   */
+  private static void enums(Btf btf, int typeId, FieldType t, String path, List<String> javaPath,
+      Problem.Site site, String in, List<Found> out) {
+    BtfType c = btf.resolve(typeId);
+    while (c != null && c.kind() == BtfKind.ARRAY) {
+      c = btf.resolve(c.array().elementType());
+    }
+    FieldType j = t instanceof FieldType.ArrayType a ? a.element() : t;
+    if (c == null) {
+      return;
+    }
+    if (j instanceof FieldType.StructType st && (c.kind() == BtfKind.STRUCT || c.kind() == BtfKind.UNION)) {
+      for (Member m : st.layout().members()) {
+        BtfType.Member cm = c.member(m.component().cName());
+        if (cm == null) {
+          continue; // the layout check reported it
+        }
+        List<String> p = new ArrayList<>(javaPath);
+        p.add(m.name());
+        enums(btf, cm.type(), m.type(), path + "." + m.name(), p, site, in, out);
+      }
+    } else if (j instanceof FieldType.EnumType en && (c.kind() == BtfKind.ENUM || c.kind() == BtfKind.ENUM64)) {
+      for (FieldType.EnumConstant k : en.constants()) {
+        BtfType.EnumValue v = c.enumValues().stream().filter(x -> x.name().equals(k.name())).findFirst().orElse(null);
+        String where = path + ": Java " + en.name().simpleName() + "." + k.name() + " = " + k.value();
+        if (v == null) {
+          out.add(new Found(Problem.warning(site, "BpfMapBtfEnumName", where + ", C enum " + c.name()
+              + " has no constant " + k.name() + in), javaPath));
+        } else if (!sameBits(v.value(), k.value(), c.size())) {
+          out.add(new Found(Problem.error(site, "BpfMapBtfEnumValue", where + ", C " + v.name() + " = "
+              + v.value() + in + "; use @CValue(" + v.value() + ")"), javaPath));
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether two enum values are the same C value: BTF before kind_flag signedness (clang 14) stores
+   * {@code -1} of a 4-byte enum as {@code 4294967295}, so compare the enum's bytes only.
+   */
+  private static boolean sameBits(long c, long java, long size) {
+    long mask = size >= 8 ? -1L : (1L << (8 * size)) - 1;
+    return (c & mask) == (java & mask);
+  }
+
+  /** {@code value.bytes: Java long at offset 8, C __u32 bytes at offset 8}. */
+  private static String describe(MapModel.Entry e, Difference d) {
+    FieldType t = e.type();
+    for (String name : d.javaPath()) {
+      t = memberType(t, name);
+    }
+    StringBuilder b = new StringBuilder(d.path()).append(": Java ").append(javaName(t));
+    if (d.javaOffset() >= 0) {
+      b.append(" at offset ").append(d.javaOffset());
+    }
+    if (d.kind() == BtfLayoutCheck.Kind.MISSING_MEMBER) {
+      return b.toString();
+    }
+    b.append(", C ").append(d.cType());
+    if (!d.cMember().isEmpty()) {
+      b.append(' ').append(d.cMember()).append(" at offset ").append(d.cOffset());
+    }
+    return b.toString();
+  }
+
+  private static FieldType memberType(FieldType t, String name) {
+    FieldType s = t instanceof FieldType.ArrayType a ? a.element() : t;
+    if (s instanceof FieldType.StructType st) {
+      for (Member m : st.layout().members()) {
+        if (m.name().equals(name)) {
+          return m.type();
+        }
+      }
+    }
+    return t;
+  }
+
+  /** The Java spelling of a modelled type, annotations that change its C type included. */
+  public static String javaName(FieldType t) {
+    if (t instanceof FieldType.Scalar s) {
+      String ann = (s.networkOrder() ? "@NetworkOrder " : "")
+          + (s.unsigned() && s.java() != io.github.bpfmaps.processor.model.JavaPrimitive.CHAR ? "@Unsigned " : "")
+          + (s.narrowed() ? "@Width(" + s.width() + ") " : "");
+      return ann + s.java().keyword();
+    }
+    if (t instanceof FieldType.EnumType en) {
+      return en.name().simpleName();
+    }
+    if (t instanceof FieldType.StringType st) {
+      return "@Size(" + st.length() + ") String";
+    }
+    if (t instanceof FieldType.ArrayType a) {
+      return "@Size(" + a.length() + ") " + javaName(a.element()) + "[]";
+    }
+    return ((FieldType.StructType) t).layout().name().simpleName();
+  }
+
+  private static String tag(BtfLayoutCheck.Kind kind) {
+    switch (kind) {
+      case SIZE: return "BpfMapBtfSize";
+      case OFFSET: return "BpfMapBtfOffset";
+      case ARRAY_LENGTH: return "BpfMapBtfArrayLength";
+      case SIGNEDNESS: return "BpfMapBtfSignedness";
+      case NETWORK_ORDER: return "BpfMapBtfNetworkOrder";
+      case MISSING_MEMBER: return "BpfMapBtfMissingMember";
+      case NAME: return "BpfMapBtfName";
+      default: return "BpfMapBtfKind";
+    }
+  }
+
+  private static String cType(MapType t) {
+    return "BPF_MAP_TYPE_" + t.name();
+  }
+
+  private static Found map(Problem.Site site, String tag, String message) {
+    return new Found(Problem.error(site, tag, message), List.of());
+  }
+}

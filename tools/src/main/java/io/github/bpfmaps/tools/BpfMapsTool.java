@@ -1,0 +1,91 @@
+package io.github.bpfmaps.tools;
+
+import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+
+/**
+ * The {@code bpfmaps-tools} command line.
+ *
+ * <pre>
+ * java -jar bpfmaps-tools.jar gen --object x.bpf.o --package com.example.maps --out src/main/java [--no-object-attribute]
+ * </pre>
+ *
+ * <p>{@code gen} writes a Java record per map of the object ({@link RecordGenerator}) under
+ * {@code out}, in the package's directories, and lists the maps it skipped and why. Exit status 0
+ * on success, 1 when the object cannot be read or files cannot be written, 2 for a usage error.
+ */
+public final class BpfMapsTool {
+  private BpfMapsTool() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || !args[0].equals("gen")) {
+      return usage(err, args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
+    }
+    String object = null;
+    String pkg = null;
+    String dir = null;
+    boolean objectAttribute = true;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--no-object-attribute")) {
+        objectAttribute = false;
+      } else if (i + 1 < args.length && (a.equals("--object") || a.equals("--package") || a.equals("--out"))) {
+        String v = args[++i];
+        if (a.equals("--object")) {
+          object = v;
+        } else if (a.equals("--package")) {
+          pkg = v;
+        } else {
+          dir = v;
+        }
+      } else {
+        return usage(err, "unexpected argument '" + a + "'");
+      }
+    }
+    if (object == null || pkg == null || dir == null) {
+      return usage(err, "gen needs --object, --package and --out");
+    }
+    Path objectPath = Paths.get(object);
+    RecordGenerator.Output o;
+    try (BpfObject obj = BpfObject.open(objectPath)) {
+      o = RecordGenerator.generate(obj.parsed(), objectPath.getFileName().toString(), pkg, objectAttribute);
+    } catch (BpfException e) {
+      err.println("bpfmaps-tools: " + e.getMessage());
+      return 1;
+    }
+    Path target = Paths.get(dir).resolve(pkg.replace('.', '/'));
+    try {
+      Files.createDirectories(target);
+      for (Map.Entry<String, String> f : o.files().entrySet()) {
+        Path p = target.resolve(f.getKey() + ".java");
+        Files.writeString(p, f.getValue());
+        out.println("wrote " + p);
+      }
+    } catch (IOException e) {
+      err.println("bpfmaps-tools: cannot write " + target + ": " + e);
+      return 1;
+    }
+    for (String s : o.skipped()) {
+      err.println("skipped " + s);
+    }
+    return 0;
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("bpfmaps-tools: " + problem);
+    err.println("usage: bpfmaps-tools gen --object x.bpf.o --package com.example.maps --out src/main/java"
+        + " [--no-object-attribute]");
+    return 2;
+  }
+}
