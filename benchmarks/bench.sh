@@ -20,7 +20,8 @@
 #   (whole-process Java dump commands to time like bpftool; %ID% becomes the map id; default:
 #   the suite's Dump), BENCH_JMH_INCLUDE (JMH regex, default from the groups), BENCH_JMH_OPTS
 #   (JMH options, default `-f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc`; quick: `-f 1 -wi 1 -w 500ms
-#   -i 2 -r 500ms -prof gc`).
+#   -i 2 -r 500ms -prof gc`), BENCH_PRIO (command prefix for the timed processes, e.g.
+#   'chrt -f 1' on a shared machine).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,8 +91,10 @@ fi
 
 # ---- Java: build the suite; JMH runs group by group, right after the C side of the same group,
 # so that both columns of a row see the same machine load (it drifts on a shared machine) ----
+# BENCH_PRIO: a command prefix for every timed process, e.g. 'chrt -f 1' (SCHED_FIFO; needs root)
+# so that other work on a shared machine does not preempt the benchmark in mid-round.
 nice_cmd=()
-[ -n "${BENCH_NICE:-}" ] && nice_cmd=(nice -n "$BENCH_NICE")
+[ -n "${BENCH_PRIO:-}" ] && read -r -a nice_cmd <<<"$BENCH_PRIO"
 root=$(cd "$here/.." && pwd)
 classpath=
 if [ $run_java = 1 ]; then
@@ -237,7 +240,8 @@ if [ -n "$jmh_json" ]; then
 	elif [ ! -f "$jmh_json" ]; then
 		echo "bench.sh: no JMH result at $jmh_json; Java column left empty" >&2
 	else
-		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit] | @tsv' \
+		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit,
+			([.primaryMetric.rawData[][]] | min)] | @tsv' \
 			"$jmh_json" | awk -F'\t' '
 			function ns(score, unit) {
 				if (unit == "ns/op") return score
@@ -250,7 +254,12 @@ if [ -n "$jmh_json" ]; then
 				if (unit == "ops/s") return 1e9 / score
 				return -1
 			}
-			!seen[$1]++ { v = ns($2, $3); if (v >= 0) printf "%s %.2f\n", $1, v }' >"$java_ns"
+			!seen[$1]++ {
+				# The best iteration, from the same unit; for an ops/time unit the best is the max.
+				v = ns($2, $3); m = ns($4, $3)
+				if ($3 ~ /^ops/) m = -1
+				if (v >= 0) printf "%s %.2f %.2f\n", $1, v, m
+			}' >"$java_ns"
 	fi
 fi
 
@@ -259,24 +268,27 @@ awk -v map="$mapping" -v jfile="$java_ns" -v xfile="$java_extra" '
 	BEGIN {
 		n = split(map, lines, "\n")
 		for (i = 1; i <= n; i++) if (split(lines[i], f, " ") == 2) bench[f[1]] = f[2]
-		while ((getline l < jfile) > 0) { split(l, f, " "); java[f[1]] = f[2] }
+		while ((getline l < jfile) > 0) { split(l, f, " "); java[f[1]] = f[2]; jmin[f[1]] = f[3] }
 		while ((getline l < xfile) > 0) { split(l, f, " "); extra[f[1]] = f[2] }
-		printf "%-26s | %10s | %10s | %6s\n", "operation", "C ns/op", "Java ns/op", "ratio"
-		printf "%-26s-|-%10s-|-%10s-|-%6s\n", "--------------------------", "----------",
-			"----------", "------"
+		printf "%-26s | %10s | %10s | %6s | %10s\n", "operation", "C ns/op", "Java ns/op", "ratio",
+			"ratio(min)"
+		printf "%-26s-|-%10s-|-%10s-|-%6s-|-%10s\n", "--------------------------", "----------",
+			"----------", "------", "----------"
 	}
 	/^op=/ {
-		op = ""; c = ""
+		op = ""; c = ""; cmin = ""
 		for (i = 1; i <= NF; i++) {
 			split($i, kv, "=")
 			if (kv[1] == "op") op = kv[2]
 			if (kv[1] == "ns_per_op") c = kv[2]
+			if (kv[1] == "min") cmin = kv[2]
 		}
-		j = "-"
+		j = "-"; jm = -1
 		if (op in extra) j = extra[op]
-		else if ((op in bench) && (bench[op] in java)) j = java[bench[op]]
+		else if ((op in bench) && (bench[op] in java)) { j = java[bench[op]]; jm = jmin[bench[op]] }
 		ratio = (j == "-" || c + 0 == 0) ? "-" : sprintf("%.2f", j / c)
-		printf "%-26s | %10s | %10s | %6s\n", op, c, j, ratio
+		rmin = (jm + 0 <= 0 || cmin + 0 == 0) ? "-" : sprintf("%.2f", jm / cmin)
+		printf "%-26s | %10s | %10s | %6s | %10s\n", op, c, j, ratio, rmin
 	}' "$results"
 # Java-only rows and allocation per operation (JMH -prof gc), when the JSON has them.
 if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then
@@ -299,7 +311,9 @@ if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then
 fi
 
 echo
-echo "C: raw bpf(2) from C, median of rounds; bpftool_*: whole-process time / entries."
+echo "C: raw bpf(2) from C, median of rounds; Java: JMH average; ratio = Java / C."
+echo "ratio(min): best JMH iteration / best C round, the figure least moved by other load."
+echo "bpftool_*: whole-process time / entries (Java: the suite's Dump, same map, same timing)."
 sed -n 's/^op=\([a-z_0-9]*\) .*ops=\([0-9]*\).*whole_process_ms=\([0-9.]*\).*/  \1: \3 ms for \2 entries/p' \
 	"$results"
 echo "Raw lines: $results${jmh_json:+; Java: $jmh_json}"

@@ -100,6 +100,15 @@ public class OverheadBench {
     return Trivial.labs(-(i++));
   }
 
+  /**
+   * {@code syscall(SYS_getppid)} through the same JNA binding: the cost of entering the kernel from
+   * this JVM thread, next to {@code c/} programs doing the same (x86-64 number 110).
+   */
+  @Benchmark
+  public long getppid() {
+    return LibC.NoThrow.syscall(110, 0, 0, 0);
+  }
+
   /** The per-thread scratch lookup. */
   @Benchmark
   public Scratch scratch() {
