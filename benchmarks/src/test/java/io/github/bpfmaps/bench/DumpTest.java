@@ -15,25 +15,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link Dump} prints what {@code bpftool map dump} prints, byte for byte, on maps without BTF. */
 class DumpTest {
-  private static void needBpftool() {
+  @BeforeEach
+  void needBpf() {
     assumeTrue(Bpf.available(), Bpf.unavailableReason());
-    boolean ok;
-    try {
-      ok = new ProcessBuilder("bpftool", "version").redirectErrorStream(true).start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      ok = false;
-    }
-    assumeTrue(ok, "bpftool not installed");
   }
 
   private static String bpftool(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("bpftool"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException notInstalled) {
+      assumeTrue(false, "bpftool not installed: " + notInstalled.getMessage());
+      throw notInstalled;
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(true, p.waitFor(30, TimeUnit.SECONDS), "bpftool timed out");
     assertEquals(0, p.exitValue(), "bpftool failed: " + out);
@@ -69,25 +70,21 @@ class DumpTest {
 
   @Test
   void hashWithSingleLineEntriesMatchesBpftool() throws Exception {
-    needBpftool();
     sameAsBpftool(MapType.HASH, 4, 16, 300);
   }
 
   @Test
   void arrayWithLongValuesMatchesBpftool() throws Exception {
-    needBpftool();
     sameAsBpftool(MapType.ARRAY, 4, 40, 5);
   }
 
   @Test
   void keyAndValueOnSeparateLinesMatchBpftool() throws Exception {
-    needBpftool();
     sameAsBpftool(MapType.HASH, 12, 16, 3); // 28 bytes > 24, neither part over 16
   }
 
   @Test
   void emptyMapMatchesBpftool() throws Exception {
-    needBpftool();
     MapSpec s = MapSpec.of("dump_empty", MapType.HASH, 4, 8, 4, 0);
     try (var m = new BpfKeyedMap<>(MapFd.create(s), s, Codecs.bytes(4), Codecs.bytes(8))) {
       assertEquals(bpftool("map", "dump", "id", Integer.toString(m.id())), dump(m.id(), false));
