@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Cost.</b> {@link #get}, {@link #set}, {@link #put}, {@link #remove} and {@link #contains} are
  * one system call each and allocate nothing but the value they return (keys and values are encoded
- * into per-thread native buffers). The batch operations ({@link #forEach}, {@link #toMap}, {@link
+ * into per-thread native buffers); for 8- and 4-byte values, {@link #getLong}, {@link #getInt},
+ * {@link #setLong} and {@link #setInt} skip the box too, so they allocate nothing at all. The
+ * batch operations ({@link #forEach}, {@link #toMap}, {@link
  * #putAll}, {@link #removeAll}, {@link #drain}) use {@code BPF_MAP_*_BATCH}, one system call per
  * chunk, and fall back to one call per element where the map type or kernel has no batch command
  * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
