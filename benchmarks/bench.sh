@@ -56,9 +56,6 @@ fi
 if [ $run_java = 1 ] && [ "${BENCH_BIG_ENTRIES:-1000000}" != 1000000 ]; then
 	echo "bench.sh: BENCH_BIG_ENTRIES=$BENCH_BIG_ENTRIES, but the Java _1m benchmarks use 1000000" >&2
 fi
-if [ -z "$jmh_json" ] && [ $run_java = 0 ] && [ -f "$here/target/jmh-result.json" ]; then
-	jmh_json=$here/target/jmh-result.json
-fi
 
 # C operation name -> JMH benchmark name (the "benchmark" field of `-rf json`). The Java
 # suite must report the same unit of work: per element, or per entry for the _1m
