@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # The one command for bpfmaps performance: builds and runs the C baseline (raw bpf(2), no
-# library), times `bpftool map dump` on the 1M-entry hash, and prints
+# library), builds and runs the JMH suite (benchmarks/src), times `bpftool map dump` and the
+# Java dump (Dump.java) on the 1M-entry hash, and prints
 #
 #   operation | C ns/op | Java ns/op | ratio
 #
-# where the Java column comes from a JMH JSON result (`-rf json`) when one is given.
 # Shapes, defaults and the name mapping are documented in benchmarks/README.md.
 #
-# Usage: benchmarks/bench.sh [--jmh FILE] [--list] [group...]
+# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--list] [group...]
 #   group: a mapbench group or bpftool_dump_1m (`--list` shows them); none = all.
-#   Needs root (bpf(2), bpffs at /sys/fs/bpf), gcc, bpftool; jq for the Java column.
+#   --quick: short C rounds and JMH iterations (about 3 minutes instead of about 10).
+#   --no-java: C and bpftool only. --jmh FILE: take the Java column from an existing JMH JSON
+#   result instead of running JMH.
+#   Needs root (bpf(2), bpffs at /sys/fs/bpf), gcc, bpftool, jq; Java 17 and Maven for JMH.
 # Environment (defaults in README.md): BENCH_OPS BENCH_WARMUP BENCH_ROUNDS BENCH_MMAP_OPS
 #   BENCH_BIG_ENTRIES BENCH_BIG_ROUNDS BENCH_BATCH BENCH_RINGBUF_BYTES (read by mapbench),
 #   BENCH_DUMP (1: time bpftool dumps, 0: skip), BENCH_DUMP_ROUNDS, BENCH_OUT (build/output
 #   dir), BENCH_JMH_JSON (same as --jmh), BENCH_JAVA_DUMP_CMD / BENCH_JAVA_DUMP_JSON_CMD
-#   (whole-process Java dump commands to time like bpftool; %ID% becomes the map id).
+#   (whole-process Java dump commands to time like bpftool; %ID% becomes the map id; default:
+#   the suite's Dump), BENCH_JMH_INCLUDE (JMH regex, default from the groups), BENCH_JMH_OPTS
+#   (JMH options, default `-f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc`; quick: `-f 1 -wi 1 -w 500ms
+#   -i 2 -r 500ms -prof gc`), BENCH_PRIO (command prefix for the timed processes, e.g.
+#   'chrt -f 1' on a shared machine).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,18 +31,30 @@ dump=${BENCH_DUMP:-1}
 dump_rounds=${BENCH_DUMP_ROUNDS:-3}
 groups=()
 list=0
+quick=0
+run_java=1
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--jmh) jmh_json=$2; shift 2 ;;
-	--jmh=*) jmh_json=${1#--jmh=}; shift ;;
+	--jmh) jmh_json=$2; run_java=0; shift 2 ;;
+	--jmh=*) jmh_json=${1#--jmh=}; run_java=0; shift ;;
+	--quick) quick=1; shift ;;
+	--no-java) run_java=0; shift ;;
 	--list) list=1; shift ;;
-	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
 	*) groups+=("$1"); shift ;;
 	esac
 done
-if [ -z "$jmh_json" ] && [ -f "$here/target/jmh-result.json" ]; then
-	jmh_json=$here/target/jmh-result.json
+[ -n "$jmh_json" ] && run_java=0
+if [ $quick = 1 ]; then
+	# Short rounds; the 1M map keeps its size because the Java side is fixed at 1M entries.
+	export BENCH_OPS=${BENCH_OPS:-20000} BENCH_WARMUP=${BENCH_WARMUP:-2000}
+	export BENCH_ROUNDS=${BENCH_ROUNDS:-3} BENCH_MMAP_OPS=${BENCH_MMAP_OPS:-5000000}
+	export BENCH_BIG_ROUNDS=${BENCH_BIG_ROUNDS:-1}
+	dump_rounds=${BENCH_DUMP_ROUNDS:-1}
+fi
+if [ $run_java = 1 ] && [ "${BENCH_BIG_ENTRIES:-1000000}" != 1000000 ]; then
+	echo "bench.sh: BENCH_BIG_ENTRIES=$BENCH_BIG_ENTRIES, but the Java _1m benchmarks use 1000000" >&2
 fi
 
 # C operation name -> JMH benchmark name (the "benchmark" field of `-rf json`). The Java
@@ -67,6 +86,58 @@ if [ $list = 1 ]; then
 	exit 0
 fi
 
+# ---- Java: build the suite; JMH runs group by group, right after the C side of the same group,
+# so that both columns of a row see the same machine load (it drifts on a shared machine) ----
+# BENCH_PRIO: a command prefix for every timed process, e.g. 'chrt -f 1' (SCHED_FIFO; needs root)
+# so that other work on a shared machine does not preempt the benchmark in mid-round.
+nice_cmd=()
+[ -n "${BENCH_PRIO:-}" ] && read -r -a nice_cmd <<<"$BENCH_PRIO"
+root=$(cd "$here/.." && pwd)
+classpath=
+if [ $run_java = 1 ]; then
+	echo "# building the JMH suite (mvn -pl benchmarks -am package)" >&2
+	build=(mvn -B -q -f "$root/pom.xml" -pl benchmarks -am -DskipTests package
+		org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath
+		-Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
+	# Offline first (no network needed once the dependencies are cached), then online.
+	"${build[@]}" -o >"$out/mvn.log" 2>&1 || "${build[@]}" >"$out/mvn.log" 2>&1 || {
+		cat "$out/mvn.log" >&2
+		echo "bench.sh: the JMH suite did not build" >&2
+		exit 1
+	}
+	classpath=$here/target/classes:$(cat "$here/target/classpath.txt")
+	if [ $quick = 1 ]; then
+		jopts=${BENCH_JMH_OPTS:--f 1 -wi 1 -w 500ms -i 2 -r 500ms -prof gc}
+	else
+		jopts=${BENCH_JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc}
+	fi
+	jmh_json=$here/target/jmh-result.json
+	rm -f "$out"/jmh-part-*.json "$jmh_json"
+	# The Java dump, timed like bpftool: C1 only, since a one-shot run never reaches C2's payoff.
+	dump_java="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $classpath io.github.bpfmaps.bench.Dump --id %ID%"
+	: "${BENCH_JAVA_DUMP_CMD:=$dump_java}" "${BENCH_JAVA_DUMP_JSON_CMD:=$dump_java --json}"
+fi
+jmh_parts=0
+
+# The JMH include pattern of a C group: its mapped benchmarks.
+jmh_include() {
+	case $1 in
+	array_syscall_vs_mmap) echo 'MmapArrayBench' ;;
+	*) awk -v g="$1" '$1 == g && $2 != "-" { print $2 "$" }' <<<"$mapping" ;;
+	esac
+}
+
+# Runs JMH on a regex; its JSON becomes one part of the merged result.
+run_jmh() {
+	local part=$out/jmh-part-$jmh_parts.json
+	jmh_parts=$((jmh_parts + 1))
+	echo "# JMH: $1 ($jopts)" >&2
+	# shellcheck disable=SC2086 # jopts is a list of options
+	"${nice_cmd[@]}" java -cp "$classpath" org.openjdk.jmh.Main "$1" $jopts -rf json -rff "$part" \
+		>"$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log" >&2; echo "bench.sh: JMH failed" >&2; exit 1; }
+	sed -n '/^Benchmark /,$p' "$out/jmh.log" | grep -v ':gc\.' >&2
+}
+
 pin=
 cleanup() { [ -n "$pin" ] && rm -f "$pin"; return 0; }
 trap cleanup EXIT
@@ -91,8 +162,32 @@ if [ $want_dump = 1 ]; then
 fi
 
 results=$out/results.txt
-echo "# mapbench (C, raw bpf(2)) on $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)" >&2
-BENCH_PIN=$pin "$out/mapbench" ${args[@]+"${args[@]}"} | tee "$results" >&2
+echo "# mapbench (C, raw bpf(2)) on $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)," \
+	"load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if [ $run_java = 0 ]; then
+	BENCH_PIN=$pin "${nice_cmd[@]}" "$out/mapbench" ${args[@]+"${args[@]}"} | tee "$results" >&2
+else
+	: >"$results"
+	run=()
+	for g in ${args[@]+"${args[@]}"}; do [ "$g" != pin_1m ] && run+=("$g"); done
+	if [ ${#groups[@]} -eq 0 ]; then
+		mapfile -t run < <("$out/mapbench" --list | grep -v '^pin_1m$')
+	fi
+	for g in ${run[@]+"${run[@]}"}; do
+		"${nice_cmd[@]}" "$out/mapbench" "$g" | tee -a "$results" >&2
+		inc=$(jmh_include "$g" | paste -sd'|')
+		if [ -n "$inc" ]; then run_jmh "$inc"; fi
+	done
+	if [ ${#groups[@]} -eq 0 ]; then
+		run_jmh "${BENCH_JMH_INCLUDE:-CodecBench|PrimitiveValueBench}"
+	fi
+	if [ $want_dump = 1 ]; then
+		BENCH_PIN=$pin "$out/mapbench" pin_1m | tee -a "$results" >&2
+	fi
+	if [ $jmh_parts -gt 0 ]; then
+		jq -s 'add' "$out"/jmh-part-*.json >"$jmh_json"
+	fi
+fi
 
 # Median wall time in ns of a command over $dump_rounds runs, stdout discarded.
 time_cmd() {
@@ -120,13 +215,13 @@ if [ $want_dump = 1 ]; then
 			name=bpftool_dump_json_1m; cmd="bpftool -j map dump id $id"
 			jcmd=${BENCH_JAVA_DUMP_JSON_CMD:-}
 		fi
-		ns=$(time_cmd "$cmd")
+		ns=$(time_cmd "${nice_cmd[*]} $cmd")
 		# Reported per entry so it sits in the same column; whole-process ms alongside.
 		awk -v n="$name" -v ns="$ns" -v e="$entries" -v r="$dump_rounds" 'BEGIN {
 			printf "op=%s ns_per_op=%.2f ops=%d rounds=%d whole_process_ms=%.1f\n",
 				n, ns / e, e, r, ns / 1e6 }' | tee -a "$results" >&2
 		if [ -n "$jcmd" ]; then
-			ns=$(time_cmd "${jcmd//%ID%/$id}")
+			ns=$(time_cmd "${nice_cmd[*]} ${jcmd//%ID%/$id}")
 			awk -v n="$name" -v ns="$ns" -v e="$entries" 'BEGIN {
 				printf "%s %.2f\n", n, ns / e }' >>"$java_extra"
 		fi
@@ -142,7 +237,8 @@ if [ -n "$jmh_json" ]; then
 	elif [ ! -f "$jmh_json" ]; then
 		echo "bench.sh: no JMH result at $jmh_json; Java column left empty" >&2
 	else
-		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit] | @tsv' \
+		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit,
+			([.primaryMetric.rawData[][]] | min)] | @tsv' \
 			"$jmh_json" | awk -F'\t' '
 			function ns(score, unit) {
 				if (unit == "ns/op") return score
@@ -155,7 +251,12 @@ if [ -n "$jmh_json" ]; then
 				if (unit == "ops/s") return 1e9 / score
 				return -1
 			}
-			!seen[$1]++ { v = ns($2, $3); if (v >= 0) printf "%s %.2f\n", $1, v }' >"$java_ns"
+			!seen[$1]++ {
+				# The best iteration, from the same unit; for an ops/time unit the best is the max.
+				v = ns($2, $3); m = ns($4, $3)
+				if ($3 ~ /^ops/) m = -1
+				if (v >= 0) printf "%s %.2f %.2f\n", $1, v, m
+			}' >"$java_ns"
 	fi
 fi
 
@@ -164,27 +265,52 @@ awk -v map="$mapping" -v jfile="$java_ns" -v xfile="$java_extra" '
 	BEGIN {
 		n = split(map, lines, "\n")
 		for (i = 1; i <= n; i++) if (split(lines[i], f, " ") == 2) bench[f[1]] = f[2]
-		while ((getline l < jfile) > 0) { split(l, f, " "); java[f[1]] = f[2] }
+		while ((getline l < jfile) > 0) { split(l, f, " "); java[f[1]] = f[2]; jmin[f[1]] = f[3] }
 		while ((getline l < xfile) > 0) { split(l, f, " "); extra[f[1]] = f[2] }
-		printf "%-26s | %10s | %10s | %6s\n", "operation", "C ns/op", "Java ns/op", "ratio"
-		printf "%-26s-|-%10s-|-%10s-|-%6s\n", "--------------------------", "----------",
-			"----------", "------"
+		printf "%-26s | %10s | %10s | %6s | %10s\n", "operation", "C ns/op", "Java ns/op", "ratio",
+			"ratio(min)"
+		printf "%-26s-|-%10s-|-%10s-|-%6s-|-%10s\n", "--------------------------", "----------",
+			"----------", "------", "----------"
 	}
 	/^op=/ {
-		op = ""; c = ""
+		op = ""; c = ""; cmin = ""
 		for (i = 1; i <= NF; i++) {
 			split($i, kv, "=")
 			if (kv[1] == "op") op = kv[2]
 			if (kv[1] == "ns_per_op") c = kv[2]
+			if (kv[1] == "min") cmin = kv[2]
 		}
-		j = "-"
+		j = "-"; jm = -1
 		if (op in extra) j = extra[op]
-		else if ((op in bench) && (bench[op] in java)) j = java[bench[op]]
+		else if ((op in bench) && (bench[op] in java)) { j = java[bench[op]]; jm = jmin[bench[op]] }
 		ratio = (j == "-" || c + 0 == 0) ? "-" : sprintf("%.2f", j / c)
-		printf "%-26s | %10s | %10s | %6s\n", op, c, j, ratio
+		rmin = (jm + 0 <= 0 || cmin + 0 == 0) ? "-" : sprintf("%.2f", jm / cmin)
+		printf "%-26s | %10s | %10s | %6s | %10s\n", op, c, j, ratio, rmin
 	}' "$results"
+# Java-only rows and allocation per operation (JMH -prof gc), when the JSON has them.
+if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then
+	echo
+	printf '%-44s | %10s | %12s\n' "JMH benchmark" "ns/op" "alloc B/op"
+	printf '%-44s-|-%10s-|-%12s\n' "--------------------------------------------" "----------" \
+		"------------"
+	jq -r '.[] | [(.benchmark | sub("io.github.bpfmaps.bench."; "")), .primaryMetric.score,
+		.primaryMetric.scoreUnit,
+		(.secondaryMetrics["gc.alloc.rate.norm"].score // "-")] | @tsv' "$jmh_json" |
+		awk -F'\t' '{
+			a = ($4 == "-") ? "-" : sprintf("%.1f", $4)
+			printf "%-44s | %10.2f | %12s\n", $1, $2, a }'
+	sys=$(awk '/^op=mmapable_array_lookup /' "$results" | sed 's/.*ns_per_op=\([0-9.]*\).*/\1/')
+	jr=$(jq -r '.[] | select(.benchmark == "io.github.bpfmaps.bench.MmapArrayBench.read") |
+		.primaryMetric.score' "$jmh_json" | head -1)
+	if [ -n "$sys" ] && [ -n "$jr" ]; then
+		awk -v s="$sys" -v r="$jr" 'BEGIN { printf "\nmmapped read (Java) vs C syscall lookup: %.1fx faster\n", s / r }'
+	fi
+fi
+
 echo
-echo "C: raw bpf(2) from C, median of rounds; bpftool_*: whole-process time / entries."
+echo "C: raw bpf(2) from C, median of rounds; Java: JMH average; ratio = Java / C."
+echo "ratio(min): best JMH iteration / best C round, the figure least moved by other load."
+echo "bpftool_*: whole-process time / entries (Java: the suite's Dump, same map, same timing)."
 sed -n 's/^op=\([a-z_0-9]*\) .*ops=\([0-9]*\).*whole_process_ms=\([0-9.]*\).*/  \1: \3 ms for \2 entries/p' \
 	"$results"
 echo "Raw lines: $results${jmh_json:+; Java: $jmh_json}"

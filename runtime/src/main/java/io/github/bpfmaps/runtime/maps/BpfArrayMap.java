@@ -46,6 +46,39 @@ public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
     updateScratchKey(s, value, UpdateFlag.ANY);
   }
 
+  /**
+   * The 8-byte value at {@code index} as a {@code long}, {@code absent} past the end: {@link
+   * BpfKeyedMap#getLong} with a primitive index. One system call; no allocation.
+   *
+   * @throws IllegalStateException if the values are not 8 bytes
+   */
+  public long getLong(int index, long absent) {
+    Scratch s = Scratch.get();
+    s.key(4).putInt(0, index);
+    return lookupLong(s, absent);
+  }
+
+  /** The 4-byte value at {@code index} as an {@code int}; see {@link #getLong(int, long)}. */
+  public int getInt(int index, int absent) {
+    Scratch s = Scratch.get();
+    s.key(4).putInt(0, index);
+    return lookupInt(s, absent);
+  }
+
+  /** Writes an 8-byte value at {@code index} without boxing it. One system call; no allocation. */
+  public void setLong(int index, long value) {
+    Scratch s = Scratch.get();
+    s.key(4).putInt(0, index);
+    updateLong(s, value);
+  }
+
+  /** Writes a 4-byte value at {@code index} without boxing it. One system call; no allocation. */
+  public void setInt(int index, int value) {
+    Scratch s = Scratch.get();
+    s.key(4).putInt(0, index);
+    updateInt(s, value);
+  }
+
   /** The number of indexes ({@code max_entries}). No system call. */
   public int length() {
     return spec.maxEntries();

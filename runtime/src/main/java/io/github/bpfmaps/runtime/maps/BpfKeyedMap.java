@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Cost.</b> {@link #get}, {@link #set}, {@link #put}, {@link #remove} and {@link #contains} are
  * one system call each and allocate nothing but the value they return (keys and values are encoded
- * into per-thread native buffers). The batch operations ({@link #forEach}, {@link #toMap}, {@link
+ * into per-thread native buffers); for 8- and 4-byte values, {@link #getLong}, {@link #getInt},
+ * {@link #setLong} and {@link #setInt} skip the box too, so they allocate nothing at all. The
+ * batch operations ({@link #forEach}, {@link #toMap}, {@link
  * #putAll}, {@link #removeAll}, {@link #drain}) use {@code BPF_MAP_*_BATCH}, one system call per
  * chunk, and fall back to one call per element where the map type or kernel has no batch command
  * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
@@ -68,8 +70,13 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** How often a walk may restart from the first key before it gives up. */
   public static final int MAX_RESTARTS = 16;
 
-  /** Entries asked for by the first lookup-batch call; package-private so tests can force ENOSPC. */
-  int firstChunk = 256;
+  /**
+   * Entries asked for by the first lookup-batch call; package-private so tests can force ENOSPC.
+   * 4096 (as {@code bpftool} and the C baseline) for small entries, fewer when entries are large so
+   * that the per-thread chunk buffers stay near 1 MiB: per call the kernel's fixed cost is a few
+   * microseconds, which 256-entry chunks spread over too few entries.
+   */
+  int firstChunk;
   private static final int MAX_CHUNK = 1 << 20;
 
   /** The key codec. */
@@ -102,6 +109,12 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     this.valueSize = checkSize(spec, valueCodec, spec.type().perCpu()
         ? PerCpuValues.slotSize(spec.valueSize()) * io.github.bpfmaps.runtime.Bpf.possibleCpus()
         : spec.valueSize(), "value");
+    this.firstChunk = chunkFor(keySize, valueSize);
+  }
+
+  /** Entries per batch chunk: 4096, or as many as fit in 1 MiB of keys and values (at least 64). */
+  static int chunkFor(int keySize, int valueSize) {
+    return Math.max(64, Math.min(4096, (1 << 20) / Math.max(1, keySize + valueSize)));
   }
 
   // ---- single elements ----
@@ -131,7 +144,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     Scratch s = Scratch.get();
     keyCodec.encode(key, s.key(keySize), 0);
     s.value(valueSize);
-    return found(BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress());
+    return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress());
   }
 
   /**
@@ -163,9 +176,100 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** Updates the key already encoded in {@code s.key}; the shared body of the {@code put}s. */
   protected final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
     valueCodec.encode(value, s.value(valueSize), 0);
-    int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), flag.bits());
+    updateScratch(s, flag);
+  }
+
+  /** Updates with the key and value already encoded in {@code s}. */
+  private void updateScratch(Scratch s, UpdateFlag flag) {
+    int err = elem(s, BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), flag.bits());
     if (err != 0) {
       throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, updateDetail(flag, err));
+    }
+  }
+
+  // ---- primitive values without boxing ----
+
+  /**
+   * The value at {@code key} as a 64-bit integer in host byte order, or {@code absent} if the key is
+   * not present: the allocation-free form of {@link #get} for maps whose value is a {@code __u64} /
+   * {@code __s64} (a {@code Long} value codec). One system call; allocates nothing, whatever the
+   * value (a {@code Long} above 127 would be a new object on every {@code get}).
+   *
+   * @throws IllegalStateException if the map's value is not 8 bytes
+   */
+  public long getLong(K key, long absent) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    return lookupLong(s, absent);
+  }
+
+  /**
+   * As {@link #getLong} for maps whose value is a {@code __u32} / {@code __s32} (an {@code Integer}
+   * value codec).
+   *
+   * @throws IllegalStateException if the map's value is not 4 bytes
+   */
+  public int getInt(K key, int absent) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    return lookupInt(s, absent);
+  }
+
+  /**
+   * Writes a 64-bit value at {@code key} ({@code BPF_ANY}) without boxing it: the allocation-free
+   * form of {@link #set} for 8-byte values. One system call; no allocation.
+   *
+   * @throws IllegalStateException if the map's value is not 8 bytes
+   */
+  public void setLong(K key, long value) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    updateLong(s, value);
+  }
+
+  /**
+   * Writes a 32-bit value at {@code key} ({@code BPF_ANY}) without boxing it; see {@link #setLong}.
+   *
+   * @throws IllegalStateException if the map's value is not 4 bytes
+   */
+  public void setInt(K key, int value) {
+    Scratch s = Scratch.get();
+    keyCodec.encode(key, s.key(keySize), 0);
+    updateInt(s, value);
+  }
+
+  /** {@link #getLong} of the key already encoded in {@code s.key}. */
+  protected final long lookupLong(Scratch s, long absent) {
+    requireValueSize(8, "getLong");
+    ByteBuffer v = s.value(8);
+    return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress()) ? v.getLong(0) : absent;
+  }
+
+  /** {@link #getInt} of the key already encoded in {@code s.key}. */
+  protected final int lookupInt(Scratch s, int absent) {
+    requireValueSize(4, "getInt");
+    ByteBuffer v = s.value(4);
+    return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress()) ? v.getInt(0) : absent;
+  }
+
+  /** {@link #setLong} of the key already encoded in {@code s.key}. */
+  protected final void updateLong(Scratch s, long value) {
+    requireValueSize(8, "setLong");
+    s.value(8).putLong(0, value);
+    updateScratch(s, UpdateFlag.ANY);
+  }
+
+  /** {@link #setInt} of the key already encoded in {@code s.key}. */
+  protected final void updateInt(Scratch s, int value) {
+    requireValueSize(4, "setInt");
+    s.value(4).putInt(0, value);
+    updateScratch(s, UpdateFlag.ANY);
+  }
+
+  private void requireValueSize(int size, String method) {
+    if (valueSize != size) {
+      throw new IllegalStateException(method + " needs a map with " + size + "-byte values, but map '"
+          + spec.name() + "' has " + valueSize + "-byte values; use get/set");
     }
   }
 
@@ -183,7 +287,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   public boolean remove(K key) {
     Scratch s = Scratch.get();
     keyCodec.encode(key, s.key(keySize), 0);
-    return found(BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0);
+    return found(s, BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0);
   }
 
   /**
@@ -461,7 +565,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** Returns -1 (and marks the command unsupported) if the first chunk says so. */
   private int updateBatch(Map<? extends K, ? extends V> entries, UpdateFlag flag) {
     int total = entries.size();
-    int chunk = Math.min(total, 4096);
+    int chunk = Math.min(total, chunkFor(keySize, valueSize));
     Chunk c = Chunk.take();
     try {
       ByteBuffer keys = c.keys.ensure(chunk * keySize);

@@ -97,9 +97,14 @@ public abstract class BpfMapHandle implements AutoCloseable {
    * {@link MapFd#release()}. Returns 0 or a positive errno.
    */
   protected final int elem(int cmd, long key, long value, long flags) {
+    return elem(Scratch.get(), cmd, key, value, flags);
+  }
+
+  /** {@link #elem(int, long, long, long)} on the caller's scratch (one thread-local read per call). */
+  protected final int elem(Scratch s, int cmd, long key, long value, long flags) {
     int raw = fd.acquire();
     try {
-      return BpfSys.mapElem(cmd, raw, key, value, flags);
+      return BpfSys.mapElem(s, cmd, raw, key, value, flags);
     } finally {
       fd.release();
     }
@@ -111,7 +116,7 @@ public abstract class BpfMapHandle implements AutoCloseable {
    */
   protected final <T> @Nullable T read(int cmd, long key, Scratch s, Codec<T> codec, int size) {
     ByteBuffer value = s.value(size);
-    int err = elem(cmd, key, s.valueAddress(), 0);
+    int err = elem(s, cmd, key, s.valueAddress(), 0);
     if (err == 0) {
       return codec.decode(value, 0);
     }
@@ -123,7 +128,12 @@ public abstract class BpfMapHandle implements AutoCloseable {
 
   /** Runs {@code cmd}: true on success, false on ENOENT, an exception on any other errno. */
   protected final boolean found(int cmd, long key, long value) {
-    int err = elem(cmd, key, value, 0);
+    return found(Scratch.get(), cmd, key, value);
+  }
+
+  /** {@link #found(int, long, long)} on the caller's scratch. */
+  protected final boolean found(Scratch s, int cmd, long key, long value) {
+    int err = elem(s, cmd, key, value, 0);
     if (err == 0 || err == Errno.ENOENT) {
       return err == 0;
     }

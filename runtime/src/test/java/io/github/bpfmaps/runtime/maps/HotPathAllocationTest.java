@@ -84,4 +84,50 @@ class HotPathAllocationTest {
       assertTrue(allocated < OPS / 10, "allocated " + allocated + " bytes for " + 6 * OPS + " calls");
     }
   }
+  @Test
+  void primitiveAccessorsAllocateNothingForLargeValues() {
+    var t = threads();
+    MapSpec hs = MapSpec.of("alloc_prim_h", MapType.HASH, 4, 8, 128, 0);
+    MapSpec as = MapSpec.of("alloc_prim_a", MapType.ARRAY, 4, 4, 64, 0);
+    try (var h = new BpfHashMap<>(MapFd.create(hs), hs, Codecs.U32, Codecs.U64);
+        var a = new BpfArrayMap<>(MapFd.create(as), as, Codecs.U32)) {
+      Integer key = 7;
+      Integer absent = 8;
+      long sum = 0;
+      for (int i = 0; i < 2 * OPS; i++) { // the first half warms up
+        if (i == OPS) {
+          sum = 0;
+        }
+        long big = 1_000_000L + i; // a Long of this size would be a new object every time
+        h.setLong(key, big);
+        sum += h.getLong(key, -1) - big;
+        sum += h.getLong(absent, -1);
+        a.setInt(i & 63, i);
+        sum += a.getInt(i & 63, -1) - i;
+        sum += a.getInt(64, -1); // past the end: absent
+      }
+      long id = Thread.currentThread().getId();
+      long before = t.getThreadAllocatedBytes(id);
+      for (int i = 0; i < OPS; i++) {
+        long big = 1_000_000L + i;
+        h.setLong(key, big);
+        sum += h.getLong(key, -1) - big;
+        a.setInt(i & 63, i);
+        sum += a.getInt(i & 63, -1) - i;
+      }
+      long allocated = t.getThreadAllocatedBytes(id) - before;
+      assertEquals(-2L * OPS, sum);
+      assertTrue(allocated < OPS / 10, "allocated " + allocated + " bytes for " + 4 * OPS + " calls");
+    }
+  }
+
+  @Test
+  void primitiveAccessorsRefuseOtherValueSizes() {
+    MapSpec s = MapSpec.of("prim_size", MapType.HASH, 4, 16, 8, 0);
+    try (var m = new BpfHashMap<>(MapFd.create(s), s, Codecs.U32, Codecs.bytes(16))) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.getLong(1, 0));
+      assertTrue(e.getMessage().contains("16-byte values"), e.getMessage());
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.setInt(1, 0));
+    }
+  }
 }
