@@ -24,7 +24,7 @@ public class ArrayMapBench {
   public void setUp() {
     map = Shapes.array("array_lookup", false);
     Shapes.fill(map, Shapes.pairs(Shapes.ARRAY_ENTRIES));
-    Pair p = map.get(5);
+    Pair p = map.getAt(5);
     if (p == null || p.a() != 5 || p.b() != ~5L) {
       throw new IllegalStateException("array_lookup: index 5 is " + p);
     }
@@ -38,7 +38,7 @@ public class ArrayMapBench {
   /** The value at the next index; the C side reads its first u64, so does this. */
   @Benchmark
   public long lookup() {
-    Pair p = map.get(i++ & Shapes.ARRAY_MASK);
+    Pair p = map.getAt(i++ & Shapes.ARRAY_MASK);
     return p.a();
   }
 }

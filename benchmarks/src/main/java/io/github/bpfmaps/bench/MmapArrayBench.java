@@ -45,7 +45,7 @@ public class MmapArrayBench {
   /** {@code BPF_MAP_LOOKUP_ELEM} of index {@code i % 1024}. */
   @Benchmark
   public long syscallLookup() {
-    return map.get(i++ & Shapes.ARRAY_MASK).a();
+    return map.getAt(i++ & Shapes.ARRAY_MASK).a();
   }
 
   /** Both u64 of element {@code i % 1024} from shared memory, summed (as the C side does). */

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Where the time of a Java lookup goes, piece by piece: the same ARRAY lookup as {@link
  * ArrayMapBench} through each layer ({@code raw}: {@code syscall} through JNA on prepared buffers;
- * {@code sys}: {@link BpfSys#mapLookup}; {@code handle}: {@link BpfArrayMap#get(int)}), and the
+ * {@code sys}: {@link BpfSys#mapLookup}; {@code handle}: {@link BpfArrayMap#getAt(int)}), and the
  * layers' own costs without a system call (a JNA direct call to {@code labs}, the per-thread
  * scratch, the fd's acquire/release). Not in the C table; read it next to {@code array_lookup}.
  */
@@ -91,7 +91,7 @@ public class OverheadBench {
   /** The handle: scratch key, acquire/release, decode. */
   @Benchmark
   public long handle() {
-    return map.get(i++ & Shapes.ARRAY_MASK).a();
+    return map.getAt(i++ & Shapes.ARRAY_MASK).a();
   }
 
   /** A JNA direct call with no system call behind it. */

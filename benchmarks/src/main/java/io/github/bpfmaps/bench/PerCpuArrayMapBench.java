@@ -41,7 +41,7 @@ public class PerCpuArrayMapBench {
   /** Every CPU's value at the next index; the first CPU's first u64, as the C side reads. */
   @Benchmark
   public long lookup() {
-    PerCpuValues<Pair> v = map.get(i++ & Shapes.ARRAY_MASK);
+    PerCpuValues<Pair> v = map.getAt(i++ & Shapes.ARRAY_MASK);
     return v.get(0).a();
   }
 }

@@ -130,7 +130,7 @@ class SampleObjectsLoadTest {
       assertEquals(new GlobalBss.Counters(2, 360, 1), bss.get(0));
       assertEquals(3, data.get(0), "config_version keeps its initial value");
       assertEquals(300L, stats.get(0), "last_len in the .data.stats section's own map");
-      data.set(0, Integer.valueOf(4)); // .data is writable (set(0, 4) is ambiguous on an int-valued array)
+      data.set(0, 4); // .data is writable
       assertEquals(4, data.get(0));
       assertThrows(BpfPermissionException.class, () -> rodata.set(0, new GlobalRodata.Config(0, XDP_DROP)),
           ".rodata is frozen after load");

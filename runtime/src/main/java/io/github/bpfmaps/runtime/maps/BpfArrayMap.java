@@ -12,12 +12,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * ARRAY maps: {@code max_entries} values indexed {@code 0 .. max_entries-1}, all present from the
  * start (zeroed); entries cannot be deleted ({@link #remove} fails with EINVAL), {@link #clear()}
- * writes zeros. {@link #get(int)} and {@link #set(int, Object)} take the index as a primitive, so
- * they allocate nothing but the returned value (Kotlin's {@code m[i]} picks them too). In Java, a
- * boxed value type with a primitive literal, {@code set(0, 5L)} on a {@code BpfArrayMap<Long>}, is
- * ambiguous between {@code set(int, V)} and the inherited {@code set(Integer, V)}: pass a {@code
- * Long} ({@code set(0, five)}) and {@code set(int, V)} is chosen. An index past the end reads as
- * null and fails to write with E2BIG ({@link io.github.bpfmaps.runtime.BpfMapFullException}).
+ * writes zeros. {@code get(i)}/{@code set(i, v)} (Kotlin: {@code m[i]}, {@code m[i] = v}) are the
+ * inherited keyed operations; {@link #getAt(int)}, {@link #setAt(int, Object)} and the
+ * {@code getLongAt}/{@code setLongAt} family take the index as a primitive and allocate nothing but
+ * the returned value. An index past the end reads as null and fails to write with E2BIG
+ * ({@link io.github.bpfmaps.runtime.BpfMapFullException}).
  *
  * <p>A map created with {@code BPF_F_MMAPABLE} can also be read and written through shared memory,
  * with no system call at all: see {@link #mmap()}. Thread-safe.
@@ -32,15 +31,23 @@ public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
     super(fd, spec, Codecs.U32, valueCodec);
   }
 
-  /** The value at {@code index}, null past the end. One system call; allocates the value. */
-  public @Nullable V get(int index) {
+  /**
+   * The value at {@code index}, null past the end. One system call; allocates the value only.
+   *
+   * <p>The index forms are named {@code getAt}, {@code setAt}, {@code getLongAt} … rather than
+   * overloading {@code get(K)} with an {@code int}: to Kotlin, {@code get(int)} and {@code
+   * get(Integer)} are the same {@code get(Int)}, and {@code map[i]} would not resolve (Kotlin names
+   * {@code List.remove(int)} {@code removeAt} for the same reason). {@code map.get(i)} and Kotlin's
+   * {@code map[i]} take the inherited {@link #get(Object)}; these avoid boxing the index.
+   */
+  public @Nullable V getAt(int index) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     return lookupScratchKey(s);
   }
 
   /** Writes {@code value} at {@code index}. One system call; no allocation. */
-  public void set(int index, V value) {
+  public void setAt(int index, V value) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateScratchKey(s, value, UpdateFlag.ANY);
@@ -52,28 +59,28 @@ public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
    *
    * @throws IllegalStateException if the values are not 8 bytes
    */
-  public long getLong(int index, long absent) {
+  public long getLongAt(int index, long absent) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     return lookupLong(s, absent);
   }
 
-  /** The 4-byte value at {@code index} as an {@code int}; see {@link #getLong(int, long)}. */
-  public int getInt(int index, int absent) {
+  /** The 4-byte value at {@code index} as an {@code int}; see {@link #getLongAt(int, long)}. */
+  public int getIntAt(int index, int absent) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     return lookupInt(s, absent);
   }
 
   /** Writes an 8-byte value at {@code index} without boxing it. One system call; no allocation. */
-  public void setLong(int index, long value) {
+  public void setLongAt(int index, long value) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateLong(s, value);
   }
 
   /** Writes a 4-byte value at {@code index} without boxing it. One system call; no allocation. */
-  public void setInt(int index, int value) {
+  public void setIntAt(int index, int value) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateInt(s, value);

@@ -28,14 +28,14 @@ public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> 
   }
 
   /** Every CPU's value at {@code index}, null past the end. One system call. */
-  public @Nullable PerCpuValues<V> get(int index) {
+  public @Nullable PerCpuValues<V> getAt(int index) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     return lookupScratchKey(s);
   }
 
   /** Writes every CPU's value at {@code index}. One system call; no allocation. */
-  public void set(int index, PerCpuValues<V> values) {
+  public void setAt(int index, PerCpuValues<V> values) {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateScratchKey(s, values, UpdateFlag.ANY);
@@ -43,7 +43,7 @@ public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> 
 
   /** Writes {@code value} into every CPU's slot at {@code index}. One system call. */
   public void setAll(int index, V value) {
-    set(index, PerCpuValues.filled(value, cpus));
+    setAt(index, PerCpuValues.filled(value, cpus));
   }
 
   /** The number of slots in a value (possible CPUs). */

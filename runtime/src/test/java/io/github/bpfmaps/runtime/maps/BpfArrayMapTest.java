@@ -54,7 +54,7 @@ class BpfArrayMapTest {
   @Test
   void primitiveAndBoxedIndexesReachTheSameSlot() {
     try (var a = array(8, 0)) {
-      a.set(3, Long.valueOf(33)); // a primitive long literal would be ambiguous: see BpfArrayMap
+      a.set(3, 33L);
       assertEquals(33L, a.get(Integer.valueOf(3)));
       a.set(Integer.valueOf(5), Long.valueOf(55)); // the inherited boxed-key set
       assertEquals(55L, a.get(5) /* primitive get */);

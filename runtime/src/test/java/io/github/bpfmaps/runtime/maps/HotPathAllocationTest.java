@@ -38,15 +38,15 @@ class HotPathAllocationTest {
     try (var a = new BpfArrayMap<>(MapFd.create(s), s, Codecs.U64)) {
       Long five = 5L;
       for (int i = 0; i < OPS; i++) { // warm up: JIT, thread-local buffers
-        a.set(i & 1023, five);
-        a.get(i & 1023);
+        a.setAt(i & 1023, five);
+        a.getAt(i & 1023);
       }
       long id = Thread.currentThread().getId();
       long before = t.getThreadAllocatedBytes(id);
       long sum = 0;
       for (int i = 0; i < OPS; i++) {
-        a.set(i & 1023, five);
-        sum += a.get(i & 1023); // 5L is a cached Long: decoding allocates nothing
+        a.setAt(i & 1023, five);
+        sum += a.getAt(i & 1023); // 5L is a cached Long: decoding allocates nothing
       }
       long allocated = t.getThreadAllocatedBytes(id) - before;
       assertEquals(5L * OPS, sum);
@@ -102,9 +102,9 @@ class HotPathAllocationTest {
         h.setLong(key, big);
         sum += h.getLong(key, -1) - big;
         sum += h.getLong(absent, -1);
-        a.setInt(i & 63, i);
-        sum += a.getInt(i & 63, -1) - i;
-        sum += a.getInt(64, -1); // past the end: absent
+        a.setIntAt(i & 63, i);
+        sum += a.getIntAt(i & 63, -1) - i;
+        sum += a.getIntAt(64, -1); // past the end: absent
       }
       long id = Thread.currentThread().getId();
       long before = t.getThreadAllocatedBytes(id);
@@ -112,8 +112,8 @@ class HotPathAllocationTest {
         long big = 1_000_000L + i;
         h.setLong(key, big);
         sum += h.getLong(key, -1) - big;
-        a.setInt(i & 63, i);
-        sum += a.getInt(i & 63, -1) - i;
+        a.setIntAt(i & 63, i);
+        sum += a.getIntAt(i & 63, -1) - i;
       }
       long allocated = t.getThreadAllocatedBytes(id) - before;
       assertEquals(-2L * OPS, sum);
