@@ -63,8 +63,8 @@ public final class FlowTableDemo {
   static void printTable(FlowsMap flows, PrintStream out) {
     out.printf("%-5s %-21s %-21s %8s %10s%n", "proto", "source", "destination", "packets", "bytes");
     flows.stream()
-        .sorted(Comparator.comparing((Map.Entry<Flows.FlowKey, Flows.FlowStats> e) -> e.getValue().packets())
-            .thenComparing(e -> e.getValue().bytes()).reversed())
+        .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(Flows.FlowStats::packets)
+            .thenComparingLong(Flows.FlowStats::bytes).reversed()))
         .forEach(e -> {
           Flows.FlowKey k = e.getKey();
           out.printf("%-5s %-21s %-21s %8d %10d%n", protocol(k.proto()), endpoint(k.saddr(), k.sport()),

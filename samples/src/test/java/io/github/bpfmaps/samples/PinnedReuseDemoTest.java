@@ -79,6 +79,19 @@ class PinnedReuseDemoTest {
   }
 
   @Test
+  void aPinThatIsNotTheFlowTableIsRefusedWithItsDifferences() throws IOException {
+    Files.createDirectories(pinRoot);
+    try (XdpStatsMap other = XdpStatsMap.create()) {
+      other.pin(pinRoot.resolve("flows"));
+    }
+    Ran read = Ran.run(PinnedReuseDemo::run, "read", pinRoot.toString());
+    assertEquals(1, read.status(), read.toString());
+    assertTrue(read.err().startsWith("pinned read: "), read.toString());
+    assertTrue(read.err().contains("type: expected HASH, found ARRAY"), read.toString());
+    assertTrue(read.out().isEmpty(), "no table from the wrong map: " + read);
+  }
+
+  @Test
   void anUnknownCommandIsAUsageError() {
     Ran ran = Ran.run(PinnedReuseDemo::run, "erase", pinRoot.toString());
     assertEquals(2, ran.status(), ran.toString());
