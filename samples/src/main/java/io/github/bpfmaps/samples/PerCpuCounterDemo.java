@@ -7,8 +7,8 @@ import java.io.PrintStream;
 import java.util.stream.IntStream;
 
 /**
- * Loads {@code percpu_counter.bpf.o} and runs its socket filter {@code count_packets} a few thousand
- * times, from several threads at once. The program bumps {@code pkt_count}, a PERCPU_ARRAY, without
+ * Loads {@code percpu_counter.bpf.o} and runs its socket filter {@code count_packets} 200,000 times,
+ * from several threads at once. The program bumps {@code pkt_count}, a PERCPU_ARRAY, without
  * atomics: each CPU has its own slot. One lookup returns all the slots ({@link PerCpuValues}); the
  * demo prints each CPU's count and their sum, which is exactly the number of runs.
  *
@@ -16,8 +16,8 @@ import java.util.stream.IntStream;
  * java -cp ... io.github.bpfmaps.samples.PerCpuCounterDemo
  * </pre>
  *
- * <p>Which CPU a batch lands on is up to the scheduler, so the split changes from run to run; the
- * sum does not.
+ * <p>Which CPU a run lands on is up to the scheduler (a long batch may even move between its
+ * repeats), so the split changes from one invocation to the next; the sum does not.
  */
 public final class PerCpuCounterDemo {
   /** {@code BPF_PROG_TEST_RUN} calls, made from several threads at once. */
