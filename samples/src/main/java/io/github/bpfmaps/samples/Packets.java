@@ -11,6 +11,12 @@ public final class Packets {
   public static final int TCP = 6;
   /** IPv4 protocol number of UDP. */
   public static final int UDP = 17;
+  /** EtherType of IPv4. */
+  public static final int IPV4 = 0x0800;
+  /** EtherType of ARP. */
+  public static final int ARP = 0x0806;
+  /** EtherType of IPv6. */
+  public static final int IPV6 = 0x86dd;
 
   private static final int ETH = 14;
   private static final int IP = 20;
@@ -20,6 +26,27 @@ public final class Packets {
   /** An IPv4 address {@code a.b.c.d} as the int whose big-endian bytes are a, b, c, d. */
   public static int ipv4(int a, int b, int c, int d) {
     return (a << 24) | (b << 16) | (c << 8) | d;
+  }
+
+  /** {@code address} (as {@link #ipv4} builds it) in dotted-quad notation: {@code "192.0.2.1"}. */
+  public static String dotted(int address) {
+    return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+  }
+
+  /**
+   * A frame of {@code frameLength} bytes (at least 14) with EtherType {@code etherType}, such as
+   * {@link #ARP} or {@link #IPV6}, and a payload of zeros: enough for a program that looks no further
+   * than the Ethernet header.
+   */
+  public static byte[] ethernet(int etherType, int frameLength) {
+    if (frameLength < ETH) {
+      throw new IllegalArgumentException("an Ethernet frame needs at least " + ETH + " bytes");
+    }
+    ByteBuffer b = ByteBuffer.allocate(frameLength); // big-endian: network order
+    b.put(0, new byte[] {2, 0, 0, 0, 0, 2}); // destination MAC (locally administered)
+    b.put(6, new byte[] {2, 0, 0, 0, 0, 1}); // source MAC
+    b.putShort(12, (short) etherType);
+    return b.array();
   }
 
   /** A UDP datagram of {@code frameLength} bytes in all (at least 42), the payload zeros. */
@@ -36,10 +63,7 @@ public final class Packets {
     if (length < ETH + IP + l4) {
       throw new IllegalArgumentException("a frame of this protocol needs at least " + (ETH + IP + l4) + " bytes");
     }
-    ByteBuffer b = ByteBuffer.allocate(length); // big-endian: network order
-    b.put(0, new byte[] {2, 0, 0, 0, 0, 2}); // destination MAC (locally administered)
-    b.put(6, new byte[] {2, 0, 0, 0, 0, 1}); // source MAC
-    b.putShort(12, (short) 0x0800);
+    ByteBuffer b = ByteBuffer.wrap(ethernet(IPV4, length)); // big-endian: network order
     b.put(ETH, (byte) 0x45); // version 4, 5 words of header
     b.putShort(ETH + 2, (short) (length - ETH));
     b.put(ETH + 8, (byte) 64); // TTL

@@ -1,7 +1,5 @@
 package io.github.bpfmaps.samples;
 
-import io.github.bpfmaps.runtime.Bpf;
-import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.TestRunResult;
@@ -36,31 +34,26 @@ public final class XdpCounterDemo {
 
   /** The demo, printing to {@code out} (and problems to {@code err}); returns the exit status. */
   static int run(PrintStream out, PrintStream err) {
-    if (!Bpf.available()) {
-      err.println("xdp_counter needs bpf(2), which this process may not use: " + Bpf.unavailableReason());
-      return 1;
-    }
-    try (BpfObject obj = SampleObjects.open("xdp_counter").load();
-        XdpStatsMap stats = XdpStatsMap.bind(obj)) {
-      BpfProgram prog = obj.program("xdp_count");
-      int src = Packets.ipv4(192, 0, 2, 1);
-      int dst = Packets.ipv4(198, 51, 100, 7);
-      for (int size : SIZES) {
-        byte[] frame = size < 54 ? Packets.udp(src, dst, 40000, 53, size) : Packets.tcp(src, dst, 40000, 443, size);
-        TestRunResult r = prog.testRun(frame, 1);
-        out.printf("sent %4d bytes -> %s%n", size, action(r.retval()));
+    return SampleRun.guarded("xdp_counter", err, () -> {
+      try (BpfObject obj = SampleObjects.open("xdp_counter").load();
+          XdpStatsMap stats = XdpStatsMap.bind(obj)) {
+        BpfProgram prog = obj.program("xdp_count");
+        int src = Packets.ipv4(192, 0, 2, 1);
+        int dst = Packets.ipv4(198, 51, 100, 7);
+        for (int size : SIZES) {
+          byte[] frame = size < 54 ? Packets.udp(src, dst, 40000, 53, size) : Packets.tcp(src, dst, 40000, 443, size);
+          TestRunResult r = prog.testRun(frame, 1);
+          out.printf("sent %4d bytes -> %s%n", size, action(r.retval()));
+        }
+        out.println();
+        out.printf("%-13s %8s %10s%n", "action", "packets", "bytes");
+        for (int a = 0; a < ACTIONS.size(); a++) {
+          DataRec rec = stats.get(a);
+          out.printf("%-13s %8d %10d%n", ACTIONS.get(a), rec.packets(), rec.bytes());
+        }
+        return 0;
       }
-      out.println();
-      out.printf("%-13s %8s %10s%n", "action", "packets", "bytes");
-      for (int a = 0; a < ACTIONS.size(); a++) {
-        DataRec rec = stats.get(a);
-        out.printf("%-13s %8d %10d%n", ACTIONS.get(a), rec.packets(), rec.bytes());
-      }
-      return 0;
-    } catch (BpfException e) {
-      err.println("xdp_counter: " + e.getMessage());
-      return 1;
-    }
+    });
   }
 
   static String action(int retval) {
