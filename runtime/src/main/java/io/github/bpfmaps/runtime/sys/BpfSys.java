@@ -7,10 +7,13 @@ import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.MapInfo;
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -320,9 +323,33 @@ public final class BpfSys {
     a.putInt(12, fileFlags); // file_flags
     long r = call(cmd, s, 16);
     if (r < 0) {
+      String fsType = (int) -r == Errno.ENOENT ? null : nonBpfFilesystem(cmd == BPF_OBJ_PIN, path);
+      if (fsType != null) {
+        throw BpfSyscallException.notOnBpffs(commandName(cmd), path, (int) -r, fsType);
+      }
       throw BpfSyscallException.of(commandName(cmd), path, (int) -r, null);
     }
     return (int) r;
+  }
+
+  /**
+   * The file system type of a pin path that is not on bpffs, or null (bpffs, or unknown). The kernel
+   * answers a pin into another file system with EPERM and a get of a non-BPF file with EACCES or
+   * EINVAL ({@code bpf_obj_do_pin}, {@code bpf_obj_do_get} in {@code kernel/bpf/inode.c}), which
+   * would otherwise read as a missing capability. Only called on failure; reads the mount table.
+   */
+  private static @Nullable String nonBpfFilesystem(boolean pin, String path) {
+    try {
+      Path p = Path.of(path).toAbsolutePath();
+      Path where = pin ? p.getParent() : p;
+      if (where == null || !Files.exists(where)) {
+        return null;
+      }
+      String type = Files.getFileStore(where).type();
+      return "bpf".equals(type) ? null : type;
+    } catch (IOException | RuntimeException e) {
+      return null; // cannot tell: keep the kernel's answer as it is
+    }
   }
 
   private static int fdById(int cmd, int id) {
