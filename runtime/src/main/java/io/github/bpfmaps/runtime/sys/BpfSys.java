@@ -270,11 +270,33 @@ public final class BpfSys {
     a.putLong(64, mapExtra);
     long r = call(BPF_MAP_CREATE, s, MAP_CREATE_ATTR_SIZE);
     if (r < 0) {
-      throw BpfSyscallException.of("BPF_MAP_CREATE", name, (int) -r, String.format(Locale.ROOT,
-          "%s key %d value %d max_entries %d flags 0x%x", typeName(type), keySize, valueSize,
-          maxEntries, flags));
+      int errno = (int) -r;
+      String detail = String.format(Locale.ROOT, "%s key %d value %d max_entries %d flags 0x%x",
+          typeName(type), keySize, valueSize, maxEntries, flags);
+      if (errno == Errno.E2BIG || errno == Errno.ENOMEM) {
+        detail += sizeNote(errno, type, keySize, valueSize, maxEntries);
+      }
+      throw BpfSyscallException.of("BPF_MAP_CREATE", name, errno, detail);
     }
     return (int) r;
+  }
+
+  /**
+   * Which limit a refused map size hit: E2BIG is the kernel's fixed cap for the type (sizes or a
+   * bucket count over {@code U32_MAX}, {@code htab_map_alloc_check}, {@code array_map_alloc_check}),
+   * ENOMEM the memory it could not get (the memory cgroup's limit, or RAM) for the preallocation.
+   */
+  private static String sizeNote(int errno, int type, int keySize, int valueSize, int maxEntries) {
+    double bytes = (double) Integer.toUnsignedLong(maxEntries) * ((long) keySize + valueSize);
+    String total = bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30))
+        : String.format(Locale.ROOT, "%.1f MiB", bytes / (1 << 20));
+    return errno == Errno.E2BIG
+        ? "; the key or value size or max_entries is over the kernel's limit for this map type"
+            + " (max_entries x (key + value) = " + total + "): lower them"
+        : "; the kernel could not allocate max_entries x (key + value) = " + total
+            + " (the memory cgroup's limit or free RAM): lower max_entries"
+            + (type == MapType.HASH.id() || type == MapType.PERCPU_HASH.id()
+                ? ", or set BPF_F_NO_PREALLOC to allocate entries as they are added" : "");
   }
 
   private static String typeName(int type) {
