@@ -380,7 +380,11 @@ public final class BpfSys {
     a.putInt(0, id);
     long r = call(cmd, s, 12); // map_id/prog_id, next_id, open_flags
     if (r < 0) {
-      throw BpfSyscallException.of(commandName(cmd), "id " + id, (int) -r, null);
+      // bpf_map_get_fd_by_id and bpf_prog_get_fd_by_id (kernel/bpf/syscall.c) check
+      // capable(CAP_SYS_ADMIN): CAP_BPF, enough for everything else, is not enough here.
+      String detail = (int) -r == Errno.EPERM
+          ? "opening by id needs CAP_SYS_ADMIN, CAP_BPF is not enough; or open it through a pin" : null;
+      throw BpfSyscallException.of(commandName(cmd), "id " + id, (int) -r, detail);
     }
     return (int) r;
   }
