@@ -10,11 +10,13 @@ import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfClosedException;
 import io.github.bpfmaps.runtime.BpfLoadException;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -29,7 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Closing while others use a handle, and open/close cycles: no recycled fd is ever used, no fd leaks. */
+/**
+ * Closing a handle or an object while other threads use it, and open/close cycles: no recycled fd
+ * number is ever used, no fd leaks.
+ */
 class LifecycleTest {
   private static final MapSpec SPEC = MapSpec.of("rel_victim", MapType.HASH, 4, 8, 1024, 0);
   private static final int ROUNDS = 100;
@@ -116,6 +121,72 @@ class LifecycleTest {
         + " BpfClosedExceptions after, fd number reused at once in %d rounds%n",
         ROUNDS, HAMMERS, opsBeforeClose, closedSeen, reused);
     assertTrue(reused > ROUNDS / 2, "the test must actually see numbers reused: " + reused);
+  }
+
+  @Test
+  void testRunsOfAClosedObjectGetClosedExceptionsAndNeverRunTheProgramThatReusedTheFd() throws Exception {
+    assumeTrue(Bpf.available(), Bpf.unavailableReason());
+    Path object = TestObjects.testObject("atomic_counters");
+    MapSpec shared = MapSpec.of("shared", MapType.ARRAY, 4, 8, 2, 0);
+    byte[] frame = new byte[64];
+    int reused = 0;
+    for (int round = 0; round < 20; round++) {
+      BpfObject old = BpfObject.load(object);
+      BpfProgram prog = old.program("xdp_add");
+      int oldNumber = prog.acquire();
+      prog.release();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      AtomicLong closedCount = new AtomicLong();
+      CountDownLatch running = new CountDownLatch(HAMMERS);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < HAMMERS; t++) {
+        Thread th = new Thread(() -> {
+          running.countDown();
+          while (!stop.get()) {
+            try {
+              prog.testRun(frame, 1);
+            } catch (BpfClosedException e) {
+              assertEquals("use on 'xdp_add': the handle is closed", e.getMessage());
+              closedCount.incrementAndGet();
+            } catch (Throwable e) {
+              failure.compareAndSet(null, e);
+              return;
+            }
+          }
+        });
+        th.start();
+        threads.add(th);
+      }
+      running.await();
+      old.close();
+      Path oldEntry = Path.of("/proc/self/fd/" + oldNumber);
+      while (Files.exists(oldEntry, LinkOption.NOFOLLOW_LINKS)) {
+        Thread.onSpinWait();
+      }
+      // A second copy: its fds take the freed numbers, its program most likely the old one's.
+      try (BpfObject fresh = BpfObject.load(object);
+          BpfArrayMap<Long> counts = new BpfArrayMap<>(fresh.mapFd("shared"), shared, Codecs.U64)) {
+        BpfProgram freshProg = fresh.program("xdp_add");
+        if (freshProg.acquire() == oldNumber) {
+          reused++;
+        }
+        freshProg.release();
+        Thread.sleep(5);
+        stop.set(true);
+        for (Thread th : threads) {
+          th.join();
+        }
+        if (failure.get() != null) {
+          throw new AssertionError("round " + round, failure.get());
+        }
+        assertEquals(0L, counts.get(0), "round " + round + ": a closed program's caller ran the new program");
+      }
+      assertTrue(closedCount.get() >= HAMMERS, "every thread ran into the close");
+    }
+    assertTrue(reused >= 10, "the program's fd number must actually be reused: " + reused + " of 20");
+    System.out.println("close object under test runs: 20 rounds x " + HAMMERS + " threads, program fd"
+        + " number reused in " + reused + " rounds");
   }
 
   /** Parsing is cheap and opens nothing that outlives it: every cycle of the whole budget. */
