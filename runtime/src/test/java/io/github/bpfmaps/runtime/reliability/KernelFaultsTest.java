@@ -96,13 +96,13 @@ class KernelFaultsTest {
 
   @Test
   void openingAMissingPinIsEnoentNamingThePathAndOpensNoFd() {
-    Set<String> before = Leaks.bpfFds();
+    Set<String> before = KernelTests.bpfFds();
     Path missing = pins.resolve("nothing-here");
     BpfNotFoundException e = assertThrows(BpfNotFoundException.class,
         () -> MapFd.openPinned(missing, MapSpec.of("rel_missing", MapType.HASH, 4, 8, 4, 0)));
     assertEquals("BPF_OBJ_GET", e.operation());
     assertTrue(e.getMessage().contains("'" + missing + "'") && e.getMessage().contains("ENOENT"), e.getMessage());
-    assertEquals(Set.of(), Leaks.newSince(before));
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
   }
 
   @Test
@@ -126,30 +126,30 @@ class KernelFaultsTest {
   @Test
   void openingAFileOutsideBpffsAsAPinSaysItIsNotOnABpfFilesystem() throws IOException {
     Path file = Files.writeString(plainDir.resolve("not-a-map"), "hello");
-    Set<String> before = Leaks.bpfFds();
+    Set<String> before = KernelTests.bpfFds();
     BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> MapFd.openPinned(file));
     assertEquals("BPF_OBJ_GET", e.operation());
     assertTrue(e.getMessage().contains("not on a bpf file system") && e.getMessage().contains("mount -t bpf"),
         e.getMessage());
-    assertEquals(Set.of(), Leaks.newSince(before));
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
   }
 
   @Test
   void aLoadWhosePinRootIsNotOnBpffsSaysSoAndLeavesNoFdAndNoPin() throws IOException {
-    Set<String> before = Leaks.bpfFds();
+    Set<String> before = KernelTests.bpfFds();
     Path root = plainDir.resolve("app");
     BpfSyscallException e = assertThrows(BpfSyscallException.class,
         () -> BpfObject.load(TestObjects.sample("flows"), o -> o.pinRoot(root)));
     assertTrue(e.getMessage().contains("not on a bpf file system"), e.getMessage());
     // The flows map was created before its pin was refused; closing its only fd frees it.
-    assertEquals(Set.of(), Leaks.newSince(before), "fds left by the refused load");
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "fds left by the refused load");
     assertFalse(Files.exists(root.resolve("flows")));
   }
 
   @Test
   void aHashOverTheKernelsSizeLimitIsE2bigSayingWhichLimitAndLeavesNoMap() throws InterruptedException {
     KernelTests.needBpftool();
-    Set<String> before = Leaks.bpfFds();
+    Set<String> before = KernelTests.bpfFds();
     BpfSyscallException e = assertThrows(BpfSyscallException.class,
         () -> MapFd.create(MapSpec.of("rel_huge_hash", MapType.HASH, 8, 1024, 2_000_000_000, 0)));
     assertEquals("E2BIG", e.errnoName());
@@ -158,14 +158,14 @@ class KernelFaultsTest {
         + " max_entries 2000000000 flags 0x0; the key or value size or max_entries is over the kernel's"
         + " limit for this map type (max_entries x (key + value) = 1922.2 GiB): lower them): E2BIG"),
         e.getMessage());
-    assertEquals(Set.of(), Leaks.newSince(before));
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_huge_hash"), 5));
   }
 
   @Test
   void aPreallocatedMapLargerThanMemoryIsEnomemSayingWhichLimitAndLeavesNoMap() throws InterruptedException {
     KernelTests.needBpftool();
-    Set<String> before = Leaks.bpfFds();
+    Set<String> before = KernelTests.bpfFds();
     long t0 = System.nanoTime();
     BpfSyscallException hash = assertThrows(BpfSyscallException.class,
         () -> MapFd.create(MapSpec.of("rel_huge_pre", MapType.HASH, 8, 65536, 1_000_000, 0)));
@@ -181,7 +181,7 @@ class KernelFaultsTest {
     assertTrue(hash.getMessage().contains("61.0 GiB") && hash.getMessage().contains("BPF_F_NO_PREALLOC"),
         hash.getMessage());
     assertFalse(array.getMessage().contains("BPF_F_NO_PREALLOC"), "arrays have no such flag");
-    assertEquals(Set.of(), Leaks.newSince(before));
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_huge_pre", "rel_huge_arr"), 5));
     // Without preallocation the same hash is only a promise: the kernel accepts it.
     MapSpec lazy = MapSpec.of("rel_huge_lazy", MapType.HASH, 8, 65536, 1_000_000, MapFlags.NO_PREALLOC);

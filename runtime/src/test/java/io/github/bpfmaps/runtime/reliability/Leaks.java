@@ -2,53 +2,18 @@ package io.github.bpfmaps.runtime.reliability;
 
 import static io.github.bpfmaps.runtime.KernelTests.bpftoolJson;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a failure may leave behind, counted from outside the runtime: this process's BPF fds (by
- * number and kernel id, so that a freed number taken by a new map still counts as new) and the
- * kernel's maps of given names (by id, through bpftool). Other worktrees run tests on the same
- * kernel, so map checks always go by names unique to the test.
+ * What a failure may leave behind in the kernel, counted from outside the runtime: the maps of
+ * given names, by id through bpftool (fds are {@code KernelTests.bpfFds()}). Other worktrees run
+ * tests on the same kernel, so map checks always go by names unique to the test.
  */
 final class Leaks {
   private Leaks() {}
-
-  /** {@code "fd -> anon_inode:bpf-map map_id: 12"} for every BPF fd of this process. */
-  static Set<String> bpfFds() {
-    Set<String> fds = new TreeSet<>();
-    try (var s = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : s.toList()) {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.contains("bpf") || target.contains("btf")) {
-            String id = Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName())).stream()
-                .filter(l -> l.startsWith("map_id:") || l.startsWith("prog_id:") || l.startsWith("btf_id:"))
-                .findFirst().orElse("").replaceAll("\\s+", " ");
-            fds.add(fd.getFileName() + " -> " + target + " " + id);
-          }
-        } catch (IOException closedMeanwhile) {
-          // the listing's own fd, or one closed meanwhile
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return fds;
-  }
-
-  /** The BPF fds opened since {@code before} and still open. */
-  static Set<String> newSince(Set<String> before) {
-    Set<String> now = bpfFds();
-    now.removeAll(before);
-    return now;
-  }
 
   /** Ids of the kernel's maps whose name is one of {@code names}. */
   static Set<Integer> mapsNamed(Set<String> names) {

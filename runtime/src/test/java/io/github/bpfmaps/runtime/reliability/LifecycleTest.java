@@ -40,42 +40,41 @@ class LifecycleTest {
   private static final int ROUNDS = 100;
   private static final int HAMMERS = 3;
 
-  @Test
-  void threadsHammeringAClosedHandleGetClosedExceptionsAndNeverTouchTheFileThatReusedItsFd()
-      throws Exception {
-    assumeTrue(Bpf.available(), Bpf.unavailableReason());
-    int reused = 0;
-    long closedSeen = 0;
-    long opsBeforeClose = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      BpfHashMap<Integer, Long> victim = new BpfHashMap<>(MapFd.create(SPEC), SPEC, Codecs.U32, Codecs.U64);
-      int oldNumber = victim.fd().acquire();
-      victim.fd().release();
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      AtomicLong closedCount = new AtomicLong();
-      AtomicLong ops = new AtomicLong();
-      CountDownLatch running = new CountDownLatch(HAMMERS);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < HAMMERS; t++) {
-        int base = t * 100_000;
+  /** What hammering threads call: thread {@code t}'s {@code i}-th call. */
+  private interface Call {
+    void run(int t, int i) throws Exception;
+  }
+
+  /**
+   * Threads that make one call in a loop until stopped. A call that succeeds after the thread has
+   * seen a {@link BpfClosedException} is a failure, as is any other exception.
+   */
+  private static final class Hammer {
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final AtomicReference<String> closedMessage = new AtomicReference<>();
+    final AtomicLong closed = new AtomicLong();
+    final AtomicLong calls = new AtomicLong();
+    final List<Thread> threads = new ArrayList<>();
+
+    Hammer(int n, Call call) throws InterruptedException {
+      CountDownLatch running = new CountDownLatch(n);
+      for (int t = 0; t < n; t++) {
+        int thread = t;
         Thread th = new Thread(() -> {
-          boolean closed = false;
-          int i = 0;
+          boolean seenClosed = false;
           running.countDown();
-          while (!stop.get()) {
-            // no remove: a stray write must stay visible in the map that took the number
-            int key = base + (i++ % 300);
+          for (int i = 0; !stop.get(); i++) {
             try {
-              victim.set(key, (long) key);
-              victim.get(key);
-              if (closed) {
-                throw new AssertionError("an operation succeeded after BpfClosedException");
+              call.run(thread, i);
+              if (seenClosed) {
+                throw new AssertionError("a call succeeded after BpfClosedException");
               }
-              ops.incrementAndGet();
+              calls.incrementAndGet();
             } catch (BpfClosedException e) {
-              closed = true;
-              closedCount.incrementAndGet();
+              seenClosed = true;
+              closed.incrementAndGet();
+              closedMessage.compareAndSet(null, e.getMessage());
             } catch (Throwable e) {
               failure.compareAndSet(null, e);
               return;
@@ -86,14 +85,51 @@ class LifecycleTest {
         threads.add(th);
       }
       running.await();
-      victim.close();
-      // A thread inside a call defers the real close(2) to its release; wait for it, so that the
-      // lowest free number, handed out next, is the old one: a map of the same shape, where a stray
-      // update through the old number would succeed silently.
-      Path oldEntry = Path.of("/proc/self/fd/" + oldNumber);
-      while (Files.exists(oldEntry, LinkOption.NOFOLLOW_LINKS)) {
-        Thread.onSpinWait();
+    }
+
+    /** Stops and joins the threads; fails with the first unexpected error of any of them. */
+    void stop(String round) throws InterruptedException {
+      stop.set(true);
+      for (Thread th : threads) {
+        th.join();
       }
+      if (failure.get() != null) {
+        throw new AssertionError(round, failure.get());
+      }
+      assertTrue(closed.get() >= threads.size(), round + ": every thread ran into the close");
+    }
+  }
+
+  /**
+   * Waits until fd {@code number} is really closed (a thread inside a call defers the close(2) to its
+   * release), so that the next fd this process opens gets that lowest free number.
+   */
+  private static void awaitClosed(int number) {
+    Path entry = Path.of("/proc/self/fd/" + number);
+    while (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void threadsHammeringAClosedHandleGetClosedExceptionsAndNeverTouchTheFileThatReusedItsFd()
+      throws Exception {
+    assumeTrue(Bpf.available(), Bpf.unavailableReason());
+    int reused = 0;
+    long closedSeen = 0;
+    long callsBeforeClose = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      BpfHashMap<Integer, Long> victim = new BpfHashMap<>(MapFd.create(SPEC), SPEC, Codecs.U32, Codecs.U64);
+      int oldNumber = victim.fd().acquire();
+      victim.fd().release();
+      Hammer hammer = new Hammer(HAMMERS, (t, i) -> {
+        int key = t * 100_000 + i % 300; // no remove: a stray write must stay visible
+        victim.set(key, (long) key);
+        victim.get(key);
+      });
+      victim.close();
+      awaitClosed(oldNumber);
+      // A map of the same shape takes the number: a stray update through it would succeed silently.
       try (BpfHashMap<Integer, Long> bystander =
                new BpfHashMap<>(MapFd.create(SPEC), SPEC, Codecs.U32, Codecs.U64)) {
         int newNumber = bystander.fd().acquire();
@@ -102,24 +138,18 @@ class LifecycleTest {
           reused++;
         }
         Thread.sleep(5); // the hammering goes on against the new owner of the number
-        stop.set(true);
-        for (Thread th : threads) {
-          th.join();
-        }
-        if (failure.get() != null) {
-          throw new AssertionError("round " + round, failure.get());
-        }
+        hammer.stop("round " + round);
         assertEquals(0, bystander.keys().size(), "round " + round + ": a closed handle wrote to fd "
             + newNumber + ", which now belongs to another map");
       }
-      assertTrue(closedCount.get() >= HAMMERS, "every thread ran into the close");
+      assertEquals("use on 'rel_victim': the handle is closed", hammer.closedMessage.get());
       assertThrows(BpfClosedException.class, () -> victim.get(1));
-      closedSeen += closedCount.get();
-      opsBeforeClose += ops.get();
+      closedSeen += hammer.closed.get();
+      callsBeforeClose += hammer.calls.get();
     }
-    System.out.printf("close under use: %d rounds x %d threads, %d operations before close, %d"
+    System.out.printf("close under use: %d rounds x %d threads, %d set+get calls before close, %d"
         + " BpfClosedExceptions after, fd number reused at once in %d rounds%n",
-        ROUNDS, HAMMERS, opsBeforeClose, closedSeen, reused);
+        ROUNDS, HAMMERS, callsBeforeClose, closedSeen, reused);
     assertTrue(reused > ROUNDS / 2, "the test must actually see numbers reused: " + reused);
   }
 
@@ -135,35 +165,9 @@ class LifecycleTest {
       BpfProgram prog = old.program("xdp_add");
       int oldNumber = prog.acquire();
       prog.release();
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      AtomicLong closedCount = new AtomicLong();
-      CountDownLatch running = new CountDownLatch(HAMMERS);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < HAMMERS; t++) {
-        Thread th = new Thread(() -> {
-          running.countDown();
-          while (!stop.get()) {
-            try {
-              prog.testRun(frame, 1);
-            } catch (BpfClosedException e) {
-              assertEquals("use on 'xdp_add': the handle is closed", e.getMessage());
-              closedCount.incrementAndGet();
-            } catch (Throwable e) {
-              failure.compareAndSet(null, e);
-              return;
-            }
-          }
-        });
-        th.start();
-        threads.add(th);
-      }
-      running.await();
+      Hammer hammer = new Hammer(HAMMERS, (t, i) -> prog.testRun(frame, 1));
       old.close();
-      Path oldEntry = Path.of("/proc/self/fd/" + oldNumber);
-      while (Files.exists(oldEntry, LinkOption.NOFOLLOW_LINKS)) {
-        Thread.onSpinWait();
-      }
+      awaitClosed(oldNumber);
       // A second copy: its fds take the freed numbers, its program most likely the old one's.
       try (BpfObject fresh = BpfObject.load(object);
           BpfArrayMap<Long> counts = new BpfArrayMap<>(fresh.mapFd("shared"), shared, Codecs.U64)) {
@@ -173,16 +177,10 @@ class LifecycleTest {
         }
         freshProg.release();
         Thread.sleep(5);
-        stop.set(true);
-        for (Thread th : threads) {
-          th.join();
-        }
-        if (failure.get() != null) {
-          throw new AssertionError("round " + round, failure.get());
-        }
+        hammer.stop("round " + round);
         assertEquals(0L, counts.get(0), "round " + round + ": a closed program's caller ran the new program");
       }
-      assertTrue(closedCount.get() >= HAMMERS, "every thread ran into the close");
+      assertEquals("use on 'xdp_add': the handle is closed", hammer.closedMessage.get());
     }
     assertTrue(reused >= 10, "the program's fd number must actually be reused: " + reused + " of 20");
     System.out.println("close object under test runs: 20 rounds x " + HAMMERS + " threads, program fd"
@@ -204,7 +202,7 @@ class LifecycleTest {
       obj.program("xdp_count").testRun(frame, 1);
     }
     int fdsBefore = KernelTests.openFds();
-    Set<String> bpfBefore = Leaks.bpfFds();
+    Set<String> bpfBefore = KernelTests.bpfFds();
     long t0 = System.nanoTime();
     for (int i = 0; i < PARSE_CYCLES; i++) {
       try (BpfObject obj = BpfObject.open(object)) {
@@ -219,7 +217,7 @@ class LifecycleTest {
       }
     }
     long t2 = System.nanoTime();
-    assertEquals(Set.of(), Leaks.newSince(bpfBefore), "BPF fds left open");
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(bpfBefore), "BPF fds left open");
     assertEquals(fdsBefore, KernelTests.openFds(), "fds left open");
     System.out.printf("open/close: %d parse cycles in %d ms, %d open+load+test-run+close cycles in %d ms%n",
         PARSE_CYCLES, (t1 - t0) / 1_000_000, LOAD_CYCLES, (t2 - t1) / 1_000_000);
@@ -233,11 +231,11 @@ class LifecycleTest {
       Path object = TestObjects.testObject("verifier_reject");
       assertThrows(BpfLoadException.class, () -> BpfObject.load(object, o -> o.pinRoot(dir))); // warm-up
       int fdsBefore = KernelTests.openFds();
-      Set<String> bpfBefore = Leaks.bpfFds();
+      Set<String> bpfBefore = KernelTests.bpfFds();
       for (int i = 0; i < 100; i++) {
         assertThrows(BpfLoadException.class, () -> BpfObject.load(object, o -> o.pinRoot(dir)));
       }
-      assertEquals(Set.of(), Leaks.newSince(bpfBefore), "BPF fds left open by refused loads");
+      assertEquals(Set.of(), KernelTests.newBpfFdsSince(bpfBefore), "BPF fds left open by refused loads");
       assertEquals(fdsBefore, KernelTests.openFds());
       assertEquals(0, dir.toFile().list().length, "pins left by refused loads");
     } finally {

@@ -30,33 +30,39 @@ import org.junit.jupiter.api.Test;
 class UnprivilegedTest {
   @Test
   void withoutCapabilitiesEveryOperationSaysWhatFailedOnWhatAndWhatToGrant() throws Exception {
-    needRootAndSetpriv();
-    Path dir = KernelTests.pinDir();
-    Path jars = Files.createTempDirectory("bpfmaps-unpriv-cp");
-    try (MapFd map = MapFd.create(SPEC)) {
-      Path pin = dir.resolve("rel_unpriv");
-      map.pin(pin);
-      int id = map.info().id();
-      String out = runChild(jars, pin, id, "--inh-caps=-all", "--bounding-set=-all");
-      Map<String, String[]> lines = parse(out);
-      assertEquals("false", lines.get("available")[1], out);
-      assertTrue(lines.get("available")[2].contains("EPERM"), out);
-      expect(lines, "create", "BPF_MAP_CREATE", "rel_unpriv", "EPERM", "run as root or grant CAP_BPF", out);
-      expect(lines, "openPinned", "BPF_OBJ_GET", pin.toString(), "EACCES", "run as root or grant CAP_BPF", out);
-      expect(lines, "fromId", "BPF_MAP_GET_FD_BY_ID", "id " + id, "EPERM", "needs CAP_SYS_ADMIN", out);
-      String[] load = lines.get("load");
-      assertEquals("BpfPermissionException", load[1], out);
-      assertTrue(load[5].contains("xdp_counter.bpf.o"), "names the object: " + out);
-      assertTrue(load[5].contains("run as root or grant CAP_BPF"), out);
-      System.out.println(out);
-    } finally {
-      KernelTests.deleteTree(dir);
-      KernelTests.deleteTree(jars);
-    }
+    Run r = runAsNobody("--inh-caps=-all", "--bounding-set=-all");
+    String out = r.out();
+    assertEquals("false", r.lines().get("available")[1], out);
+    assertTrue(r.lines().get("available")[2].contains("EPERM"), out);
+    expect(r, "create", "BPF_MAP_CREATE", "rel_unpriv", "EPERM", "run as root or grant CAP_BPF");
+    expect(r, "openPinned", "BPF_OBJ_GET", r.pin().toString(), "EACCES", "run as root or grant CAP_BPF");
+    expect(r, "fromId", "BPF_MAP_GET_FD_BY_ID", "id " + r.id(), "EPERM", "needs CAP_SYS_ADMIN");
+    String[] load = r.lines().get("load");
+    assertEquals("BpfPermissionException", load[1], out);
+    assertTrue(load[5].contains("xdp_counter.bpf.o"), "names the object: " + out);
+    assertTrue(load[5].contains("run as root or grant CAP_BPF"), out);
   }
 
   @Test
   void withCapBpfAloneMapsWorkButByIdAndXdpLoadsSayWhichCapabilityIsStillMissing() throws Exception {
+    Run r = runAsNobody("--inh-caps=-all,+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon");
+    String out = r.out();
+    assertEquals("true", r.lines().get("available")[1], out);
+    assertEquals("OK", r.lines().get("create")[1], out);
+    // the pin is root's, mode 0600: CAP_BPF does not override file permissions
+    expect(r, "openPinned", "BPF_OBJ_GET", r.pin().toString(), "EACCES", "file mode");
+    expect(r, "fromId", "BPF_MAP_GET_FD_BY_ID", "id " + r.id(), "EPERM", "needs CAP_SYS_ADMIN, CAP_BPF is not enough");
+    String[] load = r.lines().get("load");
+    assertEquals("BPF_PROG_LOAD", load[2], out);
+    assertTrue(load[3].startsWith("xdp_count (section xdp of ") && load[3].endsWith("xdp_counter.bpf.o)"), out);
+    assertTrue(load[5].contains("CAP_NET_ADMIN for networking programs"), out);
+  }
+
+  /** What the child printed, by operation, and the pin and map id it was given. */
+  private record Run(String out, Map<String, String[]> lines, Path pin, int id) {}
+
+  /** Pins a map root owns, runs {@link UnprivilegedChild} as nobody with {@code caps}, cleans up. */
+  private static Run runAsNobody(String... caps) throws Exception {
     needRootAndSetpriv();
     Path dir = KernelTests.pinDir();
     Path jars = Files.createTempDirectory("bpfmaps-unpriv-cp");
@@ -64,18 +70,9 @@ class UnprivilegedTest {
       Path pin = dir.resolve("rel_unpriv");
       map.pin(pin);
       int id = map.info().id();
-      String out = runChild(jars, pin, id, "--inh-caps=-all,+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon");
-      Map<String, String[]> lines = parse(out);
-      assertEquals("true", lines.get("available")[1], out);
-      assertEquals("OK", lines.get("create")[1], out);
-      // the pin is root's, mode 0600: CAP_BPF does not override file permissions
-      expect(lines, "openPinned", "BPF_OBJ_GET", pin.toString(), "EACCES", "file mode", out);
-      expect(lines, "fromId", "BPF_MAP_GET_FD_BY_ID", "id " + id, "EPERM", "needs CAP_SYS_ADMIN, CAP_BPF is not enough", out);
-      String[] load = lines.get("load");
-      assertEquals("BPF_PROG_LOAD", load[2], out);
-      assertTrue(load[3].startsWith("xdp_count (section xdp of ") && load[3].endsWith("xdp_counter.bpf.o)"), out);
-      assertTrue(load[5].contains("CAP_NET_ADMIN for networking programs"), out);
+      String out = runChild(jars, pin, id, caps);
       System.out.println(out);
+      return new Run(out, parse(out), pin, id);
     } finally {
       KernelTests.deleteTree(dir);
       KernelTests.deleteTree(jars);
@@ -113,13 +110,12 @@ class UnprivilegedTest {
     return lines;
   }
 
-  private static void expect(Map<String, String[]> lines, String name, String operation, String target,
-      String errno, String advice, String out) {
-    String[] f = lines.get(name);
-    assertTrue(f != null && f.length == 6, name + " missing: " + out);
-    assertEquals("BpfPermissionException", f[1], out);
-    assertEquals(operation, f[2], out);
-    assertEquals(target, f[3], out);
+  private static void expect(Run r, String name, String operation, String target, String errno, String advice) {
+    String[] f = r.lines().get(name);
+    assertTrue(f != null && f.length == 6, name + " missing: " + r.out());
+    assertEquals("BpfPermissionException", f[1], r.out());
+    assertEquals(operation, f[2], r.out());
+    assertEquals(target, f[3], r.out());
     String message = f[5];
     assertTrue(message.startsWith(operation + " on '" + target + "'"), message);
     assertTrue(message.contains(errno + ": "), message);
