@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfKeyExistsException;
 import io.github.bpfmaps.runtime.BpfMapFullException;
@@ -189,6 +190,22 @@ class KernelFaultsTest {
       assertEquals(1_000_000, fd.info().maxEntries());
     }
     System.out.println("ENOMEM refusals took " + ms + " ms");
+  }
+
+  @Test
+  void aMapOfMapsWhoseOuterMapIsRefusedLeavesNeitherItNorItsInnerTemplate() throws InterruptedException {
+    KernelTests.needBpftool();
+    MapSpec inner = MapSpec.of("rel_inner_tpl", MapType.ARRAY, 4, 8, 4, 0);
+    // BPF_F_NO_PREALLOC is a hash flag: the kernel refuses the outer array after the inner exists
+    MapSpec outer = MapSpec.of("rel_outer", MapType.ARRAY_OF_MAPS, 4, 4, 4, MapFlags.NO_PREALLOC,
+        Pinning.NONE, inner);
+    Set<String> before = KernelTests.bpfFds();
+    BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> MapFd.create(outer));
+    assertEquals("EINVAL", e.errnoName());
+    assertTrue(e.getMessage().startsWith("BPF_MAP_CREATE on 'rel_outer' (ARRAY_OF_MAPS key 4 value 4"
+        + " max_entries 4 flags 0x1)"), e.getMessage());
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "the inner template's fd is closed");
+    assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_inner_tpl", "rel_outer"), 5));
   }
 
   /** Directories that are certainly not bpffs: one on the root file system, and tmpfs if present. */
