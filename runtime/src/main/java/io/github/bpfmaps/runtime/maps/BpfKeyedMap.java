@@ -71,8 +71,6 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** Entries asked for by the first lookup-batch call; package-private so tests can force ENOSPC. */
   int firstChunk = 256;
   private static final int MAX_CHUNK = 1 << 20;
-  /** Entries per {@code BPF_MAP_UPDATE_BATCH} call. */
-  private static final int UPDATE_CHUNK = 4096;
 
   /** The key codec. */
   protected final Codec<K> keyCodec;
@@ -340,9 +338,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     // generic_map_update_batch (kernel/bpf/syscall.c) accepts only BPF_F_LOCK in elem_flags, so
     // NOEXIST/EXIST semantics need one update per element.
     boolean batch = !noUpdateBatch && (flag == UpdateFlag.ANY || flag == UpdateFlag.LOCK);
-    if (!batch || entries.size() > UPDATE_CHUNK) {
-      // Written in more than one system call: refuse a bad entry before the first one, as a
-      // single batch (encoded whole before its call) does, instead of leaving a part written.
+    if (!batch) {
+      // One call per entry: refuse a bad entry before the first call, as updateBatch does,
+      // instead of leaving a part written.
       checkAll(entries);
     }
     if (batch) {
@@ -480,9 +478,12 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** Returns -1 (and marks the command unsupported) if the first chunk says so. */
   private int updateBatch(Map<? extends K, ? extends V> entries, UpdateFlag flag) {
     int total = entries.size();
-    int chunk = Math.min(total, UPDATE_CHUNK);
+    int chunk = Math.min(total, 4096);
     Chunk c = Chunk.take();
     try {
+      if (total > chunk) {
+        checkAll(entries); // more than one call: a bad late entry must not leave earlier chunks written
+      }
       ByteBuffer keys = c.keys.ensure(chunk * keySize);
       ByteBuffer values = c.values.ensure(chunk * valueSize);
       Iterator<? extends Map.Entry<? extends K, ? extends V>> it = entries.entrySet().iterator();

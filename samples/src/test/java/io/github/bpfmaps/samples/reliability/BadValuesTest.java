@@ -117,14 +117,20 @@ class BadValuesTest {
   @Test
   void putAllOfMoreThanOneChunkWritesNothingWhenALateEntryIsRefused() {
     assumeTrue(Bpf.available(), Bpf.unavailableReason());
-    MapSpec spec = MapSpec.of("rel_chunks", MapType.HASH, 4, 8, 10_000, 0);
-    try (var m = new BpfHashMap<>(MapFd.create(spec), spec, Codecs.U32, Codecs.bytes(8))) {
-      Map<Integer, byte[]> entries = new LinkedHashMap<>();
-      for (int i = 0; i < 9_000; i++) {
-        entries.put(i, i == 8_999 ? new byte[7] : new byte[8]);
+    // small and large values: the number of entries per batch call may depend on their size
+    for (int valueSize : new int[] {8, 1024}) {
+      MapSpec spec = MapSpec.of("rel_chunks", MapType.HASH, 4, valueSize, 10_000, 0);
+      try (var m = new BpfHashMap<>(MapFd.create(spec), spec, Codecs.U32, Codecs.bytes(valueSize))) {
+        Map<Integer, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 9_000; i++) {
+          entries.put(i, new byte[i == 8_999 ? valueSize - 1 : valueSize]);
+        }
+        assertThrows(BpfValueException.class, () -> m.putAll(entries, UpdateFlag.ANY));
+        assertEquals(0, m.keys().size(), valueSize + "-byte values: entries of earlier chunks were written");
+        entries.put(8_999, new byte[valueSize]);
+        assertEquals(9_000, m.putAll(entries, UpdateFlag.ANY));
+        assertEquals(9_000, m.keys().size());
       }
-      assertThrows(BpfValueException.class, () -> m.putAll(entries, UpdateFlag.ANY));
-      assertEquals(0, m.keys().size(), "entries of the chunks before the refused one were written");
     }
   }
 
