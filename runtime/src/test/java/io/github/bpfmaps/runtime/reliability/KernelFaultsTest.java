@@ -27,6 +27,7 @@ import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -145,6 +146,24 @@ class KernelFaultsTest {
     // The flows map was created before its pin was refused; closing its only fd frees it.
     assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "fds left by the refused load");
     assertFalse(Files.exists(root.resolve("flows")));
+  }
+
+  @Test
+  void aLoadRefusedAtItsThirdMapReleasesTheTwoItMadeAndRemovesTheirPins() throws InterruptedException {
+    KernelTests.needBpftool();
+    Set<String> before = KernelTests.bpfFds();
+    BpfObject obj = BpfObject.open(TestObjects.testObject("too_big"));
+    assertEquals(List.of("rel_small_a", "rel_small_b", "rel_too_big"),
+        obj.maps().stream().map(m -> m.name()).toList(), "created in this order");
+    BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> obj.load(o -> o.pinRoot(pins)));
+    assertEquals("E2BIG", e.errnoName());
+    assertTrue(e.getMessage().startsWith("BPF_MAP_CREATE on 'rel_too_big'"), e.getMessage());
+    assertTrue(e.getMessage().contains("over the kernel's limit"), e.getMessage());
+    assertFalse(obj.isLoaded());
+    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "fds left by the refused load");
+    assertEquals(0, pins.toFile().list().length, "pins the refused load made");
+    assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_small_a", "rel_small_b", "rel_too_big"), 5));
+    obj.close();
   }
 
   @Test
