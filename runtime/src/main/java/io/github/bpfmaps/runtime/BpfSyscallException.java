@@ -23,6 +23,23 @@ public class BpfSyscallException extends BpfException {
     super(operation, target, errno, message(operation, target, errno, detail));
   }
 
+  private BpfSyscallException(String operation, String target, int errno, String message, boolean exact) {
+    super(operation, target, errno, message);
+  }
+
+  /**
+   * A pin or a pinned-object open refused because {@code path} is not on a bpf file system: the
+   * kernel says EPERM (pin) or EACCES/EINVAL (get), whose usual hint, a missing capability, would
+   * mislead. No system call.
+   *
+   * @param fsType the type of the file system the path is on, such as {@code ext4} or {@code tmpfs}
+   */
+  public static BpfSyscallException notOnBpffs(String operation, String path, int errno, String fsType) {
+    return new BpfSyscallException(operation, path, errno, operation + " on '" + path + "': "
+        + Errno.name(errno) + ": the path is not on a bpf file system (it is on " + fsType + "); pin under"
+        + " a bpffs mount such as /sys/fs/bpf, or mount one with `mount -t bpf bpf /sys/fs/bpf`", true);
+  }
+
   /** The errno's symbolic name, such as {@code EEXIST}. */
   public String errnoName() {
     return Errno.name(errno());

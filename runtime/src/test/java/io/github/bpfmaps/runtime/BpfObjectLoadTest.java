@@ -385,32 +385,11 @@ class BpfObjectLoadTest {
    * load left open shows up here as a new entry.
    */
   static Set<String> bpfFds() {
-    Set<String> fds = new HashSet<>();
-    try (var s = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : s.toList()) {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.contains("bpf") || target.contains("btf")) {
-            // The kernel id tells a new map apart from an old one that got a freed fd's number.
-            String id = Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName())).stream()
-                .filter(l -> l.startsWith("map_id:") || l.startsWith("prog_id:") || l.startsWith("btf_id:"))
-                .findFirst().orElse("").replaceAll("\\s+", " ");
-            fds.add(fd.getFileName() + " -> " + target + " " + id);
-          }
-        } catch (java.io.IOException closedMeanwhile) {
-          // the directory stream's own fd, or one closed while listing
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return fds;
+    return KernelTests.bpfFds();
   }
 
   static Set<String> newSince(Set<String> before) {
-    Set<String> now = bpfFds();
-    now.removeAll(before);
-    return now;
+    return KernelTests.newBpfFdsSince(before);
   }
 
   private static Set<Integer> mapIds() {

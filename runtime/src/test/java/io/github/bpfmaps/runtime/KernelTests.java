@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -107,6 +109,39 @@ public final class KernelTests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * This process's BPF fds as {@code "fd -> anon_inode:bpf-map map_id: 12"}: with the kernel id, so
+   * that a new map that got a freed fd's number is told apart from the old one.
+   */
+  public static Set<String> bpfFds() {
+    Set<String> fds = new TreeSet<>();
+    try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : s.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.contains("bpf") || target.contains("btf")) {
+            String id = Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName())).stream()
+                .filter(l -> l.startsWith("map_id:") || l.startsWith("prog_id:") || l.startsWith("btf_id:"))
+                .findFirst().orElse("").replaceAll("\\s+", " ");
+            fds.add(fd.getFileName() + " -> " + target + " " + id);
+          }
+        } catch (IOException closedMeanwhile) {
+          // the directory stream's own fd, or one closed while listing
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return fds;
+  }
+
+  /** The BPF fds opened since {@code before} (a {@link #bpfFds()} listing) and still open. */
+  public static Set<String> newBpfFdsSince(Set<String> before) {
+    Set<String> now = bpfFds();
+    now.removeAll(before);
+    return now;
   }
 
   /** A minimal JSON reader for bpftool's output: objects, arrays, strings, numbers, literals. */

@@ -427,9 +427,11 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * Writes all {@code entries} with {@code BPF_MAP_UPDATE_BATCH} (one system call per chunk of up
    * to 4096 entries) when {@code flag} is {@code ANY} or {@code LOCK}; element by element for
    * {@code NOEXIST}/{@code EXIST} (the kernel's batch update does not take them) and where batches
-   * are unsupported.
+   * are unsupported. Every entry is encoded before the first system call, so a value that does not
+   * encode leaves the map as it was (where more than one call is needed, each entry is encoded twice).
    *
    * @return the number of entries written (all of them, unless an exception is thrown)
+   * @throws io.github.bpfmaps.runtime.BpfValueException if any entry does not encode; nothing written
    * @throws io.github.bpfmaps.runtime.BpfSyscallException for the first entry the kernel refuses,
    *     saying how many were written before it
    */
@@ -439,7 +441,13 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     }
     // generic_map_update_batch (kernel/bpf/syscall.c) accepts only BPF_F_LOCK in elem_flags, so
     // NOEXIST/EXIST semantics need one update per element.
-    if (!noUpdateBatch && (flag == UpdateFlag.ANY || flag == UpdateFlag.LOCK)) {
+    boolean batch = !noUpdateBatch && (flag == UpdateFlag.ANY || flag == UpdateFlag.LOCK);
+    if (!batch) {
+      // One call per entry: refuse a bad entry before the first call, as updateBatch does,
+      // instead of leaving a part written.
+      checkAll(entries);
+    }
+    if (batch) {
       int done = updateBatch(entries, flag);
       if (done >= 0) {
         return done;
@@ -456,6 +464,15 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
       n++;
     }
     return n;
+  }
+
+  /** Encodes every entry into this thread's scratch buffers and throws at the first that fails. */
+  private void checkAll(Map<? extends K, ? extends V> entries) {
+    Scratch s = Scratch.get();
+    for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+      keyCodec.encode(e.getKey(), s.key(keySize), 0);
+      valueCodec.encode(e.getValue(), s.value(valueSize), 0);
+    }
   }
 
   /**
@@ -568,6 +585,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     int chunk = Math.min(total, chunkFor(keySize, valueSize));
     Chunk c = Chunk.take();
     try {
+      if (total > chunk) {
+        checkAll(entries); // more than one call: a bad late entry must not leave earlier chunks written
+      }
       ByteBuffer keys = c.keys.ensure(chunk * keySize);
       ByteBuffer values = c.values.ensure(chunk * valueSize);
       Iterator<? extends Map.Entry<? extends K, ? extends V>> it = entries.entrySet().iterator();

@@ -7,10 +7,13 @@ import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.MapInfo;
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -278,11 +281,33 @@ public final class BpfSys {
     a.putLong(64, mapExtra);
     long r = call(BPF_MAP_CREATE, s, MAP_CREATE_ATTR_SIZE);
     if (r < 0) {
-      throw BpfSyscallException.of("BPF_MAP_CREATE", name, (int) -r, String.format(Locale.ROOT,
-          "%s key %d value %d max_entries %d flags 0x%x", typeName(type), keySize, valueSize,
-          maxEntries, flags));
+      int errno = (int) -r;
+      String detail = String.format(Locale.ROOT, "%s key %d value %d max_entries %d flags 0x%x",
+          typeName(type), keySize, valueSize, maxEntries, flags);
+      if (errno == Errno.E2BIG || errno == Errno.ENOMEM) {
+        detail += sizeNote(errno, type, keySize, valueSize, maxEntries);
+      }
+      throw BpfSyscallException.of("BPF_MAP_CREATE", name, errno, detail);
     }
     return (int) r;
+  }
+
+  /**
+   * Which limit a refused map size hit: E2BIG is the kernel's fixed cap for the type (sizes or a
+   * bucket count over {@code U32_MAX}, {@code htab_map_alloc_check}, {@code array_map_alloc_check}),
+   * ENOMEM the memory it could not get (the memory cgroup's limit, or RAM) for the preallocation.
+   */
+  private static String sizeNote(int errno, int type, int keySize, int valueSize, int maxEntries) {
+    double bytes = (double) Integer.toUnsignedLong(maxEntries) * ((long) keySize + valueSize);
+    String total = bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30))
+        : String.format(Locale.ROOT, "%.1f MiB", bytes / (1 << 20));
+    return errno == Errno.E2BIG
+        ? "; the key or value size or max_entries is over the kernel's limit for this map type"
+            + " (max_entries x (key + value) = " + total + "): lower them"
+        : "; the kernel could not allocate max_entries x (key + value) = " + total
+            + " (the memory cgroup's limit or free RAM): lower max_entries"
+            + (type == MapType.HASH.id() || type == MapType.PERCPU_HASH.id()
+                ? ", or set BPF_F_NO_PREALLOC to allocate entries as they are added" : "");
   }
 
   private static String typeName(int type) {
@@ -331,9 +356,33 @@ public final class BpfSys {
     a.putInt(12, fileFlags); // file_flags
     long r = call(cmd, s, 16);
     if (r < 0) {
+      String fsType = (int) -r == Errno.ENOENT ? null : nonBpfFilesystem(cmd == BPF_OBJ_PIN, path);
+      if (fsType != null) {
+        throw BpfSyscallException.notOnBpffs(commandName(cmd), path, (int) -r, fsType);
+      }
       throw BpfSyscallException.of(commandName(cmd), path, (int) -r, null);
     }
     return (int) r;
+  }
+
+  /**
+   * The file system type of a pin path that is not on bpffs, or null (bpffs, or unknown). The kernel
+   * answers a pin into another file system with EPERM and a get of a non-BPF file with EACCES or
+   * EINVAL ({@code bpf_obj_do_pin}, {@code bpf_obj_do_get} in {@code kernel/bpf/inode.c}), which
+   * would otherwise read as a missing capability. Only called on failure; reads the mount table.
+   */
+  private static @Nullable String nonBpfFilesystem(boolean pin, String path) {
+    try {
+      Path p = Path.of(path).toAbsolutePath();
+      Path where = pin ? p.getParent() : p;
+      if (where == null || !Files.exists(where)) {
+        return null;
+      }
+      String type = Files.getFileStore(where).type();
+      return "bpf".equals(type) ? null : type;
+    } catch (IOException | RuntimeException e) {
+      return null; // cannot tell: keep the kernel's answer as it is
+    }
   }
 
   private static int fdById(int cmd, int id) {
@@ -342,7 +391,11 @@ public final class BpfSys {
     a.putInt(0, id);
     long r = call(cmd, s, 12); // map_id/prog_id, next_id, open_flags
     if (r < 0) {
-      throw BpfSyscallException.of(commandName(cmd), "id " + id, (int) -r, null);
+      // bpf_map_get_fd_by_id and bpf_prog_get_fd_by_id (kernel/bpf/syscall.c) check
+      // capable(CAP_SYS_ADMIN): CAP_BPF, enough for everything else, is not enough here.
+      String detail = (int) -r == Errno.EPERM
+          ? "opening by id needs CAP_SYS_ADMIN, CAP_BPF is not enough; or open it through a pin" : null;
+      throw BpfSyscallException.of(commandName(cmd), "id " + id, (int) -r, detail);
     }
     return (int) r;
   }
