@@ -253,7 +253,7 @@ class RecordGeneratorTest {
       // xdp_count counts every frame under XDP_PASS (2), whatever it holds.
       assertThat(obj.program("xdp_count").testRun(new byte[64], 1).retval()).isEqualTo(2);
       assertThat(obj.program("xdp_count").testRun(new byte[100], 1).retval()).isEqualTo(2);
-      java.lang.reflect.Method get = stats.getClass().getMethod("get", int.class);
+      java.lang.reflect.Method get = stats.getClass().getMethod("getAt", int.class);
       assertThat(get.invoke(stats, 2)).isEqualTo(newRecord(datarec, 2L, 164L));
       assertThat(get.invoke(stats, 1)).isEqualTo(newRecord(datarec, 0L, 0L));
     }
