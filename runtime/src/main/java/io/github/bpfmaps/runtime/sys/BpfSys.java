@@ -1,7 +1,6 @@
 package io.github.bpfmaps.runtime.sys;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
@@ -129,29 +128,22 @@ public final class BpfSys {
 
   /**
    * One raw {@code bpf(cmd, attr, size)}. Returns the kernel's non-negative result, or {@code
-   * -errno}. One system call; allocates nothing, also on failure ({@link LibC.NoThrow}).
+   * -errno}. One system call; allocates nothing, also on failure ({@link Syscall}: JNA on Java 17,
+   * the Foreign Function &amp; Memory API on Java 22 and later).
    */
   public static long bpf(int cmd, long attrAddress, int size) {
     if (NR_BPF < 0) {
       return -Errno.ENOSYS;
     }
-    long r = LibC.NoThrow.syscall(NR_BPF, cmd, attrAddress, size);
-    return r < 0 ? -Native.getLastError() : r;
+    return Syscall.bpf(NR_BPF, cmd, attrAddress, size);
   }
 
   /**
-   * The object commands' {@code bpf(2)}: through {@link LibC#syscall}, which throws on failure;
-   * returns the result or {@code -errno}. Failures here are rare and become exceptions anyway.
+   * The object commands' {@code bpf(2)} on the thread's attr: the result or {@code -errno}, which
+   * the callers turn into exceptions naming the command.
    */
   private static long call(int cmd, Scratch s, int size) {
-    if (NR_BPF < 0) {
-      return -Errno.ENOSYS;
-    }
-    try {
-      return LibC.syscall(NR_BPF, cmd, s.attrAddress, size);
-    } catch (LastErrorException e) {
-      return -e.getErrorCode();
-    }
+    return bpf(cmd, s.attrAddress, size);
   }
 
   // ---- element operations: return 0 or a positive errno; no allocation on success ----
