@@ -132,10 +132,15 @@ public final class BpfSys {
    * the Foreign Function &amp; Memory API on Java 22 and later).
    */
   public static long bpf(int cmd, long attrAddress, int size) {
+    return bpf(Scratch.get(), cmd, attrAddress, size);
+  }
+
+  /** {@link #bpf(int, long, int)} for a caller that holds its thread's {@link Scratch}. */
+  static long bpf(Scratch s, int cmd, long attrAddress, int size) {
     if (NR_BPF < 0) {
       return -Errno.ENOSYS;
     }
-    return Syscall.bpf(NR_BPF, cmd, attrAddress, size);
+    return Syscall.bpf(s, NR_BPF, cmd, attrAddress, size);
   }
 
   /**
@@ -143,7 +148,7 @@ public final class BpfSys {
    * the callers turn into exceptions naming the command.
    */
   private static long call(int cmd, Scratch s, int size) {
-    return bpf(cmd, s.attrAddress, size);
+    return bpf(s, cmd, s.attrAddress, size);
   }
 
   // ---- element operations: return 0 or a positive errno; no allocation on success ----
@@ -171,7 +176,7 @@ public final class BpfSys {
     a.putLong(8, key); // key
     a.putLong(16, value); // value / next_key
     a.putLong(24, flags); // flags
-    long r = bpf(cmd, s.attrAddress, ELEM_ATTR_SIZE);
+    long r = bpf(s, cmd, s.attrAddress, ELEM_ATTR_SIZE);
     return r < 0 ? (int) -r : 0;
   }
 
@@ -217,7 +222,7 @@ public final class BpfSys {
     a.putInt(32, count);
     a.putInt(36, fd);
     a.putLong(40, elemFlags);
-    long r = bpf(cmd, s.attrAddress, BATCH_ATTR_SIZE);
+    long r = bpf(s, cmd, s.attrAddress, BATCH_ATTR_SIZE);
     return r < 0 ? (int) -r : 0;
   }
 

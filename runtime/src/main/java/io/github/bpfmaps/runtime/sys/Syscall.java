@@ -16,10 +16,11 @@ public final class Syscall {
   private Syscall() {}
 
   /**
-   * {@code syscall(number, cmd, attr, size)}. Returns the kernel's non-negative result, or {@code
-   * -errno}. One system call; allocates nothing, also on failure.
+   * {@code syscall(number, cmd, attr, size)} on the calling thread, whose {@link Scratch} is {@code
+   * s}. Returns the kernel's non-negative result, or {@code -errno}. One system call; allocates
+   * nothing, also on failure.
    */
-  public static long bpf(long number, long cmd, long attrAddress, long size) {
+  public static long bpf(Scratch s, long number, long cmd, long attrAddress, long size) {
     long r = LibC.NoThrow.syscall(number, cmd, attrAddress, size);
     return r < 0 ? -Native.getLastError() : r;
   }

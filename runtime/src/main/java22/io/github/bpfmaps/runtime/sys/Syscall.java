@@ -21,8 +21,8 @@ import java.lang.invoke.MethodHandle;
  * system call costs, so fewer frames is most of the gain (see {@code benchmarks/RESULTS.md}).
  *
  * <p>{@code errno} is saved by the stub right after the call ({@link
- * Linker.Option#captureCallState}), into a capture segment that each thread allocates once: no
- * allocation per call. The function is not linked {@link Linker.Option#critical critical}: a
+ * Linker.Option#captureCallState}), into a capture segment that each thread allocates once and keeps in its {@link
+ * Scratch}: no allocation per call. The function is not linked {@link Linker.Option#critical critical}: a
  * {@code bpf(2)} can sleep (memory allocation in an update, a page fault on a key), and a critical
  * call would hold every safepoint, and so the garbage collector, until it returns.
  *
@@ -58,16 +58,13 @@ public final class Syscall {
         Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
   }
 
-  /** The capture segment of each thread; lives as long as the thread's entry (an automatic arena). */
-  private static final ThreadLocal<MemorySegment> STATE =
-      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
-
   /**
-   * {@code syscall(number, cmd, attr, size)}. Returns the kernel's non-negative result, or {@code
+   * {@code syscall(number, cmd, attr, size)} on the calling thread, whose {@link Scratch} is {@code
+   * s} (it holds the thread's capture segment). Returns the kernel's non-negative result, or {@code
    * -errno}. One system call; allocates nothing after the thread's first call, also on failure.
    */
-  public static long bpf(long number, long cmd, long attrAddress, long size) {
-    MemorySegment state = STATE.get();
+  public static long bpf(Scratch s, long number, long cmd, long attrAddress, long size) {
+    MemorySegment state = s.syscallState instanceof MemorySegment m ? m : newState(s);
     long r;
     try {
       r = (long) SYSCALL.invokeExact(state, number, cmd, attrAddress, size);
@@ -78,6 +75,13 @@ public final class Syscall {
       throw new AssertionError(t);
     }
     return r < 0 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : r;
+  }
+
+  /** The thread's capture segment, freed with its {@code Scratch} (an automatic arena). */
+  private static MemorySegment newState(Scratch s) {
+    MemorySegment state = Arena.ofAuto().allocate(STATE_LAYOUT);
+    s.syscallState = state;
+    return state;
   }
 
   /**
