@@ -21,7 +21,9 @@
 #   the suite's Dump), BENCH_JMH_INCLUDE (JMH regex, default from the groups), BENCH_JMH_OPTS
 #   (JMH options, default `-f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc`; quick: `-f 1 -wi 1 -w 500ms
 #   -i 2 -r 500ms -prof gc`), BENCH_PRIO (command prefix for the timed processes, e.g.
-#   'chrt -f 1' on a shared machine).
+#   'chrt -f 1' on a shared machine), BENCH_JAVA (the JVMs that run JMH, space-separated, each
+#   a java executable; default `java`; several give one Java column each, e.g.
+#   "java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java" compares JNA on 17 with FFM on 25).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--no-java) run_java=0; shift ;;
 	--list) list=1; shift ;;
-	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
 	*) groups+=("$1"); shift ;;
 	esac
 done
@@ -105,6 +107,8 @@ if [ $run_java = 1 ]; then
 		echo "bench.sh: the JMH suite did not build" >&2
 		exit 1
 	}
+	# Since the build runs `package`, the reactor lists the runtime as its jar, not as
+	# target/classes; that matters: a JVM reads META-INF/versions/22 (the FFM binding) only from a jar.
 	classpath=$here/target/classes:$(cat "$here/target/classpath.txt")
 	if [ $quick = 1 ]; then
 		jopts=${BENCH_JMH_OPTS:--f 1 -wi 1 -w 500ms -i 2 -r 500ms -prof gc}
@@ -112,12 +116,25 @@ if [ $run_java = 1 ]; then
 		jopts=${BENCH_JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc}
 	fi
 	jmh_json=$here/target/jmh-result.json
-	rm -f "$out"/jmh-part-*.json "$jmh_json"
+	rm -f "$out"/jmh-part-*.json "$here"/target/jmh-result*.json
 	# The Java dump, timed like bpftool: C1 only, since a one-shot run never reaches C2's payoff.
 	dump_java="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $classpath io.github.bpfmaps.bench.Dump --id %ID%"
 	: "${BENCH_JAVA_DUMP_CMD:=$dump_java}" "${BENCH_JAVA_DUMP_JSON_CMD:=$dump_java --json}"
 fi
 jmh_parts=0
+# The JVMs for JMH; the first one's result is jmh-result.json, the others' jmh-result-N.json.
+read -r -a javas <<<"${BENCH_JAVA:-java}"
+jmh_json_of() { if [ "$1" = 0 ]; then echo "$jmh_json"; else echo "${jmh_json%.json}-$1.json"; fi; }
+# A column label: the JVM's version and the bpf(2) binding the runtime jar really uses on it
+# (runtime.sys.Syscall.implementation(): jna, or ffm from META-INF/versions/22 on Java 22+).
+java_label() {
+	local v impl
+	v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+	printf 'class Probe { public static void main(String[] a) { System.out.print(%s); } }\n' \
+		'io.github.bpfmaps.runtime.sys.Syscall.implementation()' >"$out/Probe.java"
+	impl=$("$1" --enable-native-access=ALL-UNNAMED -cp "$classpath" "$out/Probe.java" 2>/dev/null) || impl='?'
+	echo "Java $v $impl"
+}
 
 # The JMH include pattern of a C group: its mapped benchmarks.
 jmh_include() {
@@ -127,15 +144,21 @@ jmh_include() {
 	esac
 }
 
-# Runs JMH on a regex; its JSON becomes one part of the merged result.
+# Runs JMH on a regex, once per JVM of BENCH_JAVA; each JSON becomes one part of that JVM's result.
 run_jmh() {
-	local part=$out/jmh-part-$jmh_parts.json
+	local k part
+	for k in "${!javas[@]}"; do
+		part=$out/jmh-part-$k-$jmh_parts.json
+		echo "# JMH on ${javas[$k]}: $1 ($jopts)" >&2
+		# --enable-native-access: Java 22+ would warn once about the FFM downcall (and JNA's JNI);
+		# Java 17 accepts the option too (JEP 412).
+		# shellcheck disable=SC2086 # jopts is a list of options
+		"${nice_cmd[@]}" "${javas[$k]}" -cp "$classpath" org.openjdk.jmh.Main "$1" $jopts \
+			-jvmArgsAppend --enable-native-access=ALL-UNNAMED -rf json -rff "$part" \
+			>"$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log" >&2; echo "bench.sh: JMH failed" >&2; exit 1; }
+		sed -n '/^Benchmark /,$p' "$out/jmh.log" | grep -v ':gc\.' >&2
+	done
 	jmh_parts=$((jmh_parts + 1))
-	echo "# JMH: $1 ($jopts)" >&2
-	# shellcheck disable=SC2086 # jopts is a list of options
-	"${nice_cmd[@]}" java -cp "$classpath" org.openjdk.jmh.Main "$1" $jopts -rf json -rff "$part" \
-		>"$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log" >&2; echo "bench.sh: JMH failed" >&2; exit 1; }
-	sed -n '/^Benchmark /,$p' "$out/jmh.log" | grep -v ':gc\.' >&2
 }
 
 pin=
@@ -185,7 +208,9 @@ else
 		BENCH_PIN=$pin "$out/mapbench" pin_1m | tee -a "$results" >&2
 	fi
 	if [ $jmh_parts -gt 0 ]; then
-		jq -s 'add' "$out"/jmh-part-*.json >"$jmh_json"
+		for k in "${!javas[@]}"; do
+			jq -s 'add' "$out"/jmh-part-"$k"-*.json >"$(jmh_json_of "$k")"
+		done
 	fi
 fi
 
@@ -229,17 +254,27 @@ if [ $want_dump = 1 ]; then
 fi
 
 # JMH scores -> ns per operation, by benchmark name (first entry wins if @Param repeats it).
-java_ns=$out/java-ns.txt
+# One file per JVM of BENCH_JAVA (java-ns-0.txt, ...); with --jmh FILE only the first.
+njava=1
+[ $run_java = 1 ] && njava=${#javas[@]}
+jfiles=
+jlabels=
+for ((k = 0; k < njava; k++)); do
+java_ns=$out/java-ns-$k.txt
 : >"$java_ns"
-if [ -n "$jmh_json" ]; then
+jfiles=$jfiles${jfiles:+,}$java_ns
+if [ $run_java = 1 ]; then jlabels=$jlabels${jlabels:+,}$(java_label "${javas[$k]}"); else jlabels=Java; fi
+json=$jmh_json
+[ $run_java = 1 ] && json=$(jmh_json_of "$k")
+if [ -n "$json" ]; then
 	if ! command -v jq >/dev/null; then
 		echo "bench.sh: jq not found; Java column left empty" >&2
-	elif [ ! -f "$jmh_json" ]; then
-		echo "bench.sh: no JMH result at $jmh_json; Java column left empty" >&2
+	elif [ ! -f "$json" ]; then
+		echo "bench.sh: no JMH result at $json; Java column left empty" >&2
 	else
 		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit,
 			([.primaryMetric.rawData[][]] | min)] | @tsv' \
-			"$jmh_json" | awk -F'\t' '
+			"$json" | awk -F'\t' '
 			function ns(score, unit) {
 				if (unit == "ns/op") return score
 				if (unit == "us/op") return score * 1e3
@@ -259,18 +294,29 @@ if [ -n "$jmh_json" ]; then
 			}' >"$java_ns"
 	fi
 fi
+done
 
 echo
-awk -v map="$mapping" -v jfile="$java_ns" -v xfile="$java_extra" '
+awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_extra" '
 	BEGIN {
 		n = split(map, lines, "\n")
 		for (i = 1; i <= n; i++) if (split(lines[i], f, " ") == 2) bench[f[1]] = f[2]
-		while ((getline l < jfile) > 0) { split(l, f, " "); java[f[1]] = f[2]; jmin[f[1]] = f[3] }
+		nj = split(jfiles, jf, ",")
+		split(jlabels, jl, ",")
+		for (k = 1; k <= nj; k++)
+			while ((getline l < jf[k]) > 0) { split(l, f, " "); java[k, f[1]] = f[2]; jmin[k, f[1]] = f[3] }
 		while ((getline l < xfile) > 0) { split(l, f, " "); extra[f[1]] = f[2] }
-		printf "%-26s | %10s | %10s | %6s | %10s\n", "operation", "C ns/op", "Java ns/op", "ratio",
-			"ratio(min)"
-		printf "%-26s-|-%10s-|-%10s-|-%6s-|-%10s\n", "--------------------------", "----------",
-			"----------", "------", "----------"
+		if (nj > 1) {
+			# Which JVM each group of three columns is.
+			printf "%-26s | %10s", "", ""
+			for (k = 1; k <= nj; k++) printf " | %-32s", jl[k]
+			printf "\n"
+		}
+		printf "%-26s | %10s", "operation", "C ns/op"
+		for (k = 1; k <= nj; k++) printf " | %10s | %6s | %10s", "Java ns/op", "ratio", "ratio(min)"
+		printf "\n%-26s-|-%10s", "--------------------------", "----------"
+		for (k = 1; k <= nj; k++) printf "-|-%10s-|-%6s-|-%10s", "----------", "------", "----------"
+		printf "\n"
 	}
 	/^op=/ {
 		op = ""; c = ""; cmin = ""
@@ -280,12 +326,17 @@ awk -v map="$mapping" -v jfile="$java_ns" -v xfile="$java_extra" '
 			if (kv[1] == "ns_per_op") c = kv[2]
 			if (kv[1] == "min") cmin = kv[2]
 		}
-		j = "-"; jm = -1
-		if (op in extra) j = extra[op]
-		else if ((op in bench) && (bench[op] in java)) { j = java[bench[op]]; jm = jmin[bench[op]] }
-		ratio = (j == "-" || c + 0 == 0) ? "-" : sprintf("%.2f", j / c)
-		rmin = (jm + 0 <= 0 || cmin + 0 == 0) ? "-" : sprintf("%.2f", jm / cmin)
-		printf "%-26s | %10s | %10s | %6s | %10s\n", op, c, j, ratio, rmin
+		printf "%-26s | %10s", op, c
+		for (k = 1; k <= nj; k++) {
+			j = "-"; jm = -1
+			# The whole-process dump rows come from the first JVM only.
+			if (op in extra) { if (k == 1) j = extra[op] }
+			else if ((op in bench) && ((k, bench[op]) in java)) { j = java[k, bench[op]]; jm = jmin[k, bench[op]] }
+			ratio = (j == "-" || c + 0 == 0) ? "-" : sprintf("%.2f", j / c)
+			rmin = (jm + 0 <= 0 || cmin + 0 == 0) ? "-" : sprintf("%.2f", jm / cmin)
+			printf " | %10s | %6s | %10s", j, ratio, rmin
+		}
+		printf "\n"
 	}' "$results"
 # Java-only rows and allocation per operation (JMH -prof gc), when the JSON has them.
 if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then

@@ -1,7 +1,6 @@
 package io.github.bpfmaps.runtime.sys;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
@@ -132,29 +131,27 @@ public final class BpfSys {
 
   /**
    * One raw {@code bpf(cmd, attr, size)}. Returns the kernel's non-negative result, or {@code
-   * -errno}. One system call; allocates nothing, also on failure ({@link LibC.NoThrow}).
+   * -errno}. One system call; allocates nothing, also on failure ({@link Syscall}: JNA on Java 17,
+   * the Foreign Function &amp; Memory API on Java 22 and later).
    */
   public static long bpf(int cmd, long attrAddress, int size) {
+    return bpf(Scratch.get(), cmd, attrAddress, size);
+  }
+
+  /** {@link #bpf(int, long, int)} for a caller that holds its thread's {@link Scratch}. */
+  static long bpf(Scratch s, int cmd, long attrAddress, int size) {
     if (NR_BPF < 0) {
       return -Errno.ENOSYS;
     }
-    long r = LibC.NoThrow.syscall(NR_BPF, cmd, attrAddress, size);
-    return r < 0 ? -Native.getLastError() : r;
+    return Syscall.bpf(s, NR_BPF, cmd, attrAddress, size);
   }
 
   /**
-   * The object commands' {@code bpf(2)}: through {@link LibC#syscall}, which throws on failure;
-   * returns the result or {@code -errno}. Failures here are rare and become exceptions anyway.
+   * The object commands' {@code bpf(2)} on the thread's attr: the result or {@code -errno}, which
+   * the callers turn into exceptions naming the command.
    */
   private static long call(int cmd, Scratch s, int size) {
-    if (NR_BPF < 0) {
-      return -Errno.ENOSYS;
-    }
-    try {
-      return LibC.syscall(NR_BPF, cmd, s.attrAddress, size);
-    } catch (LastErrorException e) {
-      return -e.getErrorCode();
-    }
+    return bpf(s, cmd, s.attrAddress, size);
   }
 
   // ---- element operations: return 0 or a positive errno; no allocation on success ----
@@ -182,7 +179,7 @@ public final class BpfSys {
     a.putLong(8, key); // key
     a.putLong(16, value); // value / next_key
     a.putLong(24, flags); // flags
-    long r = bpf(cmd, s.attrAddress, ELEM_ATTR_SIZE);
+    long r = bpf(s, cmd, s.attrAddress, ELEM_ATTR_SIZE);
     return r < 0 ? (int) -r : 0;
   }
 
@@ -228,7 +225,7 @@ public final class BpfSys {
     a.putInt(32, count);
     a.putInt(36, fd);
     a.putLong(40, elemFlags);
-    long r = bpf(cmd, s.attrAddress, BATCH_ATTR_SIZE);
+    long r = bpf(s, cmd, s.attrAddress, BATCH_ATTR_SIZE);
     return r < 0 ? (int) -r : 0;
   }
 

@@ -36,19 +36,11 @@ public final class LibC {
   public static final int EPOLLIN = 1;
 
   /**
-   * {@code long syscall(long number, ...)}: variadic in C, but on x86-64 and arm64 integer
-   * arguments travel in the same registers whether variadic or not, so a fixed four-{@code long}
-   * signature is exact for {@code bpf(int cmd, union bpf_attr *attr, unsigned int size)}.
-   */
-  public static native long syscall(long number, long cmd, long attrAddress, long size)
-      throws LastErrorException;
-
-  /**
-   * The same {@code syscall} bound without {@code throws LastErrorException}: a failure returns -1
-   * and leaves errno in {@link Native#getLastError()} (JNA saves it per thread after every call).
-   * The element operations use it because an absent key is an ordinary answer there, and building
-   * the exception costs several times the system call (measured here: a missed lookup 3.5–7.7 µs
-   * with the exception, about 0.6 µs without; a hit about 1 µs).
+   * {@code syscall} bound without {@code throws LastErrorException}: a failure returns -1 and leaves
+   * errno in {@link Native#getLastError()} (JNA saves it per thread after every call). {@link
+   * Syscall} uses it for every {@code bpf(2)} because an absent key is an ordinary answer for the
+   * element operations, and building the exception costs several times the system call (measured
+   * here: a missed lookup 3.5–7.7 µs with the exception, about 0.6 µs without; a hit about 1 µs).
    */
   public static final class NoThrow {
     private NoThrow() {}
@@ -57,7 +49,13 @@ public final class LibC {
       Native.register(NoThrow.class, "c");
     }
 
-    /** {@code long syscall(long number, ...)}; -1 on failure, errno in {@link Native#getLastError()}. */
+    /**
+     * {@code long syscall(long number, ...)}; -1 on failure, errno in {@link Native#getLastError()}.
+     * Variadic in C, but on x86-64 and arm64 Linux integer arguments travel in the same registers
+     * whether variadic or not, and glibc's {@code syscall} reads no vector registers, so a fixed
+     * four-{@code long} signature is exact for {@code bpf(int cmd, union bpf_attr *attr, unsigned
+     * int size)}.
+     */
     public static native long syscall(long number, long cmd, long attrAddress, long size);
   }
 

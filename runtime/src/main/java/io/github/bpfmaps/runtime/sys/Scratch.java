@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-thread native buffers for one system call at a time: the {@code union bpf_attr}, a key, a
@@ -25,6 +26,13 @@ public final class Scratch {
   public final ByteBuffer attr;
   /** The attr buffer's address. */
   public final long attrAddress;
+
+  /**
+   * {@link Syscall}'s per-thread state: on Java 22+ its errno capture segment, made on the thread's
+   * first call; unused (null) by the JNA binding. Kept here, not in a thread-local of its own, because
+   * every caller already holds its {@code Scratch}: one thread-local read per call instead of two.
+   */
+  @Nullable Object syscallState;
 
   private final Region key = new Region();
   private final Region key2 = new Region();
