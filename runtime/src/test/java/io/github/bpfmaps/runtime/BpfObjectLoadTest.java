@@ -181,7 +181,7 @@ class BpfObjectLoadTest {
   void aProgramTheVerifierRefusesThrowsItsLogAndLeavesNoFdAndNoMap() throws InterruptedException {
     KernelTests.needBpftool();
     Set<Integer> mapsBefore = mapIds();
-    Set<String> fdsBefore = bpfFds();
+    Set<String> fdsBefore = runtimeFds();
     BpfLoadException e = assertThrows(BpfLoadException.class,
         () -> BpfObject.load(TestObjects.testObject("verifier_reject"), o -> o.pinRoot(dir)));
     assertTrue(e.getMessage().contains("xdp_unchecked (section xdp of "), e.getMessage());
@@ -241,7 +241,7 @@ class BpfObjectLoadTest {
 
   @Test
   void closingALoadedObjectClosesEveryFdAndKeepsItsPins() {
-    Set<String> fdsBefore = bpfFds();
+    Set<String> fdsBefore = runtimeFds();
     BpfObject obj = BpfObject.load(sample("flows"), o -> o.pinRoot(dir));
     assertEquals(2, newSince(fdsBefore).size(), "the flows map and the xdp_flows program: " + newSince(fdsBefore));
     obj.close();
@@ -324,7 +324,7 @@ class BpfObjectLoadTest {
     try (MapFd wrong = MapFd.create(MapSpec.of("flows", MapType.HASH, 8, 16, 1024, 0))) {
       wrong.pin(dir.resolve("flows"));
     }
-    Set<String> fdsBefore = bpfFds();
+    Set<String> fdsBefore = runtimeFds();
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
         () -> BpfObject.load(sample("flows"), o -> o.pinRoot(dir)));
     assertTrue(e.getMessage().contains("pinned at " + dir.resolve("flows")), e.getMessage());
@@ -384,12 +384,12 @@ class BpfObjectLoadTest {
    * also count the JVM's, and fds other tests leaked that the Cleaner closes at any moment; a fd a
    * load left open shows up here as a new entry.
    */
-  static Set<String> bpfFds() {
-    return KernelTests.bpfFds();
+  static Set<String> runtimeFds() {
+    return KernelTests.runtimeFds();
   }
 
   static Set<String> newSince(Set<String> before) {
-    return KernelTests.newBpfFdsSince(before);
+    return KernelTests.newFdsSince(before);
   }
 
   private static Set<Integer> mapIds() {

@@ -14,6 +14,7 @@ import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Errno;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,10 +125,10 @@ class MapFdTest {
     }
     MapSpec wrong = MapSpec.of("expected", MapType.HASH, 8, 8, 16, 0);
     assertThrows(BpfSpecMismatchException.class, () -> MapFd.openPinned(pin, wrong)); // warm up class loading
-    int before = KernelTests.openFds();
+    Set<String> before = KernelTests.runtimeFds();
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
         () -> MapFd.openPinned(pin, MapSpec.of("expected", MapType.HASH, 8, 8, 16, 0)));
-    assertEquals(before, KernelTests.openFds(), "the refused fd is closed");
+    assertEquals(Set.of(), KernelTests.newFdsSince(before), "the refused fd is closed");
     assertEquals(5, e.differences().size(), e.getMessage());
     String m = e.getMessage();
     assertTrue(m.contains("map 'expected'"), m);
@@ -223,7 +224,7 @@ class MapFdTest {
     try (MapFd fd = MapFd.create(HASH)) {
       fd.pin(pin);
     }
-    int before = KernelTests.openFds();
+    Set<String> before = KernelTests.runtimeFds();
     for (int i = 0; i < 500; i++) {
       MapFd a = MapFd.create(HASH);
       MapFd b = MapFd.openPinned(pin, HASH);
@@ -236,7 +237,7 @@ class MapFdTest {
       assertThrows(BpfSpecMismatchException.class, () -> MapFd.openPinned(pin, MapSpec.of("x", MapType.ARRAY, 4, 8, 16, 0)));
       assertThrows(BpfNotFoundException.class, () -> MapFd.openPinned(dir.resolve("none"), HASH));
     }
-    assertEquals(before, KernelTests.openFds());
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
   }
 
   private static int[] createAndDrop(int n) {

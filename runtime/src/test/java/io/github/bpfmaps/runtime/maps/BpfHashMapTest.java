@@ -363,7 +363,7 @@ class BpfHashMapTest {
         m.toMap();
       }
     }
-    int before = KernelTests.openFds();
+    Set<String> before = KernelTests.runtimeFds();
     for (int i = 0; i < 300; i++) {
       try (var m = hash(64)) {
         m.set(i, 1L);
@@ -373,7 +373,7 @@ class BpfHashMapTest {
         m.drain();
       }
     }
-    assertEquals(before, KernelTests.openFds());
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -185,10 +186,10 @@ class BpfRingBufTest {
     for (int i = 0; i < 5; i++) {
       new BpfRingBuf<>(MapFd.create(RING), RING, Codecs.U64).close();
     }
-    int before = KernelTests.openFds();
+    Set<String> before = KernelTests.runtimeFds();
     for (int i = 0; i < 200; i++) {
       new BpfRingBuf<>(MapFd.create(RING), RING, Codecs.U64).close();
     }
-    assertEquals(before, KernelTests.openFds());
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
   }
 }

@@ -98,13 +98,13 @@ class KernelFaultsTest {
 
   @Test
   void openingAMissingPinIsEnoentNamingThePathAndOpensNoFd() {
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     Path missing = pins.resolve("nothing-here");
     BpfNotFoundException e = assertThrows(BpfNotFoundException.class,
         () -> MapFd.openPinned(missing, MapSpec.of("rel_missing", MapType.HASH, 4, 8, 4, 0)));
     assertEquals("BPF_OBJ_GET", e.operation());
     assertTrue(e.getMessage().contains("'" + missing + "'") && e.getMessage().contains("ENOENT"), e.getMessage());
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
   }
 
   @Test
@@ -128,30 +128,30 @@ class KernelFaultsTest {
   @Test
   void openingAFileOutsideBpffsAsAPinSaysItIsNotOnABpfFilesystem() throws IOException {
     Path file = Files.writeString(plainDir.resolve("not-a-map"), "hello");
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> MapFd.openPinned(file));
     assertEquals("BPF_OBJ_GET", e.operation());
     assertTrue(e.getMessage().contains("not on a bpf file system") && e.getMessage().contains("mount -t bpf"),
         e.getMessage());
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
   }
 
   @Test
   void aLoadWhosePinRootIsNotOnBpffsSaysSoAndLeavesNoFdAndNoPin() throws IOException {
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     Path root = plainDir.resolve("app");
     BpfSyscallException e = assertThrows(BpfSyscallException.class,
         () -> BpfObject.load(TestObjects.sample("flows"), o -> o.pinRoot(root)));
     assertTrue(e.getMessage().contains("not on a bpf file system"), e.getMessage());
     // The flows map was created before its pin was refused; closing its only fd frees it.
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "fds left by the refused load");
+    assertEquals(Set.of(), KernelTests.newFdsSince(before), "fds left by the refused load");
     assertFalse(Files.exists(root.resolve("flows")));
   }
 
   @Test
   void aLoadRefusedAtItsThirdMapReleasesTheTwoItMadeAndRemovesTheirPins() throws InterruptedException {
     KernelTests.needBpftool();
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     BpfObject obj = BpfObject.open(TestObjects.testObject("too_big"));
     assertEquals(List.of("rel_small_a", "rel_small_b", "rel_too_big"),
         obj.maps().stream().map(m -> m.name()).toList(), "created in this order");
@@ -160,7 +160,7 @@ class KernelFaultsTest {
     assertTrue(e.getMessage().startsWith("BPF_MAP_CREATE on 'rel_too_big'"), e.getMessage());
     assertTrue(e.getMessage().contains("over the kernel's limit"), e.getMessage());
     assertFalse(obj.isLoaded());
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "fds left by the refused load");
+    assertEquals(Set.of(), KernelTests.newFdsSince(before), "fds left by the refused load");
     assertEquals(0, pins.toFile().list().length, "pins the refused load made");
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_small_a", "rel_small_b", "rel_too_big"), 5));
     obj.close();
@@ -169,7 +169,7 @@ class KernelFaultsTest {
   @Test
   void aHashOverTheKernelsSizeLimitIsE2bigSayingWhichLimitAndLeavesNoMap() throws InterruptedException {
     KernelTests.needBpftool();
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     BpfSyscallException e = assertThrows(BpfSyscallException.class,
         () -> MapFd.create(MapSpec.of("rel_huge_hash", MapType.HASH, 8, 1024, 2_000_000_000, 0)));
     assertEquals("E2BIG", e.errnoName());
@@ -178,14 +178,14 @@ class KernelFaultsTest {
         + " max_entries 2000000000 flags 0x0; the key or value size or max_entries is over the kernel's"
         + " limit for this map type (max_entries x (key + value) = 1922.2 GiB): lower them): E2BIG"),
         e.getMessage());
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_huge_hash"), 5));
   }
 
   @Test
   void aPreallocatedMapLargerThanMemoryIsEnomemSayingWhichLimitAndLeavesNoMap() throws InterruptedException {
     KernelTests.needBpftool();
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     long t0 = System.nanoTime();
     BpfSyscallException hash = assertThrows(BpfSyscallException.class,
         () -> MapFd.create(MapSpec.of("rel_huge_pre", MapType.HASH, 8, 65536, 1_000_000, 0)));
@@ -201,7 +201,7 @@ class KernelFaultsTest {
     assertTrue(hash.getMessage().contains("61.0 GiB") && hash.getMessage().contains("BPF_F_NO_PREALLOC"),
         hash.getMessage());
     assertFalse(array.getMessage().contains("BPF_F_NO_PREALLOC"), "arrays have no such flag");
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before));
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_huge_pre", "rel_huge_arr"), 5));
     // Without preallocation the same hash is only a promise: the kernel accepts it.
     MapSpec lazy = MapSpec.of("rel_huge_lazy", MapType.HASH, 8, 65536, 1_000_000, MapFlags.NO_PREALLOC);
@@ -218,12 +218,12 @@ class KernelFaultsTest {
     // BPF_F_NO_PREALLOC is a hash flag: the kernel refuses the outer array after the inner exists
     MapSpec outer = MapSpec.of("rel_outer", MapType.ARRAY_OF_MAPS, 4, 4, 4, MapFlags.NO_PREALLOC,
         Pinning.NONE, inner);
-    Set<String> before = KernelTests.bpfFds();
+    Set<String> before = KernelTests.runtimeFds();
     BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> MapFd.create(outer));
     assertEquals("EINVAL", e.errnoName());
     assertTrue(e.getMessage().startsWith("BPF_MAP_CREATE on 'rel_outer' (ARRAY_OF_MAPS key 4 value 4"
         + " max_entries 4 flags 0x1)"), e.getMessage());
-    assertEquals(Set.of(), KernelTests.newBpfFdsSince(before), "the inner template's fd is closed");
+    assertEquals(Set.of(), KernelTests.newFdsSince(before), "the inner template's fd is closed");
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_inner_tpl", "rel_outer"), 5));
   }
 

@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 /**
  * What a failure may leave behind in the kernel, counted from outside the runtime: the maps of
- * given names, by id through bpftool (fds are {@code KernelTests.bpfFds()}). Other worktrees run
+ * given names, by id through bpftool (fds are {@code KernelTests.runtimeFds()}). Other worktrees run
  * tests on the same kernel, so map checks always go by names unique to the test.
  */
 final class Leaks {
