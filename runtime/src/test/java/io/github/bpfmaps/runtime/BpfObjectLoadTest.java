@@ -181,14 +181,14 @@ class BpfObjectLoadTest {
   void aProgramTheVerifierRefusesThrowsItsLogAndLeavesNoFdAndNoMap() throws InterruptedException {
     KernelTests.needBpftool();
     Set<Integer> mapsBefore = mapIds();
-    Set<String> fdsBefore = runtimeFds();
+    Set<String> fdsBefore = KernelTests.runtimeFds();
     BpfLoadException e = assertThrows(BpfLoadException.class,
         () -> BpfObject.load(TestObjects.testObject("verifier_reject"), o -> o.pinRoot(dir)));
     assertTrue(e.getMessage().contains("xdp_unchecked (section xdp of "), e.getMessage());
     assertTrue(e.getMessage().contains("verifier log ends"), e.getMessage());
     assertTrue(e.log().contains("map_value_or_null"), e.log());
     assertEquals("EACCES", e.errnoName());
-    assertEquals(Set.of(), newSince(fdsBefore), "fds left open by a refused load");
+    assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore), "fds left open by a refused load");
     // The kernel frees a closed program after an RCU grace period, and with it the maps it held
     // (counts, verifier.bss of xdp_fine): wait for that rather than read a moment too early.
     Set<String> leftBehind = Set.of();
@@ -241,11 +241,12 @@ class BpfObjectLoadTest {
 
   @Test
   void closingALoadedObjectClosesEveryFdAndKeepsItsPins() {
-    Set<String> fdsBefore = runtimeFds();
+    Set<String> fdsBefore = KernelTests.runtimeFds();
     BpfObject obj = BpfObject.load(sample("flows"), o -> o.pinRoot(dir));
-    assertEquals(2, newSince(fdsBefore).size(), "the flows map and the xdp_flows program: " + newSince(fdsBefore));
+    Set<String> opened = KernelTests.newFdsSince(fdsBefore);
+    assertEquals(2, opened.size(), "the flows map and the xdp_flows program: " + opened);
     obj.close();
-    assertEquals(Set.of(), newSince(fdsBefore), "fds left open after close");
+    assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore), "fds left open after close");
     assertTrue(Files.exists(dir.resolve("flows")), "the pinned map outlives the object");
     assertThrows(BpfException.class, () -> obj.program("xdp_flows"));
   }
@@ -324,13 +325,13 @@ class BpfObjectLoadTest {
     try (MapFd wrong = MapFd.create(MapSpec.of("flows", MapType.HASH, 8, 16, 1024, 0))) {
       wrong.pin(dir.resolve("flows"));
     }
-    Set<String> fdsBefore = runtimeFds();
+    Set<String> fdsBefore = KernelTests.runtimeFds();
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
         () -> BpfObject.load(sample("flows"), o -> o.pinRoot(dir)));
     assertTrue(e.getMessage().contains("pinned at " + dir.resolve("flows")), e.getMessage());
     assertEquals(List.of("key size: expected 16, found 8", "max entries: expected 65536, found 1024"),
         e.differences());
-    assertEquals(Set.of(), newSince(fdsBefore));
+    assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore));
     assertTrue(Files.exists(dir.resolve("flows")), "a pin we did not make is never removed");
   }
 
@@ -377,19 +378,6 @@ class BpfObjectLoadTest {
     b.putInt(26, 0x0a000001).putInt(30, 0x0a000002);
     b.putShort(34, (short) 1234).putShort(36, (short) 53).putShort(38, (short) 8);
     return b.array();
-  }
-
-  /**
-   * This process's BPF fds (maps, programs, BTF) as {@code number -> what}. Counting every fd would
-   * also count the JVM's, and fds other tests leaked that the Cleaner closes at any moment; a fd a
-   * load left open shows up here as a new entry.
-   */
-  static Set<String> runtimeFds() {
-    return KernelTests.runtimeFds();
-  }
-
-  static Set<String> newSince(Set<String> before) {
-    return KernelTests.newFdsSince(before);
   }
 
   private static Set<Integer> mapIds() {
