@@ -370,7 +370,7 @@ public final class BpfObject implements AutoCloseable {
             + maps.stream().map(MapSpec::name).toList());
       }
     }
-    for (Map.Entry<String, byte[]> c : options.constants().entrySet()) {
+    for (Map.Entry<String, LoadOptions.Constant> c : options.constantEntries().entrySet()) {
       GlobalVariable v;
       try {
         v = variable(c.getKey());
@@ -379,7 +379,7 @@ public final class BpfObject implements AutoCloseable {
             + "\", ...) names a variable the object does not declare; its variables are "
             + parsed.variables().stream().map(GlobalVariable::name).toList());
       }
-      setIn(specs, v, constantBytes(v, c.getValue(), options.constantKind(c.getKey())));
+      setIn(specs, v, constantBytes(v, c.getValue().bytes(), c.getValue().kind()));
     }
     ObjectLoader.Result r = new ObjectLoader(file, parsed, specs, programs, options).run();
     loadedMaps = new LinkedHashMap<>(r.maps());

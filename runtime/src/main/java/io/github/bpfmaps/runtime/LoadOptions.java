@@ -27,9 +27,8 @@ import org.jspecify.annotations.Nullable;
 public final class LoadOptions {
   private @Nullable Path pinRoot;
   private final Map<String, Reuse> reuses = new LinkedHashMap<>();
-  private final Map<String, byte[]> constants = new LinkedHashMap<>();
+  private final Map<String, Constant> constants = new LinkedHashMap<>();
   /** How each constant was given, so the loader checks it against the variable's size the right way. */
-  private final Map<String, ConstantKind> constantKinds = new LinkedHashMap<>();
   private int logLevel;
   private int logSize = 1 << 20;
 
@@ -83,8 +82,7 @@ public final class LoadOptions {
   }
 
   private LoadOptions putConstant(String variable, byte[] bytes, ConstantKind kind) {
-    constants.put(Objects.requireNonNull(variable, "variable"), bytes);
-    constantKinds.put(variable, kind);
+    constants.put(Objects.requireNonNull(variable, "variable"), new Constant(bytes, kind));
     return this;
   }
 
@@ -95,8 +93,12 @@ public final class LoadOptions {
     STRING
   }
 
-  ConstantKind constantKind(String variable) {
-    return constantKinds.getOrDefault(variable, ConstantKind.BYTES);
+  /** A constant's bytes and how they were given, which decides how they fit the variable. */
+  record Constant(byte[] bytes, ConstantKind kind) {}
+
+  /** The constants with their kinds, in the order given; what the loader applies. */
+  Map<String, Constant> constantEntries() {
+    return Collections.unmodifiableMap(constants);
   }
 
   /**
@@ -130,9 +132,14 @@ public final class LoadOptions {
     return Collections.unmodifiableMap(reuses);
   }
 
-  /** The constants by variable name; see {@link #constant(String, long)} for how longs are kept. */
+  /**
+   * The constants by variable name, in the order given; see {@link #constant(String, long)} for how
+   * longs are kept. A snapshot: constants set later are not in it.
+   */
   public Map<String, byte[]> constants() {
-    return Collections.unmodifiableMap(constants);
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    constants.forEach((name, c) -> bytes.put(name, c.bytes()));
+    return Collections.unmodifiableMap(bytes);
   }
 
   /** The verifier log level. */
