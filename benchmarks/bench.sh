@@ -7,14 +7,18 @@
 #
 # Shapes, defaults and the name mapping are documented in benchmarks/README.md.
 #
-# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--list] [group...]
+# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--repeat N] [--list] [group...]
 #   group: a mapbench group or bpftool_dump_1m (`--list` shows them); none = all.
 #   --quick: short C rounds and JMH iterations (about 3 minutes instead of about 10).
 #   --no-java: C and bpftool only. --jmh FILE: take the Java column from an existing JMH JSON
-#   result instead of running JMH.
+#   result instead of running JMH. --repeat N: run each group's C rounds and JMH benchmarks N
+#   times in turn (C, JMH, C, JMH, ...) and report medians, the ratio being the median of the
+#   N pairs' ratios: on a machine whose speed drifts by minutes, each ratio compares figures
+#   taken seconds apart.
 #   Needs root (bpf(2), bpffs at /sys/fs/bpf), gcc, bpftool, jq; Java 17 and Maven for JMH.
 # Environment (defaults in README.md): BENCH_OPS BENCH_WARMUP BENCH_ROUNDS BENCH_MMAP_OPS
 #   BENCH_BIG_ENTRIES BENCH_BIG_ROUNDS BENCH_BATCH BENCH_RINGBUF_BYTES (read by mapbench),
+#   BENCH_REPEAT (same as --repeat),
 #   BENCH_DUMP (1: time bpftool dumps, 0: skip), BENCH_DUMP_ROUNDS, BENCH_OUT (build/output
 #   dir), BENCH_JMH_JSON (same as --jmh), BENCH_JAVA_DUMP_CMD / BENCH_JAVA_DUMP_JSON_CMD
 #   (whole-process Java dump commands to time like bpftool; %ID% becomes the map id; default:
@@ -35,6 +39,7 @@ groups=()
 list=0
 quick=0
 run_java=1
+repeat=${BENCH_REPEAT:-1}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -42,12 +47,15 @@ while [ $# -gt 0 ]; do
 	--jmh=*) jmh_json=${1#--jmh=}; run_java=0; shift ;;
 	--quick) quick=1; shift ;;
 	--no-java) run_java=0; shift ;;
+	--repeat) repeat=$2; shift 2 ;;
+	--repeat=*) repeat=${1#--repeat=}; shift ;;
 	--list) list=1; shift ;;
-	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
 	*) groups+=("$1"); shift ;;
 	esac
 done
 [ -n "$jmh_json" ] && run_java=0
+case $repeat in '' | *[!0-9]* | 0) echo "bench.sh: --repeat wants a positive number, not '$repeat'" >&2; exit 2 ;; esac
 if [ $quick = 1 ]; then
 	# Short rounds; the 1M map keeps its size because the Java side is fixed at 1M entries.
 	export BENCH_OPS=${BENCH_OPS:-20000} BENCH_WARMUP=${BENCH_WARMUP:-2000}
@@ -197,9 +205,12 @@ else
 		mapfile -t run < <("$out/mapbench" --list | grep -v '^pin_1m$')
 	fi
 	for g in ${run[@]+"${run[@]}"}; do
-		"${nice_cmd[@]}" "$out/mapbench" "$g" | tee -a "$results" >&2
 		inc=$(jmh_include "$g" | paste -sd'|')
-		if [ -n "$inc" ]; then run_jmh "$inc"; fi
+		for ((r = 1; r <= repeat; r++)); do
+			[ "$repeat" -gt 1 ] && echo "# $g: pass $r of $repeat" >&2
+			"${nice_cmd[@]}" "$out/mapbench" "$g" | tee -a "$results" >&2
+			if [ -n "$inc" ]; then run_jmh "$inc"; fi
+		done
 	done
 	if [ ${#groups[@]} -eq 0 ]; then
 		run_jmh "${BENCH_JMH_INCLUDE:-CodecBench|PrimitiveValueBench}"
@@ -253,8 +264,9 @@ if [ $want_dump = 1 ]; then
 	done
 fi
 
-# JMH scores -> ns per operation, by benchmark name (first entry wins if @Param repeats it).
-# One file per JVM of BENCH_JAVA (java-ns-0.txt, ...); with --jmh FILE only the first.
+# JMH scores -> ns per operation: one line per run of a benchmark, in the order they ran (a
+# benchmark appears once per --repeat pass). One file per JVM of BENCH_JAVA (java-ns-0.txt, ...);
+# with --jmh FILE only the first.
 njava=1
 [ $run_java = 1 ] && njava=${#javas[@]}
 jfiles=
@@ -286,7 +298,7 @@ if [ -n "$json" ]; then
 				if (unit == "ops/s") return 1e9 / score
 				return -1
 			}
-			!seen[$1]++ {
+			{
 				# The best iteration, from the same unit; for an ops/time unit the best is the max.
 				v = ns($2, $3); m = ns($4, $3)
 				if ($3 ~ /^ops/) m = -1
@@ -298,14 +310,37 @@ done
 
 echo
 awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_extra" '
+	# Median of the n values v[1..n] (sorts v).
+	function median(v, n,    i, j, t) {
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
 	BEGIN {
 		n = split(map, lines, "\n")
 		for (i = 1; i <= n; i++) if (split(lines[i], f, " ") == 2) bench[f[1]] = f[2]
 		nj = split(jfiles, jf, ",")
 		split(jlabels, jl, ",")
+		# java[k, benchmark, r]: the r-th run of a benchmark on JVM k; jmin: its best iteration.
 		for (k = 1; k <= nj; k++)
-			while ((getline l < jf[k]) > 0) { split(l, f, " "); java[k, f[1]] = f[2]; jmin[k, f[1]] = f[3] }
+			while ((getline l < jf[k]) > 0) {
+				split(l, f, " "); r = ++jn[k, f[1]]
+				java[k, f[1], r] = f[2]; jmin[k, f[1], r] = f[3]
+			}
 		while ((getline l < xfile) > 0) { split(l, f, " "); extra[f[1]] = f[2] }
+	}
+	# C: one line per run of an operation (several with --repeat), in the order they ran.
+	/^op=/ {
+		op = ""; c = ""; cm = ""
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "op") op = kv[2]
+			if (kv[1] == "ns_per_op") c = kv[2]
+			if (kv[1] == "min") cm = kv[2]
+		}
+		if (!(op in cn)) order[++nops] = op
+		r = ++cn[op]; cv[op, r] = c; cmin[op, r] = cm
+	}
+	END {
 		if (nj > 1) {
 			# Which JVM each group of three columns is.
 			printf "%-26s | %10s", "", ""
@@ -317,26 +352,39 @@ awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_
 		printf "\n%-26s-|-%10s", "--------------------------", "----------"
 		for (k = 1; k <= nj; k++) printf "-|-%10s-|-%6s-|-%10s", "----------", "------", "----------"
 		printf "\n"
-	}
-	/^op=/ {
-		op = ""; c = ""; cmin = ""
-		for (i = 1; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == "op") op = kv[2]
-			if (kv[1] == "ns_per_op") c = kv[2]
-			if (kv[1] == "min") cmin = kv[2]
+		for (o = 1; o <= nops; o++) {
+			op = order[o]; nc = cn[op]
+			best = ""
+			for (r = 1; r <= nc; r++) {
+				v[r] = cv[op, r]
+				if (cmin[op, r] != "" && (best == "" || cmin[op, r] + 0 < best + 0)) best = cmin[op, r]
+			}
+			c = median(v, nc)
+			printf "%-26s | %10.2f", op, c
+			for (k = 1; k <= nj; k++) {
+				j = "-"; ratio = "-"; rmin = "-"
+				b = bench[op]
+				if (op in extra) {
+					# The whole-process dump rows come from the first JVM only.
+					if (k == 1) { j = extra[op]; ratio = sprintf("%.2f", j / c) }
+				} else if ((op in bench) && jn[k, b] > 0) {
+					# Pair the r-th Java run with the r-th C run: each ratio compares figures
+					# taken seconds apart; the row shows the medians.
+					np = (jn[k, b] < nc) ? jn[k, b] : nc
+					jbest = -1
+					for (r = 1; r <= jn[k, b]; r++) {
+						v[r] = java[k, b, r]
+						if (jmin[k, b, r] + 0 > 0 && (jbest < 0 || jmin[k, b, r] + 0 < jbest)) jbest = jmin[k, b, r] + 0
+					}
+					j = sprintf("%.2f", median(v, jn[k, b]))
+					for (r = 1; r <= np; r++) v[r] = java[k, b, r] / cv[op, r]
+					if (c + 0 > 0) ratio = sprintf("%.2f", median(v, np))
+					if (jbest > 0 && best + 0 > 0) rmin = sprintf("%.2f", jbest / best)
+				}
+				printf " | %10s | %6s | %10s", j, ratio, rmin
+			}
+			printf "\n"
 		}
-		printf "%-26s | %10s", op, c
-		for (k = 1; k <= nj; k++) {
-			j = "-"; jm = -1
-			# The whole-process dump rows come from the first JVM only.
-			if (op in extra) { if (k == 1) j = extra[op] }
-			else if ((op in bench) && ((k, bench[op]) in java)) { j = java[k, bench[op]]; jm = jmin[k, bench[op]] }
-			ratio = (j == "-" || c + 0 == 0) ? "-" : sprintf("%.2f", j / c)
-			rmin = (jm + 0 <= 0 || cmin + 0 == 0) ? "-" : sprintf("%.2f", jm / cmin)
-			printf " | %10s | %6s | %10s", j, ratio, rmin
-		}
-		printf "\n"
 	}' "$results"
 # Java-only rows and allocation per operation (JMH -prof gc), when the JSON has them.
 if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then
@@ -347,10 +395,11 @@ if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then
 	jq -r '.[] | [(.benchmark | sub("io.github.bpfmaps.bench."; "")), .primaryMetric.score,
 		.primaryMetric.scoreUnit,
 		(.secondaryMetrics["gc.alloc.rate.norm"].score // "-")] | @tsv' "$jmh_json" |
-		awk -F'\t' '{
+		awk -F'\t' '!seen[$1]++ {
+			# With --repeat, the first pass of each benchmark.
 			a = ($4 == "-") ? "-" : sprintf("%.1f", $4)
 			printf "%-44s | %10.2f | %12s\n", $1, $2, a }'
-	sys=$(awk '/^op=mmapable_array_lookup /' "$results" | sed 's/.*ns_per_op=\([0-9.]*\).*/\1/')
+	sys=$(awk '/^op=mmapable_array_lookup /' "$results" | sed 's/.*ns_per_op=\([0-9.]*\).*/\1/' | head -1)
 	jr=$(jq -r '.[] | select(.benchmark == "io.github.bpfmaps.bench.MmapArrayBench.read") |
 		.primaryMetric.score' "$jmh_json" | head -1)
 	if [ -n "$sys" ] && [ -n "$jr" ]; then
@@ -360,6 +409,10 @@ fi
 
 echo
 echo "C: raw bpf(2) from C, median of rounds; Java: JMH average; ratio = Java / C."
+if [ "$repeat" -gt 1 ]; then
+	echo "With --repeat $repeat: C and Java are medians of $repeat passes; ratio is the median of the"
+	echo "passes' ratios, each Java run against the C run just before it."
+fi
 echo "ratio(min): best JMH iteration / best C round, the figure least moved by other load."
 echo "bpftool_*: whole-process time / entries (Java: the suite's Dump, same map, same timing)."
 sed -n 's/^op=\([a-z_0-9]*\) .*ops=\([0-9]*\).*whole_process_ms=\([0-9.]*\).*/  \1: \3 ms for \2 entries/p' \
