@@ -78,6 +78,16 @@ public enum MapType {
     return this == QUEUE || this == STACK || this == BLOOM_FILTER;
   }
 
+  /**
+   * True for the arrays: keys are {@code u32} indexes {@code 0 .. max_entries-1}, and the kernel
+   * refuses any other key size (ARRAY, PERCPU_ARRAY, PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY,
+   * ARRAY_OF_MAPS).
+   */
+  public boolean indexed() {
+    return this == ARRAY || this == PERCPU_ARRAY || this == PROG_ARRAY || this == PERF_EVENT_ARRAY
+        || this == CGROUP_ARRAY || this == ARRAY_OF_MAPS;
+  }
+
   /** True for the map-in-map types whose values are inner maps. */
   public boolean mapOfMaps() {
     return this == ARRAY_OF_MAPS || this == HASH_OF_MAPS;

@@ -15,4 +15,21 @@ public class BpfValueException extends BpfException {
   public BpfValueException(String operation, String message) {
     super(operation, null, 0, message);
   }
+
+  private BpfValueException(String operation, String map, String message, BpfValueException cause) {
+    super(operation, map, 0, message, cause);
+  }
+
+  /**
+   * This error, said of the {@code part} ({@code "key"}, {@code "value"}) of map {@code map}: the
+   * handles call it, so that a codec's message, which knows the field but not the map (a raw
+   * {@code Codecs.bytes(n)} does not even know whether it is the key), reaches the caller with
+   * both. Returns this exception unchanged if it already names a map.
+   */
+  public BpfValueException of(String map, String part) {
+    if (target() != null) {
+      return this;
+    }
+    return new BpfValueException(operation(), map, part + " of map '" + map + "': " + getMessage(), this);
+  }
 }

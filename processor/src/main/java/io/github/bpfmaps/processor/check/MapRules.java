@@ -67,11 +67,6 @@ public final class MapRules {
       MapType.PROG_ARRAY, MapType.PERF_EVENT_ARRAY, MapType.CGROUP_ARRAY, MapType.ARRAY_OF_MAPS,
       MapType.HASH_OF_MAPS);
 
-  /** Types indexed by a {@code u32}: the kernel refuses any other key size. */
-  static final Set<MapType> INDEXED = EnumSet.of(
-      MapType.ARRAY, MapType.PERCPU_ARRAY, MapType.PROG_ARRAY, MapType.PERF_EVENT_ARRAY,
-      MapType.CGROUP_ARRAY, MapType.ARRAY_OF_MAPS);
-
   static final Set<MapType> HASHES = EnumSet.of(
       MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH,
       MapType.HASH_OF_MAPS);
@@ -216,7 +211,7 @@ public final class MapRules {
           + where + " (" + key.javaType() + ") has no members; add one"));
       return;
     }
-    if (INDEXED.contains(type) && size != 4) {
+    if (type.indexed() && size != 4) {
       // array_map_alloc_check() in kernel/bpf/arraymap.c: key_size must be sizeof(u32).
       out.add(error(Site.KEY, type == MapType.ARRAY || type == MapType.PERCPU_ARRAY
           ? "BpfMapArrayKey" : "BpfMapFdArrayKey", what + " needs a 4-byte key, but " + where

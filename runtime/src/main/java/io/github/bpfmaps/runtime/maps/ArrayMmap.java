@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.github.bpfmaps.runtime.BpfClosedException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
@@ -95,6 +96,8 @@ public final class ArrayMmap<V> implements AutoCloseable {
     }
     try {
       return codec.decode(memory, at);
+    } catch (BpfValueException e) {
+      throw e.of(name, "value");
     } finally {
       mapping.release();
     }
@@ -113,6 +116,8 @@ public final class ArrayMmap<V> implements AutoCloseable {
     }
     try {
       codec.encode(value, memory, at);
+    } catch (BpfValueException e) {
+      throw e.of(name, "value");
     } finally {
       mapping.release();
     }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * inherited keyed operations; {@link #getAt(int)}, {@link #setAt(int, Object)} and the
  * {@code getLongAt}/{@code setLongAt} family take the index as a primitive and allocate nothing but
  * the returned value. An index past the end reads as null and fails to write with E2BIG
- * ({@link io.github.bpfmaps.runtime.BpfMapFullException}).
+ * ({@link io.github.bpfmaps.runtime.BpfMapFullException}, whose message gives the index; a negative
+ * {@code int} is a {@code u32} index past the end).
  *
  * <p>A map created with {@code BPF_F_MMAPABLE} can also be read and written through shared memory,
  * with no system call at all: see {@link #mmap()}. Thread-safe.

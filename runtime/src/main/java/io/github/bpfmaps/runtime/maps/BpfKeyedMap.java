@@ -2,6 +2,7 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
@@ -117,6 +118,24 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     return Math.max(64, Math.min(4096, (1 << 20) / Math.max(1, keySize + valueSize)));
   }
 
+  /** Encodes a key; a codec's error names this map and says it was the key. */
+  protected final void encodeKey(K key, ByteBuffer buf, int offset) {
+    try {
+      keyCodec.encode(key, buf, offset);
+    } catch (BpfValueException e) {
+      throw e.of(spec.name(), "key");
+    }
+  }
+
+  /** Encodes a value; a codec's error names this map and says it was the value. */
+  protected final void encodeValue(V value, ByteBuffer buf, int offset) {
+    try {
+      valueCodec.encode(value, buf, offset);
+    } catch (BpfValueException e) {
+      throw e.of(spec.name(), "value");
+    }
+  }
+
   // ---- single elements ----
 
   /**
@@ -128,7 +147,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public @Nullable V get(K key) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     return lookupScratchKey(s);
   }
 
@@ -142,7 +161,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public boolean contains(K key) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     s.value(valueSize);
     return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress());
   }
@@ -169,13 +188,13 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public void put(K key, V value, UpdateFlag flag) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     updateScratchKey(s, value, flag);
   }
 
   /** Updates the key already encoded in {@code s.key}; the shared body of the {@code put}s. */
   protected final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
-    valueCodec.encode(value, s.value(valueSize), 0);
+    encodeValue(value, s.value(valueSize), 0);
     updateScratch(s, flag);
   }
 
@@ -183,7 +202,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   private void updateScratch(Scratch s, UpdateFlag flag) {
     int err = elem(s, BpfSys.BPF_MAP_UPDATE_ELEM, s.keyAddress(), s.valueAddress(), flag.bits());
     if (err != 0) {
-      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, updateDetail(flag, err));
+      throw error(BpfSys.BPF_MAP_UPDATE_ELEM, err, updateDetail(s, flag, err));
     }
   }
 
@@ -199,7 +218,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public long getLong(K key, long absent) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     return lookupLong(s, absent);
   }
 
@@ -211,7 +230,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public int getInt(K key, int absent) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     return lookupInt(s, absent);
   }
 
@@ -223,7 +242,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public void setLong(K key, long value) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     updateLong(s, value);
   }
 
@@ -234,7 +253,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public void setInt(K key, int value) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     updateInt(s, value);
   }
 
@@ -273,8 +292,21 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     }
   }
 
-  private String updateDetail(UpdateFlag flag, int err) {
-    return err == Errno.E2BIG ? "flag " + flag + ", max_entries " + spec.maxEntries() : "flag " + flag;
+  /**
+   * What to add to a failed update's message. E2BIG on an array means the index in {@code s.key} is
+   * past the end: said with the index (as the kernel reads it, a {@code u32}; a negative Java
+   * {@code int} is a large index), not as a full map.
+   */
+  private String updateDetail(Scratch s, UpdateFlag flag, int err) {
+    if (err != Errno.E2BIG) {
+      return "flag " + flag;
+    }
+    if (spec.type().indexed()) {
+      int index = s.key(4).getInt(0);
+      return "index " + Integer.toUnsignedString(index) + (index < 0 ? " (" + index + " as a Java int)" : "")
+          + " is past the end of the array (max_entries " + spec.maxEntries() + ")";
+    }
+    return "flag " + flag + ", max_entries " + spec.maxEntries();
   }
 
   /**
@@ -286,7 +318,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public boolean remove(K key) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     return found(s, BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0);
   }
 
@@ -298,7 +330,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    */
   public @Nullable V getAndRemove(K key) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     return read(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, s.keyAddress(), s, valueCodec, valueSize);
   }
 
@@ -470,8 +502,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   private void checkAll(Map<? extends K, ? extends V> entries) {
     Scratch s = Scratch.get();
     for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-      keyCodec.encode(e.getKey(), s.key(keySize), 0);
-      valueCodec.encode(e.getValue(), s.value(valueSize), 0);
+      encodeKey(e.getKey(), s.key(keySize), 0);
+      encodeValue(e.getValue(), s.value(valueSize), 0);
     }
   }
 
@@ -596,8 +628,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
         int n = 0;
         while (n < chunk && it.hasNext()) {
           Map.Entry<? extends K, ? extends V> e = it.next();
-          keyCodec.encode(e.getKey(), keys, n * keySize);
-          valueCodec.encode(e.getValue(), values, n * valueSize);
+          encodeKey(e.getKey(), keys, n * keySize);
+          encodeValue(e.getValue(), values, n * valueSize);
           n++;
         }
         int err;
@@ -654,7 +686,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
       while (it.hasNext()) {
         int n = 0;
         while (n < chunk && it.hasNext()) {
-          keyCodec.encode(it.next(), keys, n * keySize);
+          encodeKey(it.next(), keys, n * keySize);
           n++;
         }
         int from = 0;

@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
@@ -32,7 +33,11 @@ public abstract class BpfKeylessMap<V> extends BpfMapHandle {
   /** Encodes {@code value} into this thread's value buffer and returns the scratch. */
   protected final Scratch encoded(V value) {
     Scratch s = Scratch.get();
-    valueCodec.encode(value, s.value(valueSize), 0);
+    try {
+      valueCodec.encode(value, s.value(valueSize), 0);
+    } catch (BpfValueException e) {
+      throw e.of(spec.name(), "value");
+    }
     return s;
   }
 

@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapInfo;
@@ -118,7 +119,11 @@ public abstract class BpfMapHandle implements AutoCloseable {
     ByteBuffer value = s.value(size);
     int err = elem(s, cmd, key, s.valueAddress(), 0);
     if (err == 0) {
-      return codec.decode(value, 0);
+      try {
+        return codec.decode(value, 0);
+      } catch (BpfValueException e) {
+        throw e.of(spec.name(), "value");
+      }
     }
     if (err == Errno.ENOENT) {
       return null;

@@ -42,7 +42,7 @@ public abstract class BpfMapOfMaps<K> extends BpfKeyedMap<K, Integer> {
   /** Stores {@code inner} at {@code key} with the given update semantics. One system call. */
   public void put(K key, MapFd inner, UpdateFlag flag) {
     Scratch s = Scratch.get();
-    keyCodec.encode(key, s.key(keySize), 0);
+    encodeKey(key, s.key(keySize), 0);
     updateInner(s, inner, flag);
   }
 

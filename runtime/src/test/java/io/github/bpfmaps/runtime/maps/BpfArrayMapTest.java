@@ -66,6 +66,25 @@ class BpfArrayMapTest {
     try (var a = array(4, 0)) {
       BpfMapFullException e = assertThrows(BpfMapFullException.class, () -> a.set(4, Long.valueOf(1)));
       assertEquals(Errno.E2BIG, e.errno());
+      assertTrue(e.getMessage().contains("index 4 is past the end of the array (max_entries 4)"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aNegativeIndexIsAU32PastTheEnd() {
+    try (var a = array(4, 0)) {
+      // The kernel reads the key as a u32: -1 is 4294967295, past the end of any array.
+      assertNull(a.getAt(-1));
+      assertEquals(7L, a.getLongAt(-1, 7L));
+      BpfMapFullException e = assertThrows(BpfMapFullException.class, () -> a.setAt(-1, 1L));
+      assertTrue(e.getMessage().contains(
+          "index 4294967295 (-1 as a Java int) is past the end of the array (max_entries 4)"),
+          e.getMessage());
+      assertThrows(BpfMapFullException.class, () -> a.setLongAt(Integer.MIN_VALUE, 1L));
+      for (int i = 0; i < 4; i++) {
+        assertEquals(0L, a.getLongAt(i, -1L), "index " + i + " untouched");
+      }
     }
   }
 

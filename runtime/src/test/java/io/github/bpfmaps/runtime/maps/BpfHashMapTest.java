@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class BpfHashMapTest {
   static MapSpec spec(int entries) {
@@ -278,9 +279,30 @@ class BpfHashMapTest {
   void valuesThatDoNotEncodeFailBeforeAnySystemCall() {
     MapSpec s = MapSpec.of("bytes_test", MapType.HASH, 4, 3, 4, 0);
     try (var m = new BpfHashMap<>(MapFd.create(s), s, Codecs.U32, Codecs.bytes(3))) {
-      assertThrows(BpfValueException.class, () -> m.set(1, new byte[2]));
+      BpfValueException e = assertThrows(BpfValueException.class, () -> m.set(1, new byte[2]));
+      // A raw codec knows neither the map nor which side it encodes: the handle says both.
+      assertEquals("value of map 'bytes_test': bytes(3) needs 3 bytes, got 2", e.getMessage());
+      assertEquals("bytes_test", e.target());
+      assertTrue(e.getCause() instanceof BpfValueException, "the codec's own error is the cause");
+      assertFalse(m.contains(1), "nothing was written");
       m.set(1, new byte[] {1, 2, 3});
       assertEquals(3, m.get(1).length);
+    }
+  }
+
+  @Test
+  void keysThatDoNotEncodeSayItWasTheKey() {
+    MapSpec s = MapSpec.of("bytes_key_test", MapType.HASH, 3, 4, 4, 0);
+    try (var m = new BpfHashMap<>(MapFd.create(s), s, Codecs.bytes(3), Codecs.U32)) {
+      for (Executable op : List.<Executable>of(
+          () -> m.get(new byte[4]), () -> m.set(new byte[1], 1), () -> m.remove(new byte[0]),
+          () -> m.contains(new byte[5]), () -> m.putAll(Map.of(new byte[2], 2), UpdateFlag.ANY),
+          () -> m.removeAll(List.of(new byte[6])))) {
+        BpfValueException e = assertThrows(BpfValueException.class, op);
+        assertTrue(e.getMessage().startsWith("key of map 'bytes_key_test': bytes(3) needs 3 bytes"),
+            e.getMessage());
+      }
+      assertEquals(0, m.keys().size());
     }
   }
 

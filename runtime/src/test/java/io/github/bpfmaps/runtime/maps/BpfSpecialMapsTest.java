@@ -16,6 +16,7 @@ import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfMapFullException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
@@ -141,6 +142,16 @@ class BpfSpecialMapsTest {
       Map<String, Object> peeked = (Map<String, Object>) bpftoolJson("map", "peek", "id", String.valueOf(q.id()));
       assertArrayEquals(new byte[] {0x2a, 0, 0, 0}, hexBytes(peeked.get("value")));
       assertEquals(List.of(42, 7), q.drain());
+    }
+  }
+
+  @Test
+  void aValueThatDoesNotEncodeNamesTheQueue() {
+    MapSpec s = MapSpec.of("queue_bad", MapType.QUEUE, 0, 4, 4, 0);
+    try (var q = new BpfQueue<>(MapFd.create(s), s, Codecs.bytes(4))) {
+      BpfValueException e = assertThrows(BpfValueException.class, () -> q.push(new byte[3]));
+      assertEquals("value of map 'queue_bad': bytes(4) needs 4 bytes, got 3", e.getMessage());
+      assertNull(q.pop(), "nothing was pushed");
     }
   }
 
