@@ -220,7 +220,11 @@ else
 	fi
 	if [ $jmh_parts -gt 0 ]; then
 		for k in "${!javas[@]}"; do
-			jq -s 'add' "$out"/jmh-part-"$k"-*.json >"$(jmh_json_of "$k")"
+			# In the order the parts ran (a glob would put part 10 before part 9, and --repeat
+			# pairs each pass's Java run with its C run by that order).
+			parts=()
+			for ((p = 0; p < jmh_parts; p++)); do parts+=("$out/jmh-part-$k-$p.json"); done
+			jq -s 'add' "${parts[@]}" >"$(jmh_json_of "$k")"
 		done
 	fi
 fi
