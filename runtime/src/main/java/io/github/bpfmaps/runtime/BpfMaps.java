@@ -13,8 +13,8 @@ import io.github.bpfmaps.runtime.maps.BpfPerCpuHashMap;
 import io.github.bpfmaps.runtime.maps.BpfQueue;
 import io.github.bpfmaps.runtime.maps.BpfRingBuf;
 import io.github.bpfmaps.runtime.maps.BpfStack;
+import io.github.bpfmaps.runtime.maps.HandleKind;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,10 +45,6 @@ import org.jspecify.annotations.Nullable;
  * asked.
  */
 public final class BpfMaps {
-  private static final Set<MapType> HASHES = EnumSet.of(MapType.HASH, MapType.LRU_HASH);
-  private static final Set<MapType> PER_CPU_HASHES =
-      EnumSet.of(MapType.PERCPU_HASH, MapType.LRU_PERCPU_HASH);
-
   private BpfMaps() {}
 
   /**
@@ -64,7 +60,7 @@ public final class BpfMaps {
   /** A {@code HASH} map ({@code LRU_HASH} if the block says so). */
   public static <K, V> Declared<BpfHashMap<K, V>> hash(String name, Codec<K> key, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.HASH, HASHES, block);
+    MapDeclaration d = family(name, MapType.HASH, HandleKind.HASH, block);
     return d.declared(key.byteSize(), value.byteSize(),
         (fd, spec) -> new BpfHashMap<>(fd, spec, key, value));
   }
@@ -72,7 +68,7 @@ public final class BpfMaps {
   /** A {@code PERCPU_HASH} map ({@code LRU_PERCPU_HASH} if the block says so). */
   public static <K, V> Declared<BpfPerCpuHashMap<K, V>> perCpuHash(String name, Codec<K> key,
       Codec<V> value, Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.PERCPU_HASH, PER_CPU_HASHES, block);
+    MapDeclaration d = family(name, MapType.PERCPU_HASH, HandleKind.PERCPU_HASH, block);
     return d.declared(key.byteSize(), value.byteSize(),
         (fd, spec) -> new BpfPerCpuHashMap<>(fd, spec, key, value));
   }
@@ -80,14 +76,14 @@ public final class BpfMaps {
   /** An {@code ARRAY} map: {@code maxEntries} values indexed from 0, all present and zeroed. */
   public static <V> Declared<BpfArrayMap<V>> array(String name, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.ARRAY, EnumSet.of(MapType.ARRAY), block);
+    MapDeclaration d = family(name, MapType.ARRAY, HandleKind.ARRAY, block);
     return d.declared(4, value.byteSize(), (fd, spec) -> new BpfArrayMap<>(fd, spec, value));
   }
 
   /** A {@code PERCPU_ARRAY} map. */
   public static <V> Declared<BpfPerCpuArrayMap<V>> perCpuArray(String name, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.PERCPU_ARRAY, EnumSet.of(MapType.PERCPU_ARRAY), block);
+    MapDeclaration d = family(name, MapType.PERCPU_ARRAY, HandleKind.PERCPU_ARRAY, block);
     return d.declared(4, value.byteSize(), (fd, spec) -> new BpfPerCpuArrayMap<>(fd, spec, value));
   }
 
@@ -97,7 +93,7 @@ public final class BpfMaps {
    */
   public static <K, V> Declared<BpfLpmTrieMap<K, V>> lpmTrie(String name, Codec<K> key,
       Codec<V> value, Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.LPM_TRIE, EnumSet.of(MapType.LPM_TRIE), block);
+    MapDeclaration d = family(name, MapType.LPM_TRIE, HandleKind.LPM_TRIE, block);
     return d.declared(key.byteSize(), value.byteSize(),
         (fd, spec) -> new BpfLpmTrieMap<>(fd, spec, key, value));
   }
@@ -105,21 +101,21 @@ public final class BpfMaps {
   /** A {@code QUEUE} map (FIFO). */
   public static <V> Declared<BpfQueue<V>> queue(String name, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.QUEUE, EnumSet.of(MapType.QUEUE), block);
+    MapDeclaration d = family(name, MapType.QUEUE, HandleKind.QUEUE, block);
     return d.declared(0, value.byteSize(), (fd, spec) -> new BpfQueue<>(fd, spec, value));
   }
 
   /** A {@code STACK} map (LIFO). */
   public static <V> Declared<BpfStack<V>> stack(String name, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.STACK, EnumSet.of(MapType.STACK), block);
+    MapDeclaration d = family(name, MapType.STACK, HandleKind.STACK, block);
     return d.declared(0, value.byteSize(), (fd, spec) -> new BpfStack<>(fd, spec, value));
   }
 
   /** A {@code BLOOM_FILTER} map. */
   public static <V> Declared<BpfBloomFilter<V>> bloomFilter(String name, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.BLOOM_FILTER, EnumSet.of(MapType.BLOOM_FILTER), block);
+    MapDeclaration d = family(name, MapType.BLOOM_FILTER, HandleKind.BLOOM_FILTER, block);
     return d.declared(0, value.byteSize(), (fd, spec) -> new BpfBloomFilter<>(fd, spec, value));
   }
 
@@ -129,17 +125,18 @@ public final class BpfMaps {
    */
   public static <V> Declared<BpfRingBuf<V>> ringBuf(String name, Codec<V> value,
       Consumer<MapDeclaration> block) {
-    MapDeclaration d = family(name, MapType.RINGBUF, EnumSet.of(MapType.RINGBUF), block);
+    MapDeclaration d = family(name, MapType.RINGBUF, HandleKind.RINGBUF, block);
     // kernel/bpf/ringbuf.c: key_size and value_size must be 0.
     return d.declared(0, 0, (fd, spec) -> new BpfRingBuf<>(fd, spec, value));
   }
 
-  private static MapDeclaration family(String name, MapType first, Set<MapType> family,
+  private static MapDeclaration family(String name, MapType first, HandleKind kind,
       Consumer<MapDeclaration> block) {
     MapDeclaration d = new MapDeclaration(name, first);
     block.accept(d);
     MapType type = d.type();
-    if (!family.contains(type)) {
+    Set<MapType> family = kind.types();
+    if (HandleKind.of(type) != kind) {
       throw new IllegalArgumentException("map '" + name + "' is declared " + type + ", but this "
           + "declaration makes " + (family.size() == 1 ? first : "one of " + family) + " maps; use "
           + "BpfMaps.declare(name, d -> d.type(MapType." + type + ")) for other types");
@@ -243,7 +240,8 @@ public final class BpfMaps {
     /**
      * Finishes a keyed declaration. The handle is the class of the type: a {@link BpfHashMap} for
      * {@code HASH}, a {@link BpfArrayMap} for {@code ARRAY} (with a 4-byte key), a
-     * {@link BpfLpmTrieMap} for {@code LPM_TRIE}, a plain {@link BpfKeyedMap} for other keyed types.
+     * {@link BpfLpmTrieMap} for {@code LPM_TRIE}, a plain {@link BpfKeyedMap} for other keyed types
+     * ({@link HandleKind}, the table the annotation processor generates from too).
      * Per-CPU, keyless and map-of-maps types have values of another shape: use
      * {@link BpfMaps#perCpuHash}, {@link BpfMaps#queue} and the other family methods.
      */
@@ -259,19 +257,27 @@ public final class BpfMaps {
             + "(perCpuHash, perCpuArray, queue, stack, bloomFilter, ringBuf)");
       }
       HandleFactory<BpfKeyedMap<K, V>> factory;
-      if (type == MapType.ARRAY) {
-        if (key.byteSize() != 4) {
-          throw new IllegalArgumentException("ARRAY map '" + name + "' needs a 4-byte key (the "
-              + "index), but the key codec has " + key.byteSize() + " bytes; use Codecs.U32");
-        }
-        factory = (fd, spec) -> (BpfKeyedMap<K, V>) (BpfKeyedMap<?, V>)
-            new BpfArrayMap<>(fd, spec, value);
-      } else if (HASHES.contains(type)) {
-        factory = (fd, spec) -> new BpfHashMap<>(fd, spec, key, value);
-      } else if (type == MapType.LPM_TRIE) {
-        factory = (fd, spec) -> new BpfLpmTrieMap<>(fd, spec, key, value);
-      } else {
-        factory = (fd, spec) -> new BpfKeyedMap<>(fd, spec, key, value);
+      switch (HandleKind.of(type)) {
+        case ARRAY:
+          if (key.byteSize() != 4) {
+            throw new IllegalArgumentException("ARRAY map '" + name + "' needs a 4-byte key (the "
+                + "index), but the key codec has " + key.byteSize() + " bytes; use Codecs.U32");
+          }
+          factory = (fd, spec) -> (BpfKeyedMap<K, V>) (BpfKeyedMap<?, V>)
+              new BpfArrayMap<>(fd, spec, value);
+          break;
+        case HASH:
+          factory = (fd, spec) -> new BpfHashMap<>(fd, spec, key, value);
+          break;
+        case LPM_TRIE:
+          factory = (fd, spec) -> new BpfLpmTrieMap<>(fd, spec, key, value);
+          break;
+        case KEYED:
+          factory = (fd, spec) -> new BpfKeyedMap<>(fd, spec, key, value);
+          break;
+        default:
+          // The families refused above (per-CPU, keyless, ring buffer, map of maps).
+          throw new IllegalStateException(type + " reached the plain keyed declaration");
       }
       return declaration.declared(key.byteSize(), value.byteSize(), factory);
     }

@@ -20,9 +20,9 @@ import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
-import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.MapModel;
+import io.github.bpfmaps.runtime.maps.HandleKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,26 +41,6 @@ public final class MapWriter {
     this.generated = generated;
   }
 
-  /** The base class and which codecs its constructor takes, per DESIGN.md's table. */
-  private record Base(String simpleName, boolean takesKey, boolean takesValue) {}
-
-  private static Base base(MapType type) {
-    switch (type) {
-      case HASH: case LRU_HASH: return new Base("BpfHashMap", true, true);
-      case ARRAY: return new Base("BpfArrayMap", false, true);
-      case PERCPU_HASH: case LRU_PERCPU_HASH: return new Base("BpfPerCpuHashMap", true, true);
-      case PERCPU_ARRAY: return new Base("BpfPerCpuArrayMap", false, true);
-      case LPM_TRIE: return new Base("BpfLpmTrieMap", true, true);
-      case QUEUE: return new Base("BpfQueue", false, true);
-      case STACK: return new Base("BpfStack", false, true);
-      case BLOOM_FILTER: return new Base("BpfBloomFilter", false, true);
-      case RINGBUF: return new Base("BpfRingBuf", false, true);
-      case ARRAY_OF_MAPS: return new Base("BpfArrayOfMaps", false, false);
-      case HASH_OF_MAPS: return new Base("BpfHashOfMaps", true, false);
-      default: return new Base("BpfKeyedMap", true, true);
-    }
-  }
-
   /**
    * The handle of {@code map}; the key and value must be present (the checks passed).
    *
@@ -68,7 +48,7 @@ public final class MapWriter {
    */
   public JavaFile write(MapModel map, List<? extends Element> origins) {
     ClassName self = ClassName.get(map.record().packageName(), map.record().flatName() + "Map");
-    Base base = base(map.type());
+    HandleKind base = HandleKind.of(map.type());
     MapModel.Entry value = map.value().orElseThrow();
     MapModel.Entry key = MapModel.keyless(map.type()) ? null : map.key().orElseThrow();
 
