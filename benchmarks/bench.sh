@@ -89,7 +89,7 @@ bpftool_dump_json_1m     -
 '
 
 mkdir -p "$out"
-gcc -O2 -Wall -Wextra -o "$out/mapbench" "$here"/c/*.c
+gcc -O2 -Wall -Wextra -pthread -o "$out/mapbench" "$here"/c/*.c
 if [ $list = 1 ]; then
 	"$out/mapbench" --list
 	echo bpftool_dump_1m

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,15 @@ void run_bench(const struct bench *b)
 		ns[r] = (double)(now_ns() - t0) / (double)b->ops;
 	}
 	report(b->name, ns, rounds, b->ops);
+}
+
+/* An idle thread (BENCH_IDLE_THREADS): blocks for the whole run and never runs again. */
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
 }
 
 static uint64_t env_u64(const char *name, uint64_t def)
@@ -589,6 +599,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mapbench: unknown group '%s' (see --list)\n", argv[a]);
 			return 2;
 		}
+	}
+	/*
+	 * BENCH_IDLE_THREADS=n: n threads that only sleep, so that the process is multithreaded as a
+	 * JVM always is. The kernel then shares the fd table, and every system call on an fd takes a
+	 * reference on its file (fdget) instead of skipping it: the part of Java's gap to the
+	 * single-threaded loop that no Java code can remove.
+	 */
+	for (uint64_t t = env_u64("BENCH_IDLE_THREADS", 0); t > 0; t--) {
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, idle_thread, NULL))
+			die("pthread_create", "BENCH_IDLE_THREADS");
 	}
 	for (i = 0; i < NGROUPS; i++) {
 		int want = argc == 1 ? (groups[i].by_default || (c.pin && *c.pin)) : 0;
