@@ -135,8 +135,8 @@ public final class BpfMaps {
     MapDeclaration d = new MapDeclaration(name, first);
     block.accept(d);
     MapType type = d.type();
-    Set<MapType> family = kind.types();
     if (HandleKind.of(type) != kind) {
+      Set<MapType> family = kind.types();
       throw new IllegalArgumentException("map '" + name + "' is declared " + type + ", but this "
           + "declaration makes " + (family.size() == 1 ? first : "one of " + family) + " maps; use "
           + "BpfMaps.declare(name, d -> d.type(MapType." + type + ")) for other types");

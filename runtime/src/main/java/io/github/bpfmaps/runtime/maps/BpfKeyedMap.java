@@ -136,6 +136,24 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     }
   }
 
+  /** Decodes a key; a codec's error names this map and says it was the key. */
+  protected final K decodeKey(ByteBuffer buf, int offset) {
+    try {
+      return keyCodec.decode(buf, offset);
+    } catch (BpfValueException e) {
+      throw e.of(spec.name(), "key");
+    }
+  }
+
+  /** Decodes a value; a codec's error names this map and says it was the value. */
+  protected final V decodeValue(ByteBuffer buf, int offset) {
+    try {
+      return valueCodec.decode(buf, offset);
+    } catch (BpfValueException e) {
+      throw e.of(spec.name(), "value");
+    }
+  }
+
   // ---- single elements ----
 
   /**
@@ -594,7 +612,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
           throw error(cmd, err, "chunk of " + n);
         }
         for (int i = 0; i < count; i++) {
-          action.accept(keyCodec.decode(keys, i * keySize), valueCodec.decode(values, i * valueSize));
+          action.accept(decodeKey(keys, i * keySize), decodeValue(values, i * valueSize));
         }
         if (err == Errno.ENOENT) {
           return true; // the end; count may still have been > 0
@@ -809,8 +827,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
         if (lookupErr != 0) {
           throw map.error(BpfSys.BPF_MAP_LOOKUP_ELEM, lookupErr, null);
         }
-        K key = map.keyCodec.decode(k, 0);
-        V v = withValues ? map.valueCodec.decode(value.ensure(map.valueSize), 0) : null;
+        K key = map.decodeKey(k, 0);
+        V v = withValues ? map.decodeValue(value.ensure(map.valueSize), 0) : null;
         pending = new AbstractMap.SimpleImmutableEntry<>(key, v);
         return;
       }

@@ -14,6 +14,7 @@ import io.github.bpfmaps.runtime.BpfKeyExistsException;
 import io.github.bpfmaps.runtime.BpfMapFullException;
 import io.github.bpfmaps.runtime.BpfNotFoundException;
 import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
@@ -303,6 +304,42 @@ class BpfHashMapTest {
             e.getMessage());
       }
       assertEquals(0, m.keys().size());
+    }
+  }
+
+  @Test
+  void valuesThatDoNotDecodeNameTheMapOnEveryReadPath() {
+    // As a generated enum codec: a number with no constant fails to decode.
+    Codec<Integer> small = new Codec<>() {
+      @Override
+      public int byteSize() {
+        return 4;
+      }
+
+      @Override
+      public void encode(Integer value, ByteBuffer buf, int offset) {
+        buf.putInt(offset, value);
+      }
+
+      @Override
+      public Integer decode(ByteBuffer buf, int offset) {
+        int v = buf.getInt(offset);
+        if (v > 2) {
+          throw Codecs.unknownEnum("Small.value", "Small", v);
+        }
+        return v;
+      }
+    };
+    MapSpec s = MapSpec.of("decode_test", MapType.HASH, 4, 4, 8, 0);
+    try (var m = new BpfHashMap<>(MapFd.create(s), s, Codecs.U32, small)) {
+      m.set(1, 7); // encodes fine; only reading it back fails
+      for (Executable read : List.<Executable>of(() -> m.get(1), () -> m.forEach((k, v) -> { }),
+          () -> m.iterator().next(), m::toMap)) {
+        BpfValueException e = assertThrows(BpfValueException.class, read);
+        assertTrue(e.getMessage().startsWith("value of map 'decode_test': Small.value holds 7"),
+            e.getMessage());
+        assertEquals("decode_test", e.target());
+      }
     }
   }
 
