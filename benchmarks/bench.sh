@@ -7,14 +7,17 @@
 #
 # Shapes, defaults and the name mapping are documented in benchmarks/README.md.
 #
-# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--repeat N] [--list] [group...]
+# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--repeat N] [--perf] [--list] [group...]
 #   group: a mapbench group or bpftool_dump_1m (`--list` shows them); none = all.
 #   --quick: short C rounds and JMH iterations (about 3 minutes instead of about 10).
 #   --no-java: C and bpftool only. --jmh FILE: take the Java column from an existing JMH JSON
 #   result instead of running JMH. --repeat N: run each group's C rounds and JMH benchmarks N
 #   times in turn (C, JMH, C, JMH, ...) and report medians, the ratio being the median of the
 #   N pairs' ratios: on a machine whose speed drifts by minutes, each ratio compares figures
-#   taken seconds apart.
+#   taken seconds apart. --perf: instead of the tables, profile each group (default
+#   array_lookup) with `perf record`, C and every JVM, and print where the samples fall:
+#   kernel (and its fd reference, fdget/fput), libc's syscall(), the binding (FFM downcall stub,
+#   or JNA's dispatch and libffi), the JVM runtime, the interpreter, and the compiled program.
 #   Needs root (bpf(2), bpffs at /sys/fs/bpf), gcc, bpftool, jq; Java 17 and Maven for JMH.
 # Environment (defaults in README.md): BENCH_OPS BENCH_WARMUP BENCH_ROUNDS BENCH_MMAP_OPS
 #   BENCH_BIG_ENTRIES BENCH_BIG_ROUNDS BENCH_BATCH BENCH_RINGBUF_BYTES (read by mapbench),
@@ -40,6 +43,7 @@ list=0
 quick=0
 run_java=1
 repeat=${BENCH_REPEAT:-1}
+perf=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -50,11 +54,17 @@ while [ $# -gt 0 ]; do
 	--repeat) repeat=$2; shift 2 ;;
 	--repeat=*) repeat=${1#--repeat=}; shift ;;
 	--list) list=1; shift ;;
+	--perf) perf=1; shift ;;
 	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
 	*) groups+=("$1"); shift ;;
 	esac
 done
 [ -n "$jmh_json" ] && run_java=0
+if [ $perf = 1 ]; then
+	command -v perf >/dev/null || { echo "bench.sh: --perf needs perf (apt-get install linux-perf)" >&2; exit 2; }
+	[ $run_java = 1 ] || { echo "bench.sh: --perf profiles the Java side too; drop --no-java/--jmh" >&2; exit 2; }
+	[ ${#groups[@]} -gt 0 ] || groups=(array_lookup)
+fi
 case $repeat in '' | *[!0-9]* | 0) echo "bench.sh: --repeat wants a positive number, not '$repeat'" >&2; exit 2 ;; esac
 if [ $quick = 1 ]; then
 	# Short rounds; the 1M map keeps its size because the Java side is fixed at 1M entries.
@@ -168,6 +178,55 @@ run_jmh() {
 	done
 	jmh_parts=$((jmh_parts + 1))
 }
+
+# Where a profile's samples fall, by the categories of --perf, from `perf report` lines
+# ("12.3%  dso  [.] symbol"); $1 names the row.
+perf_shares() {
+	perf report -q -i "$2" --sort dso,symbol 2>/dev/null | awk -v row="$1" '
+	{ p = $1; sub("%", "", p); d = $2; s = $0; c = "program" }
+	d ~ /kernel/ { c = (s ~ /\] (fdget|fput|__fget_files|__fget_light|fget)( |$)/) ? "kernel_fd" : "kernel" }
+	d ~ /^libc/ { c = "libc" }
+	s ~ /nep_invoker_blob/ || d ~ /jna|jnidispatch|ffi/ { c = "binding" }
+	d ~ /libjvm/ { c = "jvm" }
+	s ~ /\] Interpreter/ { c = "interpreter" }
+	{ v[c] += p }
+	END { printf "%-34s %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f\n", row, v["kernel"], v["kernel_fd"],
+		v["libc"], v["binding"], v["jvm"], v["interpreter"], v["program"] }'
+}
+
+# --perf: profiles of each group, C and every JVM, printed as shares of the samples.
+if [ $perf = 1 ]; then
+	rows=()
+	for g in "${groups[@]}"; do
+		inc=$(jmh_include "$g" | paste -sd'|')
+		[ -n "$inc" ] || { echo "bench.sh: --perf: no JMH benchmark for $g" >&2; exit 2; }
+		echo "# perf: $g (C)" >&2
+		perf record -q -F 10000 -o "$out/perf-c.data" -- "${nice_cmd[@]}" "$out/mapbench" "$g" >&2
+		rows+=("$(perf_shares "$g C" "$out/perf-c.data")")
+		for k in "${!javas[@]}"; do
+			echo "# perf: $g (JMH on ${javas[$k]})" >&2
+			# Fixed JMH timing, so that the recording (-D: from 5 s on) holds the measured
+			# iterations and not the start-up, warm-up and JIT compilation before them. The fork
+			# writes /tmp/perf-<pid>.map at exit, so that perf report names the compiled code.
+			perf record -q -F 10000 -D 5000 -o "$out/perf-j$k.data" -- "${nice_cmd[@]}" "${javas[$k]}" \
+				-cp "$classpath" org.openjdk.jmh.Main "$inc" -f 1 -wi 3 -w 1s -i 6 -r 1s -jvmArgsAppend \
+				"--enable-native-access=ALL-UNNAMED -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" \
+				>"$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log" >&2; echo "bench.sh: JMH failed" >&2; exit 1; }
+			sed -n '/^Benchmark /,$p' "$out/jmh.log" >&2
+			rows+=("$(perf_shares "$g $(java_label "${javas[$k]}")" "$out/perf-j$k.data")")
+		done
+	done
+	echo
+	echo "% of samples                       |  kernel | fd ref. | libc    | binding | JVM     | interp. | program"
+	printf '%s\n' "${rows[@]}"
+	echo
+	echo "kernel: all kernel samples but fd ref. (fdget/fput: a reference per call in a multithreaded"
+	echo "process); libc: syscall(); binding: the FFM downcall stub, or JNA's dispatch and libffi; JVM:"
+	echo "libjvm (errno capture, GC, what is left of start-up); interp.: the same; program: the C loop"
+	echo "or the compiled Java (handle, codec, JMH loop). The Java recording starts after JMH's warm-up."
+	echo "Shares, not times: sampling slows both sides."
+	exit 0
+fi
 
 pin=
 cleanup() { [ -n "$pin" ] && rm -f "$pin"; return 0; }
