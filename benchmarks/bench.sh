@@ -162,6 +162,13 @@ jmh_include() {
 	esac
 }
 
+# A JMH run failed: its log's tail, and stop.
+jmh_failed() {
+	tail -40 "$out/jmh.log" >&2
+	echo "bench.sh: JMH failed" >&2
+	exit 1
+}
+
 # Runs JMH on a regex, once per JVM of BENCH_JAVA; each JSON becomes one part of that JVM's result.
 run_jmh() {
 	local k part
@@ -173,7 +180,7 @@ run_jmh() {
 		# shellcheck disable=SC2086 # jopts is a list of options
 		"${nice_cmd[@]}" "${javas[$k]}" -cp "$classpath" org.openjdk.jmh.Main "$1" $jopts \
 			-jvmArgsAppend --enable-native-access=ALL-UNNAMED -rf json -rff "$part" \
-			>"$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log" >&2; echo "bench.sh: JMH failed" >&2; exit 1; }
+			>"$out/jmh.log" 2>&1 || jmh_failed
 		sed -n '/^Benchmark /,$p' "$out/jmh.log" | grep -v ':gc\.' >&2
 	done
 	jmh_parts=$((jmh_parts + 1))
@@ -197,6 +204,8 @@ perf_shares() {
 # --perf: profiles of each group, C and every JVM, printed as shares of the samples.
 if [ $perf = 1 ]; then
 	rows=()
+	labels=()
+	for k in "${!javas[@]}"; do labels+=("$(java_label "${javas[$k]}")"); done
 	for g in "${groups[@]}"; do
 		inc=$(jmh_include "$g" | paste -sd'|')
 		[ -n "$inc" ] || { echo "bench.sh: --perf: no JMH benchmark for $g" >&2; exit 2; }
@@ -211,9 +220,9 @@ if [ $perf = 1 ]; then
 			perf record -q -F 10000 -D 5000 -o "$out/perf-j$k.data" -- "${nice_cmd[@]}" "${javas[$k]}" \
 				-cp "$classpath" org.openjdk.jmh.Main "$inc" -f 1 -wi 3 -w 1s -i 6 -r 1s -jvmArgsAppend \
 				"--enable-native-access=ALL-UNNAMED -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" \
-				>"$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log" >&2; echo "bench.sh: JMH failed" >&2; exit 1; }
+				>"$out/jmh.log" 2>&1 || jmh_failed
 			sed -n '/^Benchmark /,$p' "$out/jmh.log" >&2
-			rows+=("$(perf_shares "$g $(java_label "${javas[$k]}")" "$out/perf-j$k.data")")
+			rows+=("$(perf_shares "$g ${labels[$k]}" "$out/perf-j$k.data")")
 		done
 	done
 	echo
