@@ -83,6 +83,20 @@ public final class LibC {
   public static native int epoll_wait(int epfd, long eventsAddress, int maxEvents, int timeoutMs)
       throws LastErrorException;
 
+  /**
+   * {@code int ioctl(int fd, unsigned long request, unsigned long arg)}: perf event control ({@link
+   * PerfEvent}), where {@code arg} is an integer or a native address.
+   */
+  public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
+
+  /**
+   * {@code long syscall(long number, ...)} with five arguments, for the system calls glibc has no
+   * wrapper for ({@code perf_event_open}). Throws with errno on failure; not for hot paths (the
+   * {@code bpf(2)} path uses {@link NoThrow#syscall}).
+   */
+  public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5)
+      throws LastErrorException;
+
   /** {@code long sysconf(int name)}: used for the page size. */
   public static native long sysconf(int name);
 
