@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.BpfValueException;
@@ -465,9 +466,15 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * Deletes every entry present when the walk passes it: the keys are listed, then deleted with
-   * {@link #removeAll}. Entries added meanwhile may remain. Arrays override this.
+   * {@link #removeAll} (one call per key where the type has no batch delete). Entries added
+   * meanwhile may remain. ARRAY and PERCPU_ARRAY, whose entries cannot be deleted, get zeros
+   * written at every index instead (one call per index).
    */
   public void clear() {
+    if (spec.type() == MapType.ARRAY || spec.type() == MapType.PERCPU_ARRAY) {
+      zeroEveryIndex();
+      return;
+    }
     removeAll(keys());
   }
 
@@ -542,12 +549,47 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
       }
     }
     int n = 0;
+    Scratch s = Scratch.get();
     for (K k : keys) {
-      if (remove(k)) {
+      encodeKey(k, s.key(keySize), 0);
+      int err = elem(s, BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0, 0);
+      if (err == 0) {
         n++;
+      } else if (!absentOnDelete(err)) {
+        throw error(BpfSys.BPF_MAP_DELETE_ELEM, err, n + " of " + keys.size()
+            + " keys deleted before the failure" + deleteDetail(err));
       }
     }
     return n;
+  }
+
+  /**
+   * Whether a failed {@code BPF_MAP_DELETE_ELEM} only means the key was not there: ENOENT, and for
+   * SOCKMAP also EINVAL, which {@code __sock_map_delete} ({@code net/core/sock_map.c}) answers for
+   * an empty slot (a key past the end, its only other EINVAL, cannot come from a walk or from
+   * {@link #clear()}; {@link #remove} still reports it).
+   */
+  private boolean absentOnDelete(int err) {
+    return err == Errno.ENOENT || (err == Errno.EINVAL && spec.type() == MapType.SOCKMAP);
+  }
+
+  /** Why a delete failed, where the errno alone would not say it. */
+  private String deleteDetail(int err) {
+    if (err == Errno.EINVAL && !deletable(spec.type())) {
+      return "; entries of a " + spec.type() + " map cannot be deleted ("
+          + (spec.type().indexed() ? "clear() writes zeros instead" : "they live as long as the attachment") + ")";
+    }
+    return "";
+  }
+
+  /**
+   * Whether the kernel can delete entries of this type from user space: not arrays ({@code
+   * array_map_delete_elem} in {@code kernel/bpf/arraymap.c} answers EINVAL) nor cgroup storage
+   * ({@code cgroup_storage_delete_elem}: entries go with the attachment).
+   */
+  private static boolean deletable(MapType t) {
+    return t != MapType.ARRAY && t != MapType.PERCPU_ARRAY && t != MapType.CGROUP_STORAGE
+        && t != MapType.PERCPU_CGROUP_STORAGE;
   }
 
   private static boolean unsupported(int err) {
@@ -592,7 +634,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
         try {
           err = BpfSys.mapBatch(cmd, raw, first ? 0 : c.in.address, c.out.address,
               c.keys.address, c.values.address, n, 0);
-          count = BpfSys.batchCount();
+          count = BpfSys.batchCount(n, err);
         } finally {
           fd.release();
         }
@@ -656,7 +698,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
         try {
           err = BpfSys.mapBatch(BpfSys.BPF_MAP_UPDATE_BATCH, raw, 0, 0, c.keys.address,
               c.values.address, n, flag.bits());
-          count = BpfSys.batchCount();
+          count = BpfSys.batchCount(n, err);
         } finally {
           fd.release();
         }
@@ -715,7 +757,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
           try {
             err = BpfSys.mapBatch(BpfSys.BPF_MAP_DELETE_BATCH, raw, 0, 0,
                 c.keys.address + (long) from * keySize, 0, n - from, 0);
-            count = BpfSys.batchCount();
+            count = BpfSys.batchCount(n - from, err);
           } finally {
             fd.release();
           }
@@ -729,7 +771,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
             return -1;
           }
           if (err != Errno.ENOENT) {
-            throw error(BpfSys.BPF_MAP_DELETE_BATCH, err, deleted + count + " keys deleted before");
+            throw error(BpfSys.BPF_MAP_DELETE_BATCH, err,
+                (deleted + count) + " of " + total + " keys deleted before the failure");
           }
           // the key at from + count is absent: skip it and go on with the rest
           deleted += count;

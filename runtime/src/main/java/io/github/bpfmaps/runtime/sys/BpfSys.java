@@ -211,7 +211,7 @@ public final class BpfSys {
   /**
    * One of the four batch commands ({@code attr.batch}). {@code inBatch} 0 starts at the beginning;
    * the kernel writes the resume token to {@code outBatch} and the number of elements done to
-   * {@code count}, which {@link #batchCount()} reads afterwards (also after ENOENT, the end).
+   * {@code count}, which {@link #batchCount(int, int)} reads afterwards (also after ENOENT, the end).
    * Returns 0 or a positive errno.
    */
   public static int mapBatch(
@@ -229,9 +229,28 @@ public final class BpfSys {
     return r < 0 ? (int) -r : 0;
   }
 
-  /** The {@code batch.count} the kernel wrote back in this thread's last {@link #mapBatch}. */
-  public static int batchCount() {
-    return Scratch.get().attr.getInt(32);
+  /**
+   * How many elements this thread's last {@link #mapBatch} really processed: the {@code batch.count}
+   * the kernel wrote back, or 0 where it cannot have written it.
+   *
+   * <p>{@code count} is both the request and the answer, so it cannot be zeroed before the call.
+   * When the kernel fails before the batch starts ({@code bpf_map_do_batch} in {@code
+   * kernel/bpf/syscall.c} answers ENOTSUPP for a map type without the command; attribute checks
+   * answer EINVAL, EPERM, EBADF) it returns without touching the field, which still holds the
+   * request. Once a batch starts, the kernel ({@code generic_map_*_batch}, {@code htab_map_*_batch})
+   * stores 0 first and, on a failure at element {@code i}, reports {@code i < sent}. So a failure
+   * (other than ENOENT, the normal end of a lookup, whose count is always written) that reports
+   * {@code sent} or more did nothing.
+   *
+   * @param sent the {@code count} passed to {@link #mapBatch}
+   * @param err what {@link #mapBatch} returned
+   */
+  public static int batchCount(int sent, int err) {
+    int count = Scratch.get().attr.getInt(32);
+    if (err != 0 && err != Errno.ENOENT && Integer.compareUnsigned(count, sent) >= 0) {
+      return 0;
+    }
+    return count;
   }
 
   // ---- object commands: throw on failure ----
