@@ -1,5 +1,7 @@
 package io.github.bpfmaps.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A value that does not fit its C layout, found before any system call: a wrong-size byte array, a
  * null, a string longer than its {@code @Size}, an array of the wrong length, an unsigned value out of
@@ -16,7 +18,13 @@ public class BpfValueException extends BpfException {
     super(operation, null, 0, message);
   }
 
-  private BpfValueException(String operation, String map, String message, BpfValueException cause) {
+  /**
+   * @param operation the operation that was refused
+   * @param map the map concerned
+   * @param message what is wrong
+   * @param cause the underlying error, if any
+   */
+  protected BpfValueException(String operation, String map, String message, @Nullable Throwable cause) {
     super(operation, map, 0, message, cause);
   }
 

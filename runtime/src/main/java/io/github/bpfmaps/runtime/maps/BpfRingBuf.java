@@ -4,7 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.github.bpfmaps.runtime.BpfClosedException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.runtime.BpfRecordException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
@@ -35,10 +35,23 @@ import java.util.function.Consumer;
  *
  * <p>{@link #consume} reads what is there without a system call; {@link #poll} first waits with
  * {@code epoll_wait} (one system call) when the ring is empty. Decoding allocates the values only.
- * A record shorter than {@code V}'s C size is refused with {@link BpfValueException}; a longer one
- * is decoded from its first bytes. Thread-safe: concurrent consumers take turns (a lock), so each
- * record is delivered once. {@link #close()} while a {@code poll} waits defers unmapping until it
- * returns (at most its timeout).
+ * A record longer than {@code V}'s C size is decoded from its first bytes.
+ *
+ * <p><b>Records that do not decode</b> (shorter than {@code V}'s C size, or refused by the codec, as
+ * a generated enum codec refuses a number no constant has) follow one rule: the consumer moves past
+ * the record, so it never blocks the ring and is never read again; the records after it are
+ * delivered in the same call; when the call has delivered everything available it throws a {@link
+ * BpfRecordException} naming the ring buffer, the record's position and length and the codec's
+ * reason (further bad records of the same call are suppressed in it and counted). The exception is
+ * thrown after the batch rather than given to a handler so that a caller that ignores it cannot
+ * lose it silently; catching it and calling {@code consume} again simply goes on. If {@code action}
+ * throws, the record it was given counts as consumed, and the exception propagates at once.
+ *
+ * <p><b>Each record is delivered once.</b> Concurrent consumers take turns (a lock). A {@code
+ * consume} or {@code poll} called from inside {@code action} on the same thread goes on from
+ * where the outer call stands and delivers the remaining records itself; the outer call then
+ * continues after them (its count does not include the nested call's records). {@link #close()}
+ * while a {@code poll} waits defers unmapping until it returns (at most its timeout).
  *
  * @param <V> the record type
  */
@@ -157,7 +170,8 @@ public class BpfRingBuf<V> extends BpfMapHandle {
    * it delivered. No system call; allocates the decoded values.
    *
    * @throws BpfClosedException after {@link #close()}
-   * @throws BpfValueException for a record shorter than {@code V}
+   * @throws BpfRecordException after the batch, if a record in it did not decode (see the class
+   *     comment: it was skipped, the others were delivered)
    */
   public int consume(Consumer<? super V> action) {
     acquireRing("consume");
@@ -212,35 +226,66 @@ public class BpfRingBuf<V> extends BpfMapHandle {
 
   private int drainRing(Consumer<? super V> action) {
     int delivered = 0;
+    UndecodableRecords bad = null;
     long cons = (long) LONGS.getAcquire(consumerPage, 0);
+    ring:
     for (;;) {
       long prod = (long) LONGS.getAcquire(producerPage, 0);
       if (cons >= prod) {
-        return delivered;
+        break;
       }
       while (cons < prod) {
         int at = (int) (cons & mask);
         int header = (int) INTS.getAcquire(data, at);
         if ((header & BUSY) != 0) {
-          return delivered; // the producer has reserved but not committed it yet
+          break ring; // the producer has reserved but not committed it yet
         }
         int length = header & ~(BUSY | DISCARD);
+        long position = cons;
         cons += (length + HEADER + 7) & ~7L;
-        if ((header & DISCARD) == 0) {
-          if (length < valueCodec.byteSize()) {
-            LONGS.setRelease(consumerPage, 0, cons);
-            throw new BpfValueException("RINGBUF read", "ring buffer '" + spec.name() + "' held a "
-                + length + "-byte record, shorter than the " + valueCodec.byteSize() + " bytes of its value type");
-          }
-          V value = valueCodec.decode(data, at + HEADER);
+        if ((header & DISCARD) != 0) {
           LONGS.setRelease(consumerPage, 0, cons);
-          action.accept(value);
-          delivered++;
-        } else {
-          LONGS.setRelease(consumerPage, 0, cons);
+          continue;
         }
+        V value = null;
+        String reason = null;
+        RuntimeException cause = null;
+        if (length < valueCodec.byteSize()) {
+          reason = UndecodableRecords.tooShort(length, valueCodec.byteSize());
+        } else {
+          try {
+            value = valueCodec.decode(data, at + HEADER);
+          } catch (RuntimeException e) { // a codec's refusal, or a bug in a hand-written codec
+            reason = String.valueOf(e.getMessage());
+            cause = e;
+          }
+        }
+        // Past the record before anything else happens: an undecodable one must not block the
+        // ring, and a callback that throws has still been given its record.
+        LONGS.setRelease(consumerPage, 0, cons);
+        if (reason != null) {
+          bad = UndecodableRecords.add(bad, spec.name(), position, length, reason, cause);
+          continue;
+        }
+        try {
+          action.accept(value);
+        } catch (RuntimeException | Error e) {
+          if (bad != null) {
+            e.addSuppressed(bad.exception(delivered));
+          }
+          throw e;
+        }
+        delivered++;
+        // The callback may have consumed from this ring itself (a nested consume or poll on this
+        // thread: the lock is re-entrant). Go on from the position it left, so that no record is
+        // delivered twice and the consumer position never moves backwards.
+        cons = (long) LONGS.getAcquire(consumerPage, 0);
       }
     }
+    if (bad != null) {
+      throw bad.exception(delivered);
+    }
+    return delivered;
   }
 
   /** Unmaps the ring, closes its epoll fd and the map fd (deferred while a poll is waiting). */
