@@ -23,7 +23,13 @@ public class BpfSyscallException extends BpfException {
     super(operation, target, errno, message(operation, target, errno, detail));
   }
 
-  private BpfSyscallException(String operation, String target, int errno, String message, boolean exact) {
+  /**
+   * For subclasses that compose their whole message themselves (no errno hint appended).
+   *
+   * @param message the complete message
+   * @param exact marks this form; always true
+   */
+  protected BpfSyscallException(String operation, @Nullable String target, int errno, String message, boolean exact) {
     super(operation, target, errno, message);
   }
 

@@ -118,7 +118,7 @@ final class ObjectLoader {
       // As libbpf: an older kernel may not know every BTF kind the compiler emits; the programs and
       // maps load without BTF then (no func/line info in the verifier's messages, no BTF-typed maps).
       notes.add(file + ": the kernel refused the object's BTF (" + e.errnoName() + "); loading without it. "
-          + lastLine(e instanceof BpfLoadException l ? l.log() : ""));
+          + lastLine(e instanceof BpfLoadException l ? l.verifierLog() : ""));
     }
   }
 
@@ -392,14 +392,10 @@ final class ObjectLoader {
     int fd;
     try {
       fd = BpfSys.progLoad(request);
-    } catch (BpfLoadException e) {
-      if (e.errno() == Errno.EPERM) {
-        // Not the verifier (it answers EACCES or EINVAL with a log): no CAP_BPF, or a lockdown.
-        throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
-      }
-      throw new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), e.log());
     } catch (BpfSyscallException e) {
-      throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
+      // The same error, naming the program, its section and the file instead of the bare name.
+      throw BpfSys.loadError("BPF_PROG_LOAD", where, e.errno(),
+          e instanceof BpfLoadException l ? l.verifierLog() : "");
     }
     p.loaded(fd, request.log());
   }

@@ -120,13 +120,21 @@ public class BpfRingBuf<V> extends BpfMapHandle {
     long producer = 0;
     int epoll = -1;
     int raw = fd.acquire();
+    // The call that failed names the error: an epoll or fd-table failure is not a mapping problem.
+    String call = "mmap";
+    String detail = "consumer page of RINGBUF of " + size + " bytes";
     try {
       consumer = LibC.mmap(0, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, raw, 0);
+      detail = "producer page and data of RINGBUF of " + size + " bytes";
       producer = LibC.mmap(0, page + 2 * size, LibC.PROT_READ, LibC.MAP_SHARED, raw, page);
+      call = "epoll_create1";
+      detail = "the epoll instance poll() waits on";
       epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
       ByteBuffer ev = Scratch.get().spare(16);
       ev.putLong(0, 0).putLong(8, 0);
       ev.putInt(0, LibC.EPOLLIN);
+      call = "epoll_ctl(EPOLL_CTL_ADD)";
+      detail = "watching the ring buffer's fd";
       LibC.epoll_ctl(epoll, LibC.EPOLL_CTL_ADD, raw, Scratch.get().spareAddress());
     } catch (LastErrorException e) {
       unmapQuietly(consumer, page);
@@ -134,7 +142,7 @@ public class BpfRingBuf<V> extends BpfMapHandle {
       if (epoll >= 0) {
         LibC.close(epoll);
       }
-      throw BpfSyscallException.of("mmap", spec.name(), e.getErrorCode(), "RINGBUF of " + size + " bytes");
+      throw BpfSyscallException.of(call, spec.name(), e.getErrorCode(), detail);
     } finally {
       fd.release();
     }

@@ -513,7 +513,10 @@ public final class BpfSys {
    * verifier's log. Allocates the native copies of the instructions and the log buffer (only on
    * failure or when a log level is set).
    *
-   * @throws BpfLoadException with the verifier log when the kernel refuses the program
+   * @throws BpfLoadException with the verifier log when the verifier refuses the program (its log
+   *     gives a verdict)
+   * @throws BpfSyscallException for any other failure of the call (EMFILE: no fd left; EPERM: no
+   *     capability), with no verifier log attached
    */
   public static int progLoad(ProgLoad p) {
     long r = progLoadOnce(p, p.logLevel, null);
@@ -521,15 +524,39 @@ public final class BpfSys {
       return (int) r;
     }
     int errno = (int) -r;
-    if (p.logLevel == 0 && errno != Errno.EPERM) {
-      String[] log = new String[1];
-      long again = progLoadOnce(p, 1, log);
-      if (again >= 0) {
-        return (int) again; // accepted the second time: the first refusal was transient
+    String log = p.logLevel > 0 ? p.log : "";
+    if (p.logLevel == 0 && !notTheVerifier(errno)) {
+      String[] again = new String[1];
+      long second = progLoadOnce(p, 1, again);
+      if (second >= 0) {
+        return (int) second; // accepted the second time: the first refusal was transient
       }
-      throw new BpfLoadException("BPF_PROG_LOAD", p.name, (int) -again, log[0]);
+      errno = (int) -second;
+      log = again[0] == null ? "" : again[0];
     }
-    throw new BpfLoadException("BPF_PROG_LOAD", p.name, errno, "");
+    throw loadError("BPF_PROG_LOAD", p.name, errno, log);
+  }
+
+  /**
+   * Errnos of a load that the verifier never gives: the fd table is full (the fd is allocated after
+   * verification, so the log reads like a success), or the capability check before it failed.
+   */
+  private static boolean notTheVerifier(int errno) {
+    return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.EPERM || errno == Errno.EINTR;
+  }
+
+  /**
+   * The exception for a failed {@code BPF_PROG_LOAD} or {@code BPF_BTF_LOAD}, chosen by what
+   * failed rather than by the errno alone: a {@link BpfLoadException} (verifier or BTF refusal)
+   * only when the kernel's log gives a verdict, the errno's own exception otherwise. Allocates it;
+   * no system call.
+   */
+  public static BpfSyscallException loadError(String cmd, String target, int errno, String log) {
+    if (notTheVerifier(errno) || !BpfLoadException.hasVerdict(log)) {
+      return BpfSyscallException.of(cmd, target, errno, errno == Errno.EMFILE || errno == Errno.ENFILE
+          ? "no fd left for the new " + (cmd.equals("BPF_PROG_LOAD") ? "program" : "BTF object") : null);
+    }
+    return new BpfLoadException(cmd, target, errno, log);
   }
 
   private static long progLoadOnce(ProgLoad p, int logLevel, String @Nullable [] logOut) {
@@ -606,22 +633,23 @@ public final class BpfSys {
    * its fd (owned by the caller). A failed load is repeated with {@code btf_log_level} 1 to fetch the
    * kernel's log. Allocates native copies.
    *
-   * @throws BpfLoadException with the BTF log when the kernel refuses the BTF
+   * @throws BpfLoadException with the BTF log when the kernel's BTF checker refuses the BTF
+   * @throws BpfSyscallException for any other failure of the call (EMFILE, EPERM)
    */
   public static int btfLoad(byte[] btf, String target) {
     long r = btfLoadOnce(btf, 0, null);
     if (r >= 0) {
       return (int) r;
     }
-    if (-r == Errno.EPERM) {
-      throw new BpfLoadException("BPF_BTF_LOAD", target, Errno.EPERM, "");
+    if (notTheVerifier((int) -r)) {
+      throw loadError("BPF_BTF_LOAD", target, (int) -r, "");
     }
     String[] log = new String[1];
     long again = btfLoadOnce(btf, 1 << 20, log);
     if (again >= 0) {
       return (int) again;
     }
-    throw new BpfLoadException("BPF_BTF_LOAD", target, (int) -again, log[0]);
+    throw loadError("BPF_BTF_LOAD", target, (int) -again, log[0] == null ? "" : log[0]);
   }
 
   private static long btfLoadOnce(byte[] btf, int logSize, String @Nullable [] logOut) {
