@@ -46,6 +46,18 @@ public class BpfSyscallException extends BpfException {
         + " a bpffs mount such as /sys/fs/bpf, or mount one with `mount -t bpf bpf /sys/fs/bpf`", true);
   }
 
+  /**
+   * A refusal whose cause is known better than the errno's usual hint says: the message reads
+   * {@code OPERATION on 'target': NAME: reason}. The plain class, whatever the errno (an EACCES
+   * that is not about permission is not a {@link BpfPermissionException}). No system call.
+   *
+   * @param reason what the errno means here and what to do
+   */
+  public static BpfSyscallException because(String operation, @Nullable String target, int errno, String reason) {
+    return new BpfSyscallException(operation, target, errno, operation
+        + (target == null ? "" : " on '" + target + "'") + ": " + Errno.name(errno) + ": " + reason, true);
+  }
+
   /** The errno's symbolic name, such as {@code EEXIST}. */
   public String errnoName() {
     return Errno.name(errno());

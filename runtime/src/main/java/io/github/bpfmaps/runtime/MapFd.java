@@ -118,14 +118,22 @@ public final class MapFd implements AutoCloseable {
    *
    * @throws BpfNotFoundException if nothing is pinned at {@code path}
    * @throws BpfSpecMismatchException listing every field that differs
+   * @throws BpfException if the pin is a program, a link or something else that is not a map, or
+   *     the path is a directory, saying which
    */
   public static MapFd openPinned(Path path, MapSpec spec) {
-    return checked(BpfSys.objGet(path.toString(), 0), spec, "BPF_OBJ_GET", "pinned at " + path);
+    return checked(BpfSys.mapObjGet(path.toString(), 0), spec, "BPF_OBJ_GET", "pinned at " + path);
   }
 
-  /** Opens the map pinned at {@code path} without checking it; named after the kernel's name. */
+  /**
+   * Opens the map pinned at {@code path} without checking it against a spec; named after the
+   * kernel's name. Two system calls and a {@code readlink}.
+   *
+   * @throws BpfNotFoundException if nothing is pinned at {@code path}
+   * @throws BpfException if the pin is not a map, or the path is a directory, saying which
+   */
   public static MapFd openPinned(Path path) {
-    return named(BpfSys.objGet(path.toString(), 0), path.toString());
+    return named(BpfSys.mapObjGet(path.toString(), 0), path.toString());
   }
 
   /**

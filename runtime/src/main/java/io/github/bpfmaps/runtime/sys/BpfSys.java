@@ -363,6 +363,88 @@ public final class BpfSys {
     return pathCommand(BPF_OBJ_GET, path, 0, fileFlags);
   }
 
+  /**
+   * {@code BPF_OBJ_GET} of a pin that must be a map: opens it and checks what it is (a second call:
+   * one {@code readlink}). A pinned program, link or BTF object, which {@code BPF_OBJ_GET} opens just
+   * the same, is refused with its kind named instead of being read as a map; a directory on bpffs
+   * (EACCES from the kernel, as root too) is said to be a directory.
+   *
+   * @throws BpfNotFoundException if nothing is pinned there
+   * @throws BpfException if the pin is not a map, naming what it is
+   */
+  public static int mapObjGet(String path, int fileFlags) {
+    int fd = objGet(path, fileFlags);
+    requireKind(fd, ObjKind.MAP, "BPF_OBJ_GET", path, "this pin");
+    return fd;
+  }
+
+  /** What a BPF fd refers to, from its anonymous inode's name ({@code kernel/bpf/syscall.c}). */
+  public enum ObjKind {
+    /** {@code anon_inode:bpf-map}. */
+    MAP("map", "anon_inode:bpf-map"),
+    /** {@code anon_inode:bpf-prog}. */
+    PROGRAM("program", "anon_inode:bpf-prog"),
+    /** {@code anon_inode:bpf_link}. */
+    LINK("link", "anon_inode:bpf_link"),
+    /** {@code anon_inode:btf} ({@code kernel/bpf/btf.c}). */
+    BTF("BTF object", "anon_inode:btf"),
+    /** Anything else (not a BPF object, or a name this library does not know). */
+    OTHER("file that is not a BPF map, program or link", "");
+
+    private final String noun;
+    private final String inode;
+
+    ObjKind(String noun, String inode) {
+      this.noun = noun;
+      this.inode = inode;
+    }
+
+    /** How messages call it: {@code map}, {@code program}, {@code link}. */
+    public String noun() {
+      return noun;
+    }
+
+    /**
+     * The kind of {@code fd}, read from {@code readlink /proc/self/fd/N} (no bpf(2) call, so it
+     * works for every kind alike). {@code null} if procfs cannot tell.
+     */
+    public static @Nullable ObjKind of(int fd) {
+      String link;
+      try {
+        link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+      for (ObjKind k : values()) {
+        if (!k.inode.isEmpty() && link.equals(k.inode)) {
+          return k;
+        }
+      }
+      return OTHER;
+    }
+  }
+
+  /**
+   * Checks that {@code fd}, obtained from a pin or an id, is a {@code want}; otherwise closes it and
+   * throws, naming what it is. No bpf(2) call; one {@code readlink}.
+   *
+   * @param what how the message calls the source ({@code "this pin"}, {@code "id 7"})
+   */
+  public static void requireKind(int fd, ObjKind want, String operation, String target, String what) {
+    ObjKind kind = ObjKind.of(fd);
+    if (kind == null || kind == want) {
+      return; // no procfs: the info call that follows still refuses what it cannot read
+    }
+    try {
+      LibC.close(fd);
+    } catch (LastErrorException ignored) {
+      // the number is released either way
+    }
+    throw new BpfException(operation, target, 0, operation + " on '" + target + "': " + what + " is a "
+        + kind.noun() + ", not a " + want.noun()
+        + (kind == ObjKind.PROGRAM || kind == ObjKind.LINK ? "; open it as a " + kind.noun() + " instead" : ""));
+  }
+
   private static int pathCommand(int cmd, String path, int fd, int fileFlags) {
     Scratch s = Scratch.get();
     long p = cString(s, path);
@@ -375,6 +457,12 @@ public final class BpfSys {
       String fsType = (int) -r == Errno.ENOENT ? null : nonBpfFilesystem(cmd == BPF_OBJ_PIN, path);
       if (fsType != null) {
         throw BpfSyscallException.notOnBpffs(commandName(cmd), path, (int) -r, fsType);
+      }
+      if (cmd == BPF_OBJ_GET && (int) -r != Errno.ENOENT && Files.isDirectory(Path.of(path))) {
+        // bpf_obj_do_get (kernel/bpf/inode.c) answers EACCES for a directory, as root too: not
+        // a capability problem.
+        throw BpfSyscallException.because(commandName(cmd), path, (int) -r,
+            "the path is a directory on bpffs, not a pinned object; name a pinned map inside it");
       }
       throw BpfSyscallException.of(commandName(cmd), path, (int) -r, null);
     }
