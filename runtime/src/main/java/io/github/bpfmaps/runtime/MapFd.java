@@ -92,9 +92,11 @@ public final class MapFd implements AutoCloseable {
    * first (EEXIST), its map is opened instead. Two to four system calls.
    *
    * @throws BpfSpecMismatchException if the pinned map differs from the spec
+   * @throws BpfException if the spec's name is not a valid kernel object name (1 to 15 bytes of
+   *     {@code [A-Za-z0-9_.]}, not {@code .} or {@code ..}), before any path is built
    */
   public static MapFd createOrOpenPinned(MapSpec spec, Path pinRoot) {
-    Path path = pinRoot.resolve(spec.name());
+    Path path = BpfSys.pinPath(pinRoot, spec.name(), "map");
     try {
       return openPinned(path, spec);
     } catch (BpfNotFoundException absent) {

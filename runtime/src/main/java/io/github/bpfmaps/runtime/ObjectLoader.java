@@ -183,7 +183,7 @@ final class ObjectLoader {
    * and then pinned, so another process never sees it half initialized.
    */
   private MapFd pinnedByName(ObjectMapSpec m, Path root) {
-    Path path = root.resolve(m.name());
+    Path path = BpfSys.pinPath(root, m.name(), "map");
     try {
       return MapFd.openPinned(path, m);
     } catch (BpfNotFoundException absent) {

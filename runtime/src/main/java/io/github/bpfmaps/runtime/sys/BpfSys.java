@@ -271,6 +271,43 @@ public final class BpfSys {
   }
 
   /**
+   * True if {@code name} is a valid kernel object name: 1 to 15 bytes of {@code [A-Za-z0-9_.]}
+   * ({@code bpf_obj_name_cpy} in {@code kernel/bpf/syscall.c}), and not {@code .} or {@code ..},
+   * which the kernel allows as names but a file system reads as "here" and "the parent".
+   */
+  public static boolean validObjName(String name) {
+    if (name.isEmpty() || name.length() > BPF_OBJ_NAME_LEN - 1 || name.equals(".") || name.equals("..")) {
+      return false;
+    }
+    return objName(name).equals(name);
+  }
+
+  /**
+   * The pin path of the object named {@code name} under {@code root} ({@link
+   * io.github.bpfmaps.annotations.Pinning#BY_NAME}), refusing any name that is not a valid kernel
+   * object name ({@link #validObjName}) before a path is built: a name comes from user code or from
+   * an ELF object, and {@code "../x"} or {@code ""} must not pin outside the root or at the root
+   * itself. No system call.
+   *
+   * @param kind what is pinned, for the message ({@code map}, {@code program}, {@code link})
+   * @throws BpfException naming the object, the root and the rule
+   */
+  public static Path pinPath(Path root, String name, String kind) {
+    if (!validObjName(name)) {
+      throw new BpfException("pin by name", name, 0, "cannot pin " + kind + " '" + name + "' under "
+          + root + ": a pin name must be a kernel object name, 1 to " + (BPF_OBJ_NAME_LEN - 1)
+          + " bytes of [A-Za-z0-9_.], and not '.' or '..'; rename the " + kind
+          + (kind.equals("map") ? " (@BpfMap(name = ...), the spec's name or the C variable)" : ""));
+    }
+    Path path = root.resolve(name);
+    if (!root.equals(path.getParent())) { // cannot happen for a valid name; the guard is cheap
+      throw new BpfException("pin by name", name, 0, kind + " '" + name + "' would pin at " + path
+          + ", outside " + root);
+    }
+    return path;
+  }
+
+  /**
    * {@code BPF_MAP_CREATE}. Returns the new fd (close-on-exec, owned by the caller). One system
    * call; {@code innerMapFd} is used for map-in-map types, {@code mapExtra} for bloom filters (number
    * of hash functions) and arenas, {@code btfFd} 0 for no BTF.
