@@ -142,6 +142,7 @@ public class BpfRingBuf<V> extends BpfMapHandle {
       if (epoll >= 0) {
         LibC.close(epoll);
       }
+      fd.close(); // owned by this handle, which will not exist (the close waits for the release below)
       throw BpfSyscallException.of(call, spec.name(), e.getErrorCode(), detail);
     } finally {
       fd.release();

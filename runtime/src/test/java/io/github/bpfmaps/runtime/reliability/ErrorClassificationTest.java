@@ -146,9 +146,14 @@ class ErrorClassificationTest {
       for (int i = 0; i < 3; i++) {
         dups.add(fd.dup());
       }
+      Set<String> before = KernelTests.runtimeFds();
+      MapFd[] given = new MapFd[1];
       BpfException e = failureWithFullFdTable(() -> {
-        new BpfRingBuf<>(dups.remove(0), spec, Codecs.U64).close();
+        given[0] = dups.remove(0);
+        new BpfRingBuf<>(given[0], spec, Codecs.U64).close();
       });
+      assertEquals(Set.of(), KernelTests.newFdsSince(before), "nothing left open by the failed open");
+      assertTrue(given[0].isClosed(), "the ring closes the fd it was given when it cannot open");
       dups.forEach(MapFd::close);
       assertEquals(Errno.EMFILE, e.errno());
       assertTrue(e.getMessage().startsWith("epoll_create1 on 'ring_emfile'"), e.getMessage());
