@@ -9,12 +9,16 @@ import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfMaps;
+import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.elf.TestObjects;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +84,35 @@ class PinNameTest {
         .key(Codecs.U32).value(Codecs.U64);
     assertThrows(BpfException.class, () -> declared.createOrOpenPinned(root));
     assertFalse(Files.exists(parent.resolve("dsl")));
+  }
+
+  @Test
+  void mapNameFromACraftedObjectCannotLeaveThePinRoot() throws Exception {
+    // verifier_reject.bpf.o pins its map 'seen' by name; renamed to '..' in the ELF and BTF string
+    // tables (same bytes, NUL-padded), the object asks to pin it at <root>/.., the root's parent.
+    byte[] obj = TestObjects.bytes(TestObjects.testObject("verifier_reject"));
+    byte[] from = "\0seen\0".getBytes(StandardCharsets.US_ASCII);
+    byte[] to = "\0..\0\0\0".getBytes(StandardCharsets.US_ASCII);
+    int replaced = 0;
+    for (int i = 0; i + from.length <= obj.length; i++) {
+      if (Arrays.equals(obj, i, i + from.length, from, 0, from.length)) {
+        System.arraycopy(to, 0, obj, i, to.length);
+        replaced++;
+      }
+    }
+    assertTrue(replaced >= 2, "the map's name in the symbol and BTF string tables");
+    Path crafted = Files.createTempFile("bpfmaps-reliability-crafted", ".bpf.o");
+    try {
+      Files.write(crafted, obj);
+      Set<String> before = KernelTests.runtimeFds();
+      BpfException e = assertThrows(BpfException.class, () -> BpfObject.load(crafted, o -> o.pinRoot(root)));
+      assertTrue(e.getMessage().contains("cannot pin map '..' under " + root), e.getMessage());
+      assertEquals(List.of(), list(root));
+      assertEquals(Set.of("r3"), Set.copyOf(list(parent)), "nothing pinned beside the root");
+      assertEquals(Set.of(), KernelTests.newFdsSince(before), "the refused load left no fd");
+    } finally {
+      Files.deleteIfExists(crafted);
+    }
   }
 
   private static List<String> list(Path dir) {
