@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.runtime.sys.Capabilities;
 import io.github.bpfmaps.runtime.sys.Errno;
 import org.jspecify.annotations.Nullable;
 
@@ -67,7 +68,23 @@ public class BpfSyscallException extends BpfException {
     return operation
         + (target == null ? "" : " on '" + target + "'")
         + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")")
-        + ": " + Errno.describe(errno);
+        + ": " + describe(errno);
+  }
+
+  /**
+   * The errno's name, meaning and usual hint; but EPERM and EACCES in a process that has every
+   * capability BPF can ask for (root) are never a missing capability, so the hint says what they
+   * can be instead of "run as root". Reads {@code /proc/self/status} for those two errnos only.
+   */
+  private static String describe(int errno) {
+    if ((errno == Errno.EPERM || errno == Errno.EACCES) && Capabilities.hasEveryBpfCapability()) {
+      return Errno.name(errno) + ": " + Errno.meaning(errno) + " — not a missing capability (this process"
+          + " has CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN): "
+          + (errno == Errno.EPERM
+              ? "a frozen or read-only map, a kernel lockdown, an LSM or a sysctl refuses it"
+              : "the verifier, the file mode of a pin, or a read-only map (BPF_F_RDONLY) refuses it");
+    }
+    return Errno.describe(errno);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime.maps;
 
+import io.github.bpfmaps.runtime.BpfPermissionException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
@@ -9,7 +10,9 @@ import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -158,9 +161,44 @@ public abstract class BpfMapHandle implements AutoCloseable {
     return expected;
   }
 
-  /** The exception for a failed command on this map. Allocates it. */
+  /**
+   * The exception for a failed command on this map. Allocates it. An EPERM on a write to a frozen
+   * map says so (the kernel's {@code map_get_sys_perms} refuses writes after {@code
+   * BPF_MAP_FREEZE}, as root too); reads {@code /proc/self/fdinfo} for that case only.
+   */
   protected final BpfSyscallException error(int cmd, int errno, @Nullable String detail) {
+    if (errno == Errno.EPERM && writes(cmd) && frozen()) {
+      return BpfPermissionException.because(BpfSys.commandName(cmd), spec.name(), errno,
+          "the map is frozen (BPF_MAP_FREEZE): user space can no longer write it, BPF programs still can"
+              + (detail == null ? "" : " (" + detail + ")"));
+    }
     return BpfSys.error(cmd, spec.name(), errno, detail);
+  }
+
+  private static boolean writes(int cmd) {
+    return cmd == BpfSys.BPF_MAP_UPDATE_ELEM || cmd == BpfSys.BPF_MAP_DELETE_ELEM
+        || cmd == BpfSys.BPF_MAP_UPDATE_BATCH || cmd == BpfSys.BPF_MAP_DELETE_BATCH
+        || cmd == BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM || cmd == BpfSys.BPF_MAP_LOOKUP_AND_DELETE_BATCH;
+  }
+
+  /** {@code frozen: 1} in the map fd's {@code /proc/self/fdinfo} entry ({@code bpf_map_show_fdinfo}). */
+  private boolean frozen() {
+    if (fd.isClosed()) {
+      return false;
+    }
+    int raw = fd.acquire();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + raw))) {
+        if (line.startsWith("frozen:")) {
+          return line.substring(7).strip().equals("1");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } finally {
+      fd.release();
+    }
+    return false;
   }
 
   @Override

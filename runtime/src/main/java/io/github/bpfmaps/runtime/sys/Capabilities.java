@@ -27,17 +27,33 @@ public final class Capabilities {
    * cannot be read (no procfs): then a capability hint stays possible rather than being ruled out.
    */
   public static boolean has(int bit) {
+    long set = effective();
+    return set == -1 || (set & (1L << bit)) != 0;
+  }
+
+  /**
+   * True if the process has every capability a BPF operation can ask for (CAP_SYS_ADMIN, CAP_BPF,
+   * CAP_PERFMON, CAP_NET_ADMIN), as root has: then an EPERM or EACCES is never a missing capability.
+   * False when the set cannot be read.
+   */
+  public static boolean hasEveryBpfCapability() {
+    long set = effective();
+    long all = (1L << CAP_SYS_ADMIN) | (1L << CAP_BPF) | (1L << CAP_PERFMON) | (1L << CAP_NET_ADMIN);
+    return set != -1 && (set & all) == all;
+  }
+
+  /** The effective set, or -1 if it cannot be read. */
+  private static long effective() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("CapEff:")) {
-          long set = Long.parseUnsignedLong(line.substring(7).strip(), 16);
-          return (set & (1L << bit)) != 0;
+          return Long.parseUnsignedLong(line.substring(7).strip(), 16);
         }
       }
     } catch (IOException | RuntimeException e) {
-      return true;
+      return -1;
     }
-    return true;
+    return -1;
   }
 
   /** True if the process may load BPF programs by capability: CAP_BPF or CAP_SYS_ADMIN. */

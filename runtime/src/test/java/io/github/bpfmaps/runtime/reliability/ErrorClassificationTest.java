@@ -10,12 +10,14 @@ import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfPermissionException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import io.github.bpfmaps.runtime.maps.BpfRingBuf;
 import io.github.bpfmaps.runtime.sys.Asm;
 import io.github.bpfmaps.runtime.sys.BpfSys;
@@ -184,6 +186,29 @@ class ErrorClassificationTest {
     } finally {
       KernelTests.deleteTree(dir);
     }
+  }
+
+  @Test
+  void writeToAFrozenMapSaysTheMapIsFrozenNotRunAsRoot() {
+    MapSpec spec = MapSpec.of("frozen_rel", MapType.HASH, 4, 8, 4, 0);
+    try (var m = new BpfHashMap<>(MapFd.create(spec), spec, Codecs.U32, Codecs.U64)) {
+      m.set(1, 5L);
+      m.freeze();
+      BpfPermissionException e = assertThrows(BpfPermissionException.class, () -> m.set(1, 6L));
+      assertTrue(e.getMessage().contains("EPERM: the map is frozen (BPF_MAP_FREEZE)"), e.getMessage());
+      assertFalse(e.getMessage().contains("run as root"), e.getMessage());
+      e = assertThrows(BpfPermissionException.class, () -> m.remove(1));
+      assertTrue(e.getMessage().contains("frozen"), e.getMessage());
+      assertEquals(5L, m.get(1));
+    }
+  }
+
+  @Test
+  void permissionErrorsAsRootNeverSuggestRunningAsRoot() {
+    assumeTrue(Capabilities.hasEveryBpfCapability(), "not root: the capability hint is right then");
+    BpfSyscallException e = BpfSyscallException.of("BPF_MAP_UPDATE_ELEM", "m", Errno.EPERM, null);
+    assertFalse(e.getMessage().contains("run as root"), e.getMessage());
+    assertTrue(e.getMessage().contains("not a missing capability"), e.getMessage());
   }
 
   @Test
