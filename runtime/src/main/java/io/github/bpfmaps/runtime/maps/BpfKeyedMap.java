@@ -576,7 +576,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /** Why a delete failed, where the errno alone would not say it. */
   private String deleteDetail(int err) {
     if (err == Errno.EINVAL && !deletable(spec.type())) {
-      return "; entries of a " + spec.type() + " map cannot be deleted ("
+      return "; entries of " + spec.type() + " maps cannot be deleted ("
           + (spec.type().indexed() ? "clear() writes zeros instead" : "they live as long as the attachment") + ")";
     }
     return "";
