@@ -197,6 +197,11 @@ public class BpfRingBuf<V> extends BpfMapHandle {
    * Waits up to {@code timeout} for records if the ring is empty ({@code epoll_wait}: one system
    * call per wait), then delivers what is there as {@link #consume}. Returns how many records were
    * delivered: 0 when the timeout passed with none.
+   *
+   * @throws BpfClosedException after {@link #close()}
+   * @throws BpfRecordException after the batch, if a record in it did not decode (as {@link
+   *     #consume})
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException if {@code epoll_wait} fails (not EINTR)
    */
   public int poll(Duration timeout, Consumer<? super V> action) {
     long deadline = System.nanoTime() + timeout.toNanos();
