@@ -348,7 +348,7 @@ public final class BpfObject implements AutoCloseable {
    * @return this object, loaded
    * @throws BpfLoadException if the kernel refuses a program: the message names the program, its
    *     section and the file and ends with the verifier log's last lines; {@link
-   *     BpfLoadException#log()} has the whole log
+   *     BpfLoadException#verifierLog()} has the whole log
    * @throws BpfSpecMismatchException if a reused or pinned map differs from the object's definition,
    *     listing every differing field with both values
    * @throws BpfNotFoundException if a map to reuse is not pinned there, or has no such id
