@@ -113,7 +113,7 @@ final class ObjectLoader {
       btfFd = BpfSys.btfLoad(btf.raw(), file);
     } catch (BpfSyscallException e) {
       if (e.errno() == Errno.EPERM) {
-        throw BpfSyscallException.of("BPF_BTF_LOAD", file, e.errno(), null);
+        throw BpfException.withCause(BpfSyscallException.of("BPF_BTF_LOAD", file, e.errno(), null), e);
       }
       // As libbpf: an older kernel may not know every BTF kind the compiler emits; the programs and
       // maps load without BTF then (no func/line info in the verifier's messages, no BTF-typed maps).
@@ -189,8 +189,8 @@ final class ObjectLoader {
     } catch (BpfNotFoundException absent) {
       // fall through: nothing pinned there yet
     } catch (BpfSpecMismatchException e) {
-      throw new BpfSpecMismatchException("pin by name", m.name(), "pinned at " + path
-          + "; remove the pin or change the pin root to load " + file, e.differences());
+      throw BpfException.withCause(new BpfSpecMismatchException("pin by name", m.name(), "pinned at " + path
+          + "; remove the pin or change the pin root to load " + file, e.differences()), e);
     }
     ensurePinRoot(root);
     MapFd fd = create(m);
@@ -395,11 +395,11 @@ final class ObjectLoader {
     } catch (BpfLoadException e) {
       if (e.errno() == Errno.EPERM) {
         // Not the verifier (it answers EACCES or EINVAL with a log): no CAP_BPF, or a lockdown.
-        throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
+        throw BpfException.withCause(BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null), e);
       }
-      throw new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), e.log());
+      throw BpfException.withCause(new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), e.log()), e);
     } catch (BpfSyscallException e) {
-      throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
+      throw BpfException.withCause(BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null), e);
     }
     p.loaded(fd, request.log());
   }

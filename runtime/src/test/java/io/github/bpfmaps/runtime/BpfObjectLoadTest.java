@@ -188,6 +188,8 @@ class BpfObjectLoadTest {
     assertTrue(e.getMessage().contains("verifier log ends"), e.getMessage());
     assertTrue(e.log().contains("map_value_or_null"), e.log());
     assertEquals("EACCES", e.errnoName());
+    // The system call's own exception stays in the chain under the one that names the program.
+    assertTrue(e.getCause() instanceof BpfLoadException, String.valueOf(e.getCause()));
     assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore), "fds left open by a refused load");
     // The kernel frees a closed program after an RCU grace period, and with it the maps it held
     // (counts, verifier.bss of xdp_fine): wait for that rather than read a moment too early.

@@ -12,6 +12,7 @@ import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfPermissionException;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfArrayOfMaps;
 import io.github.bpfmaps.runtime.maps.BpfHashOfMaps;
@@ -25,7 +26,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,16 +33,12 @@ import org.junit.jupiter.api.Test;
  * BPF_PROG_TEST_RUN} on packets built here, and its maps, read through the generated handles, hold
  * what the C code wrote.
  */
+@NeedsBpf
 class SampleObjectsLoadTest {
   static final int XDP_DROP = 1;
   static final int XDP_PASS = 2;
   static final int CLIENT = Packets.ipv4(10, 0, 0, 1);
   static final int SERVER = Packets.ipv4(10, 0, 0, 2);
-
-  @BeforeEach
-  void needBpf() {
-    assumeTrue(Bpf.available(), Bpf.unavailableReason());
-  }
 
   @Test
   void xdpCounterCountsPacketsAndBytesUnderTheActionItReturns() {
