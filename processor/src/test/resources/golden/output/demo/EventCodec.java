@@ -24,7 +24,7 @@ public final class EventCodec implements Codec<Event> {
       new Layout.Field("ts", "ts", 0, 8, 0, Layout.Kind.INT, true, false, null),
       new Layout.Field("comm", "comm", 8, 1, 16, Layout.Kind.STRING, false, false, null),
       new Layout.Field("args", "args", 24, 4, 4, Layout.Kind.INT, true, false, null),
-      new Layout.Field("kind", "kind", 40, 4, 0, Layout.Kind.ENUM, false, false, null)));
+      new Layout.Field("kind", "kind", 40, 4, 0, Layout.Kind.ENUM, false, false, null, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L)))));
 
   /**
    * The codec; it is stateless.

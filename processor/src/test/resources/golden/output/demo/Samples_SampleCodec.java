@@ -23,7 +23,7 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
   public static final Layout LAYOUT = new Layout("Sample", 48, 16, List.of(
       new Layout.Field("cpu", "cpu", 0, 1, 0, Layout.Kind.INT, true, false, null),
       new Layout.Field("pid", "pid", 4, 4, 0, Layout.Kind.INT, true, false, null),
-      new Layout.Field("kind", "kind", 8, 1, 0, Layout.Kind.ENUM, false, false, null),
+      new Layout.Field("kind", "kind", 8, 1, 0, Layout.Kind.ENUM, false, false, null, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L))),
       new Layout.Field("header", "header", 9, 9, 0, Layout.Kind.STRUCT, false, false, Samples_HeaderCodec.LAYOUT),
       new Layout.Field("history", "history", 18, 9, 2, Layout.Kind.STRUCT, false, false, Samples_HeaderCodec.LAYOUT),
       new Layout.Field("raw", "raw", 36, 1, 8, Layout.Kind.INT, true, false, null)));

@@ -150,8 +150,8 @@ class ProcessorObjectCheckTest {
             "      Color color) {}",
             "  @BpfMap(type = MapType.HASH, maxEntries = 128, object = \"drift.bpf.o\")",
             "  record Samples(@Unsigned int pid, Sample value) {}"),
-        "[BpfMapBtfEnumValue] value.color: Java Color.GREEN = 3, C GREEN = 2 (map 'samples' of "
-            + "drift.bpf.o); use @CValue(2)",
+        "[BpfMapBtfEnumValue] value.color: Java GREEN = 3, C GREEN = 2; use @CValue(2) (map 'samples' of "
+            + "drift.bpf.o)",
         "Color color)");
   }
 
@@ -160,7 +160,7 @@ class ProcessorObjectCheckTest {
     assertError(source(
             "  @BpfMap(type = MapType.PERCPU_ARRAY, maxEntries = 16, object = \"drift.bpf.o\")",
             "  record Stats(@Unsigned int index, DataRec value) {}"),
-        "[BpfMapBtfMapType] map type: Java PERCPU_ARRAY, C BPF_MAP_TYPE_ARRAY (map 'stats' of "
+        "[BpfMapBtfMapType] type: Java PERCPU_ARRAY, C ARRAY (map 'stats' of "
             + "drift.bpf.o); use type = MapType.ARRAY",
         "type = MapType.PERCPU_ARRAY");
   }

@@ -331,7 +331,7 @@ class BpfObjectLoadTest {
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
         () -> BpfObject.load(sample("flows"), o -> o.pinRoot(dir)));
     assertTrue(e.getMessage().contains("pinned at " + dir.resolve("flows")), e.getMessage());
-    assertEquals(List.of("key size: expected 16, found 8", "max entries: expected 65536, found 1024"),
+    assertEquals(List.of("key_size: expected 16, found 8", "max_entries: expected 65536, found 1024"),
         e.differences());
     assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore));
     assertTrue(Files.exists(dir.resolve("flows")), "a pin we did not make is never removed");

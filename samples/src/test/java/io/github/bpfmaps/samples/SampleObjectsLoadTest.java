@@ -207,9 +207,10 @@ class SampleObjectsLoadTest {
   @Test
   void aBindOfARecordThatDiffersFromTheObjectNamesBothSides() {
     try (BpfObject obj = SampleObjects.open("xdp_counter").load()) {
-      var e = assertThrows(io.github.bpfmaps.runtime.BpfException.class, () -> WrongXdpStatsMap.bind(obj));
-      assertTrue(e.getMessage().contains("map 'xdp_stats' differs: type ARRAY (expected HASH)"), e.getMessage());
-      assertTrue(e.getMessage().contains("value size 16 (expected 8)"), e.getMessage());
+      var e = assertThrows(io.github.bpfmaps.runtime.BpfSpecMismatchException.class, () -> WrongXdpStatsMap.bind(obj));
+      assertTrue(e.getMessage().contains("map 'xdp_stats' (in "), e.getMessage());
+      assertTrue(e.differences().contains("type: Java HASH, C ARRAY; use type = MapType.ARRAY"), e.getMessage());
+      assertTrue(e.differences().contains("value_size: Java 8, C 16"), e.getMessage());
       var missing = assertThrows(io.github.bpfmaps.runtime.BpfException.class, () -> FlowsMap.bind(obj));
       assertTrue(missing.getMessage().contains("has no map 'flows'"), missing.getMessage());
     }
