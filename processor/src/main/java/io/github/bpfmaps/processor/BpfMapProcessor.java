@@ -89,7 +89,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH, HeaderFiles.OPTION);
+    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH, HeaderFiles.OPTION, HeaderFiles.DIR_OPTION);
   }
 
   @Override

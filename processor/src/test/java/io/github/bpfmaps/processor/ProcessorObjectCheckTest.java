@@ -203,7 +203,7 @@ class ProcessorObjectCheckTest {
     Compilation c = compile(f);
     assertThat(c).succeeded();
     assertThat(c).hadWarningContaining("[BpfMapBtfName] value.packetCount: Java @Unsigned long at offset 0, "
-            + "C __u64 packets at offset 0: C struct datarec has no member 'packetCount'; the member at its "
+            + "C __u64 packets at offset 0: C struct datarec has no member 'packet_count'; the member at its "
             + "offset is 'packets'; add @CName(\"packets\") or rename it")
         .inFile(f).onLineContaining("long packetCount");
   }

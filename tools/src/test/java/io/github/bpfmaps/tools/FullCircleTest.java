@@ -52,7 +52,7 @@ class FullCircleTest {
     Compilation c = javac().withProcessors(new BpfMapProcessor()).withOptions("-Abpfmaps.header=true")
         .compile(RECORDS);
     assertThat(c).succeeded();
-    String header = c.generatedFile(StandardLocation.CLASS_OUTPUT, "circle_maps.h").orElseThrow()
+    String header = c.generatedFile(StandardLocation.SOURCE_OUTPUT, "circle_maps.h").orElseThrow()
         .getCharContent(true).toString();
     Files.writeString(dir.resolve("circle_maps.h"), header);
     Files.writeString(dir.resolve("circle.bpf.c"), "#include \"circle_maps.h\"\n");
