@@ -73,4 +73,35 @@ class FullCircleTest {
     assertThat(gen.files().get("Counts")).contains("type = MapType.LRU_HASH, maxEntries = 64, flags = 0x2");
     assertThat(RecordGeneratorTest.compile("back", gen, dir)).succeededWithoutWarnings();
   }
+
+  /** C has separate name spaces for maps and struct tags; the records get clear, distinct names. */
+  @Test
+  void aMapAndAStructOfTheSameNameGetDistinctRecordNames(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(clangWorks(), "clang is not on the PATH; the object is compiled from C here");
+    Files.writeString(dir.resolve("same.bpf.c"), String.join("\n",
+        "#include <linux/types.h>",
+        "#include <linux/bpf.h>",
+        "#include <bpf/bpf_helpers.h>",
+        "struct class_stats { __u64 packets; __u64 bytes; };",
+        "struct {",
+        "  __uint(type, BPF_MAP_TYPE_HASH);",
+        "  __uint(max_entries, 16);",
+        "  __type(key, __u32);",
+        "  __type(value, struct class_stats);",
+        "} class_stats SEC(\".maps\");",
+        ""));
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64";
+    Process p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu",
+        "-c", "same.bpf.c", "-o", "same.bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEmpty();
+    RecordGenerator.Output gen;
+    try (BpfObject o = BpfObject.open(dir.resolve("same.bpf.o"))) {
+      gen = RecordGenerator.generate(o.parsed(), "same.bpf.o", "same", true);
+    }
+    assertThat(gen.files().keySet()).containsExactly("ClassStats", "ClassStatsStruct");
+    assertThat(gen.files().get("ClassStats")).contains("public record ClassStats(@Unsigned int key, ClassStatsStruct value)");
+    assertThat(RecordGeneratorTest.compile("same", gen, dir)).succeededWithoutWarnings();
+  }
 }
