@@ -155,6 +155,42 @@ class ProcessorObjectCheckTest {
         "Color color)");
   }
 
+  /** A ring buffer's C definition has no record type: the build says what it could not check. */
+  @Test
+  void aRingBufferRecordWithAnObjectGetsANoteThatItsLayoutIsNotChecked() {
+    java.nio.file.Path samples = java.nio.file.Paths.get("..", "samples", "src", "main", "bpf").toAbsolutePath();
+    JavaFileObject f = source(
+        "  record Event(@Unsigned int pid, @Unsigned long ts) {}",
+        "  @BpfMap(type = MapType.RINGBUF, maxEntries = 65536, object = \"events.bpf.o\")",
+        "  record Events(Event value) {}");
+    Compilation c = javac().withProcessors(new BpfMapProcessor())
+        .withOptions("-Abpfmaps.objectPath=" + samples).compile(f);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).hadNoteContaining("[BpfMapBtfRingBufRecord] map 'events' of events.bpf.o is a ring buffer")
+        .inFile(f).onLineContaining("record Events");
+  }
+
+  /** objectFile is object without the Kotlin keyword: the same check runs. */
+  @Test
+  void objectFileChecksTheObjectAsObjectDoes() {
+    assertError(source(
+            "  @BpfMap(type = MapType.ARRAY, objectFile = \"drift.bpf.o\",",
+            "      maxEntries = 32)",
+            "  record Stats(@Unsigned int index, DataRec value) {}"),
+        "[BpfMapBtfMaxEntries] max_entries: Java 32, C 16 (map 'stats' of drift.bpf.o); use maxEntries = 16",
+        "maxEntries = 32");
+  }
+
+  @Test
+  void objectAndObjectFileNamingDifferentObjectsFail() {
+    assertError(source(
+            "  @BpfMap(type = MapType.ARRAY, maxEntries = 16, object = \"drift.bpf.o\",",
+            "      objectFile = \"other.bpf.o\")",
+            "  record Stats(@Unsigned int index, DataRec value) {}"),
+        "[BpfMapObject] object = \"drift.bpf.o\" and objectFile = \"other.bpf.o\" name different objects",
+        "objectFile = \"other.bpf.o\"");
+  }
+
   @Test
   void anotherMapTypeFailsOnTheTypeValue() {
     assertError(source(

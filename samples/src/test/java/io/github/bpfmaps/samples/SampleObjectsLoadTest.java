@@ -13,6 +13,7 @@ import io.github.bpfmaps.runtime.BpfPermissionException;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.NeedsBpf;
+import io.github.bpfmaps.runtime.Packets;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfArrayOfMaps;
 import io.github.bpfmaps.runtime.maps.BpfHashOfMaps;

@@ -74,6 +74,14 @@ public final class ObjectRules {
           ? new Found(Problem.warning(Problem.Site.RECORD, DEFINITION_TAGS.get(d.field()), message), List.of())
           : map(DEFINITION_SITES.get(d.field()), DEFINITION_TAGS.get(d.field()), message));
     }
+    if (c.type() == MapType.RINGBUF || c.type() == MapType.USER_RINGBUF) {
+      // The C map has no value type: a ring buffer carries whatever the program reserves, so BTF
+      // has nothing to compare the record with. Say so rather than pass silently.
+      out.add(new Found(Problem.note(Problem.Site.VALUE, "BpfMapBtfRingBufRecord", "map '" + map.name()
+          + "' of " + objectName + " is a ring buffer, whose C definition has no record type: the map"
+          + " definition was checked, the record's layout was not (compare it with the struct the"
+          + " program submits)"), List.of()));
+    }
     map.key().ifPresent(k -> entry(out, "key", Problem.Site.KEY, k, map.keySize(), c.keySize(),
         c.keyTypeId(), object.btf(), in));
     map.value().ifPresent(v -> entry(out, "value", Problem.Site.VALUE, v, map.valueSize(), c.valueSize(),
