@@ -1,8 +1,6 @@
 package io.github.bpfmaps.runtime;
 
 import com.sun.jna.LastErrorException;
-import io.github.bpfmaps.annotations.MapFlags;
-import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
@@ -12,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 

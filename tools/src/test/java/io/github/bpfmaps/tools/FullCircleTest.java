@@ -46,6 +46,16 @@ class FullCircleTest {
     }
   }
 
+  /** Compiles {@code dir/name.bpf.c} into {@code name.bpf.o} as scripts/build-bpf.sh does; fails on any output. */
+  private static void clang(Path dir, String name) throws IOException, InterruptedException {
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64";
+    Process p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu",
+        "-c", name + ".bpf.c", "-o", name + ".bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEmpty();
+  }
+
   @Test
   void recordsGeneratedFromAnObjectBuiltFromTheGeneratedHeaderMatchIt(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(clangWorks(), "clang is not on the PATH; the round trip through C needs it");
@@ -56,12 +66,7 @@ class FullCircleTest {
         .getCharContent(true).toString();
     Files.writeString(dir.resolve("circle_maps.h"), header);
     Files.writeString(dir.resolve("circle.bpf.c"), "#include \"circle_maps.h\"\n");
-    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64";
-    Process p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu",
-        "-c", "circle.bpf.c", "-o", "circle.bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).isEmpty();
+    clang(dir, "circle");
 
     RecordGenerator.Output gen;
     try (BpfObject o = BpfObject.open(dir.resolve("circle.bpf.o"))) {
@@ -90,12 +95,7 @@ class FullCircleTest {
         "  __type(value, struct class_stats);",
         "} class_stats SEC(\".maps\");",
         ""));
-    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64";
-    Process p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu",
-        "-c", "same.bpf.c", "-o", "same.bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).isEmpty();
+    clang(dir, "same");
     RecordGenerator.Output gen;
     try (BpfObject o = BpfObject.open(dir.resolve("same.bpf.o"))) {
       gen = RecordGenerator.generate(o.parsed(), "same.bpf.o", "same", true);

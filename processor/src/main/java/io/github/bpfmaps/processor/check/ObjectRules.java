@@ -1,7 +1,6 @@
 package io.github.bpfmaps.processor.check;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.Layouts;
 import io.github.bpfmaps.processor.model.MapModel;
@@ -10,8 +9,6 @@ import io.github.bpfmaps.runtime.MapKind;
 import io.github.bpfmaps.runtime.ObjectMapSpec;
 import io.github.bpfmaps.runtime.SpecComparison;
 import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfKind;
-import io.github.bpfmaps.runtime.elf.BtfType;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck.Difference;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
@@ -23,9 +20,10 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a {@code @BpfMap} record against the map of the same name in a compiled BPF object: the map
- * type, key and value sizes, {@code max_entries}, flags and pinning, and, when the object has BTF for
- * the key and value, every member with {@link BtfLayoutCheck} (the check {@code BpfObject.bindMap}
- * runs at run time, so compile time and run time never disagree).
+ * type, {@code max_entries}, flags and pinning with {@link SpecComparison} and, when the object has
+ * BTF for the key and value, every member and enum constant with {@link BtfLayoutCheck}: the two
+ * comparisons {@code BpfObject.bindMap} runs at run time, so compile time and run time never
+ * disagree and word their findings alike.
  *
  * <p>What differs in bytes is an error; a C member with another name at the same offset, and a
  * pinning that differs, are warnings (the bytes agree). {@code flags} are compared even when the
