@@ -22,7 +22,7 @@ int xdp_header_count(struct xdp_md *ctx)
 	struct iphdr *ip;
 	struct packet_key key = {};
 	struct packet_stats *stats;
-	enum Verdict verdict = PASSED;
+	enum verdict verdict = PASSED;
 	__be16 *ports;
 
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))

@@ -5,7 +5,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-enum Verdict {
+enum verdict {
 	PASSED = 0,
 	DROPPED = 1,
 };
@@ -20,7 +20,7 @@ _Static_assert(sizeof(struct packet_key) == 4, "struct packet_key is 4 bytes in 
 struct packet_stats {
 	__u64 packets;
 	__u64 bytes;
-	enum Verdict last_verdict;
+	enum verdict last_verdict;
 };
 _Static_assert(sizeof(struct packet_stats) == 24, "struct packet_stats is 24 bytes in Java, 4 of them alignment padding");
 

@@ -23,6 +23,6 @@ struct Mixed { int8_t a; struct PackedRec p; struct AlignedRec q; uint16_t c; st
 struct __attribute__((packed)) PackedAligned { int8_t a; int32_t b __attribute__((aligned(4)));
   int8_t c; };
 struct Root { struct Scalars scalars; struct Net net; struct Widths widths; struct Enums enums;
-  struct Strings strings; struct Arrays arrays; struct Nested nested; struct PackedRec packedRec;
-  struct AlignedRec alignedRec; struct PaddingRec paddingRec; struct Mixed mixed;
-  struct PackedAligned packedAligned; };
+  struct Strings strings; struct Arrays arrays; struct Nested nested; struct PackedRec packed_rec;
+  struct AlignedRec aligned_rec; struct PaddingRec padding_rec; struct Mixed mixed;
+  struct PackedAligned packed_aligned; };

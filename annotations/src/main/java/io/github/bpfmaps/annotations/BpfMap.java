@@ -46,4 +46,11 @@ public @interface BpfMap {
    * and its key and value types.
    */
   String object() default "";
+
+  /**
+   * The same as {@link #object()}, under a name that is not a Kotlin keyword: {@code
+   * @BpfMap(objectFile = "x.bpf.o")} needs no backticks. Set one of the two; both set to different
+   * paths is a compile error.
+   */
+  String objectFile() default "";
 }

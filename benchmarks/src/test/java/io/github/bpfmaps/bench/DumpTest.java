@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,16 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link Dump} prints what {@code bpftool map dump} prints, byte for byte, on maps without BTF. */
+@NeedsBpf
 class DumpTest {
-  @BeforeEach
-  void needBpf() {
-    assumeTrue(Bpf.available(), Bpf.unavailableReason());
-  }
-
   private static String bpftool(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("bpftool"));
     cmd.addAll(List.of(args));

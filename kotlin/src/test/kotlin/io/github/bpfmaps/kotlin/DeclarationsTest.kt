@@ -2,6 +2,7 @@ package io.github.bpfmaps.kotlin
 
 import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.runtime.Bpf
+import io.github.bpfmaps.runtime.NeedsBpf
 import io.github.bpfmaps.runtime.Codecs
 import io.github.bpfmaps.runtime.MapSpec
 import io.github.bpfmaps.runtime.maps.BpfHashMap
@@ -10,13 +11,10 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertInstanceOf
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.Test
 
 /** The declaration DSL and the Kotlin conveniences, against the kernel. */
 class DeclarationsTest {
-    private fun needBpf() = assumeTrue(Bpf.available(), Bpf.unavailableReason())
-
     @Test
     fun declareMapBlockGivesTheSpecOfTheJavaBuilder() {
         val declared = declareMap("counts") { type(MapType.HASH); maxEntries(1024) }.of(Codecs.U32, Codecs.U64)
@@ -24,8 +22,8 @@ class DeclarationsTest {
     }
 
     @Test
+    @NeedsBpf
     fun hashMapReadsAndWritesWithKotlinOperators() {
-        needBpf()
         declareMap("counts") { type(MapType.HASH); maxEntries(1024) }.of(Codecs.U32, Codecs.U64).create().use { counts ->
             assertInstanceOf(BpfHashMap::class.java, counts)
             counts[1] = 10L
@@ -47,8 +45,8 @@ class DeclarationsTest {
     }
 
     @Test
+    @NeedsBpf
     fun sequencesReadLazily() {
-        needBpf()
         declareHash("seq", Codecs.U32, Codecs.U64) { maxEntries(64) }.create().use { m ->
             for (i in 0 until 10) m[i] = i * 100L
             assertEquals(10, m.keySequence().count())
@@ -59,8 +57,8 @@ class DeclarationsTest {
     }
 
     @Test
+    @NeedsBpf
     fun popSequenceDrainsAQueueInOrder() {
-        needBpf()
         declareQueue("q", Codecs.U64) { maxEntries(8) }.create().use { q ->
             listOf(3L, 1L, 2L).forEach(q::push)
             assertEquals(listOf(3L, 1L, 2L), q.popSequence().toList())
@@ -69,8 +67,8 @@ class DeclarationsTest {
     }
 
     @Test
+    @NeedsBpf
     fun perCpuValuesDestructureAndSum() {
-        needBpf()
         declarePerCpuHash("pc", Codecs.U32, Codecs.U64) { maxEntries(4) }.create().use { pc ->
             val cpus = Bpf.possibleCpus()
             pc[0] = PerCpuValues.of((1..cpus).map { it.toLong() })

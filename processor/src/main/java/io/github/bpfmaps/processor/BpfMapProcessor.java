@@ -89,7 +89,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH, HeaderFiles.OPTION);
+    return Set.of(ObjectChecker.OBJECT, ObjectChecker.OBJECT_PATH, HeaderFiles.OPTION, HeaderFiles.DIR_OPTION);
   }
 
   @Override
@@ -158,9 +158,18 @@ public final class BpfMapProcessor extends AbstractProcessor {
     for (Problem p : MapRules.check(map)) {
       report(p, record, mirror, components);
     }
+    // objectFile is object's Kotlin-friendly spelling (object is a Kotlin keyword).
+    String objectAttribute = annotation.objectFile().isEmpty() ? "object" : "objectFile";
+    String objectPath = annotation.objectFile().isEmpty() ? annotation.object() : annotation.objectFile();
+    if (!annotation.object().isEmpty() && !annotation.objectFile().isEmpty()
+        && !annotation.object().equals(annotation.objectFile())) {
+      reporter.report(Diagnostic.Kind.ERROR, record, mirror, value(mirror, "objectFile"), "BpfMapObject",
+          "object = \"" + annotation.object() + "\" and objectFile = \"" + annotation.objectFile()
+              + "\" name different objects; objectFile is object's other name: keep one");
+    }
     if (reporter.errorCount() == before) {
       for (ObjectChecker.Located l : objectChecker.check(
-          record, mirror, value(mirror, "object"), annotation.object(), map)) {
+          record, mirror, value(mirror, objectAttribute), objectPath, map)) {
         if (l.element() == null) {
           report(l.problem(), record, mirror, components);
         } else {
@@ -243,7 +252,11 @@ public final class BpfMapProcessor extends AbstractProcessor {
   }
 
   private static Diagnostic.Kind severity(Problem p) {
-    return p.severity() == Problem.Severity.ERROR ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING;
+    switch (p.severity()) {
+      case ERROR: return Diagnostic.Kind.ERROR;
+      case WARNING: return Diagnostic.Kind.WARNING;
+      default: return Diagnostic.Kind.NOTE;
+    }
   }
 
   private void report(Problem p, TypeElement record, @Nullable AnnotationMirror mirror,

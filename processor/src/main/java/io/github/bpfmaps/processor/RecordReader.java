@@ -11,6 +11,7 @@ import io.github.bpfmaps.annotations.Unsigned;
 import io.github.bpfmaps.annotations.Width;
 import io.github.bpfmaps.processor.model.Component;
 import io.github.bpfmaps.processor.model.FieldType;
+import io.github.bpfmaps.processor.model.Names;
 import io.github.bpfmaps.processor.model.JavaPrimitive;
 import io.github.bpfmaps.processor.model.MapModel;
 import io.github.bpfmaps.processor.model.StructLayout;
@@ -372,8 +373,10 @@ final class RecordReader {
         padding = p.value();
       }
       CName cName = c.annotation(CName.class);
+      // C names default to snake_case, as map names do (lastTtl -> last_ttl): what the header
+      // declares and what the BTF check looks for first.
       components.add(new Component(c.name(),
-          cName != null ? cName.value() : c.name(), type.get(), align, padding, c.accessor()));
+          cName != null ? cName.value() : Names.snakeCase(c.name()), type.get(), align, padding, c.accessor()));
     }
     int structAlign = 0;
     Align a = record.getAnnotation(Align.class);
@@ -389,7 +392,7 @@ final class RecordReader {
     }
     CName cName = record.getAnnotation(CName.class);
     return Optional.of(StructLayout.compute(typeRef(record),
-        cName != null ? cName.value() : record.getSimpleName().toString(),
+        cName != null ? cName.value() : Names.snakeCase(record.getSimpleName().toString()),
         record.getAnnotation(Packed.class) != null, structAlign, components));
   }
 

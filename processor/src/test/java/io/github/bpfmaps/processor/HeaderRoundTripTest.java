@@ -42,7 +42,7 @@ class HeaderRoundTripTest {
       "  @Align(16) public record Wide(long x) {}",
       "  @CName(\"flow_key\") public record Key(@NetworkOrder @Unsigned int addr,",
       "      @NetworkOrder @Unsigned short port, @Unsigned byte proto) {}",
-      "  public record Value(@Unsigned long packets, double rate, boolean seen, char letter,",
+      "  public record Value(@Unsigned long packets, double rate, boolean seen, char letter, @Unsigned byte lastTtl,",
       "      @CName(\"last_verdict\") Verdict verdict, @Size(8) String name, @Size(3) Inner[] inners,",
       "      Tight tight, @Unsigned @Size(2) int[] pair, Wide wide) {}",
       "  @BpfMap(type = MapType.HASH, maxEntries = 64, flags = MapFlags.NO_PREALLOC,",
@@ -57,7 +57,7 @@ class HeaderRoundTripTest {
       "}");
 
   static String header(Compilation c, String name) throws IOException {
-    Optional<JavaFileObject> h = c.generatedFile(StandardLocation.CLASS_OUTPUT, name);
+    Optional<JavaFileObject> h = c.generatedFile(StandardLocation.SOURCE_OUTPUT, name);
     assertThat(h.isPresent()).isTrue();
     return h.get().getCharContent(true).toString();
   }
@@ -66,6 +66,25 @@ class HeaderRoundTripTest {
   void theHeaderIsWrittenOnlyWhenAsked() {
     Compilation c = Compiled.compile(RECORDS);
     assertThat(c).succeeded();
+    assertThat(c.generatedFile(StandardLocation.SOURCE_OUTPUT, "hdr_maps.h").isPresent()).isFalse();
+  }
+
+  @Test
+  void theHeaderGoesToGeneratedSourcesNotIntoTheJar() {
+    Compilation c = javac().withProcessors(new BpfMapProcessor()).withOptions("-Abpfmaps.header=true")
+        .compile(RECORDS);
+    assertThat(c).succeeded();
+    assertThat(c.generatedFile(StandardLocation.CLASS_OUTPUT, "hdr_maps.h").isPresent()).isFalse();
+    assertThat(c.generatedFile(StandardLocation.SOURCE_OUTPUT, "hdr_maps.h").isPresent()).isTrue();
+  }
+
+  @Test
+  void theHeaderDirOptionChoosesTheDirectory(@TempDir Path dir) throws IOException {
+    Path headers = dir.resolve("generated-sources/bpf-headers");
+    Compilation c = javac().withProcessors(new BpfMapProcessor())
+        .withOptions("-Abpfmaps.headerDir=" + headers).compile(RECORDS);
+    assertThat(c).succeeded();
+    assertThat(Files.readString(headers.resolve("hdr_maps.h"))).contains("struct flow_key {");
     assertThat(c.generatedFile(StandardLocation.CLASS_OUTPUT, "hdr_maps.h").isPresent()).isFalse();
   }
 
@@ -76,14 +95,17 @@ class HeaderRoundTripTest {
     assertThat(c).succeededWithoutWarnings();
     String h = header(c, "hdr_maps.h");
     assertThat(h).contains("#pragma once\n");
-    assertThat(h).contains("enum Maps_Verdict {\n\tPASS = 0,\n\tDROP = 1,\n\tFAILED = -1,\n};");
+    assertThat(h).contains("enum maps_verdict {\n\tPASS = 0,\n\tDROP = 1,\n\tFAILED = -1,\n};");
+    // C names as C code spells them, from the Java names unless @CName says otherwise.
+    assertThat(h).contains("struct value {\n");
+    assertThat(h).contains("\t__u8 last_ttl;\n");
     assertThat(h).contains("struct flow_key {\n\t__be32 addr;\n\t__be16 port;\n\t__u8 proto;\n};");
     assertThat(h).contains("\t__u8 small;\n\t__u8 __pad_b[1];\n\t__s8 b;\n");
     assertThat(h).contains("} __attribute__((packed));");
     assertThat(h).contains("} __attribute__((aligned(16)));");
-    assertThat(h).contains("\tenum Maps_Verdict last_verdict;\n\tchar name[8];\n\tstruct Inner inners[3];\n");
+    assertThat(h).contains("\tenum maps_verdict last_verdict;\n\tchar name[8];\n\tstruct inner inners[3];\n");
     assertThat(h).contains("struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 64);\n"
-        + "\t__type(key, struct flow_key);\n\t__type(value, struct Value);\n\t__uint(map_flags, 0x1);\n"
+        + "\t__type(key, struct flow_key);\n\t__type(value, struct value);\n\t__uint(map_flags, 0x1);\n"
         + "\t__uint(pinning, LIBBPF_PIN_BY_NAME);\n} flows SEC(\".maps\");");
     assertThat(h).contains("struct {\n\t__uint(type, BPF_MAP_TYPE_RINGBUF);\n\t__uint(max_entries, 4096);\n"
         + "} events SEC(\".maps\");");

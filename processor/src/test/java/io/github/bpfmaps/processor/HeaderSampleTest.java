@@ -49,7 +49,7 @@ class HeaderSampleTest {
         .compile(records());
     assertThat(c).succeededWithoutWarnings();
     String committed = Files.readString(SAMPLES.resolve("bpf").resolve(HEADER));
-    assertWithMessage("samples/src/main/bpf/%s is stale: copy target/classes/%s over it and run "
+    assertWithMessage("samples/src/main/bpf/%s is stale: copy target/generated-sources/annotations/%s over it and run "
         + "scripts/build-bpf.sh", HEADER, HEADER)
         .that(HeaderRoundTripTest.header(c, HEADER)).isEqualTo(committed);
   }

@@ -150,9 +150,45 @@ class ProcessorObjectCheckTest {
             "      Color color) {}",
             "  @BpfMap(type = MapType.HASH, maxEntries = 128, object = \"drift.bpf.o\")",
             "  record Samples(@Unsigned int pid, Sample value) {}"),
-        "[BpfMapBtfEnumValue] value.color: Java Color.GREEN = 3, C GREEN = 2 (map 'samples' of "
-            + "drift.bpf.o); use @CValue(2)",
+        "[BpfMapBtfEnumValue] value.color: Java GREEN = 3, C GREEN = 2; use @CValue(2) (map 'samples' of "
+            + "drift.bpf.o)",
         "Color color)");
+  }
+
+  /** A ring buffer's C definition has no record type: the build says what it could not check. */
+  @Test
+  void aRingBufferRecordWithAnObjectGetsANoteThatItsLayoutIsNotChecked() {
+    java.nio.file.Path samples = java.nio.file.Paths.get("..", "samples", "src", "main", "bpf").toAbsolutePath();
+    JavaFileObject f = source(
+        "  record Event(@Unsigned int pid, @Unsigned long ts) {}",
+        "  @BpfMap(type = MapType.RINGBUF, maxEntries = 65536, object = \"events.bpf.o\")",
+        "  record Events(Event value) {}");
+    Compilation c = javac().withProcessors(new BpfMapProcessor())
+        .withOptions("-Abpfmaps.objectPath=" + samples).compile(f);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).hadNoteContaining("[BpfMapBtfRingBufRecord] map 'events' of events.bpf.o is a ring buffer")
+        .inFile(f).onLineContaining("record Events");
+  }
+
+  /** objectFile is object without the Kotlin keyword: the same check runs. */
+  @Test
+  void objectFileChecksTheObjectAsObjectDoes() {
+    assertError(source(
+            "  @BpfMap(type = MapType.ARRAY, objectFile = \"drift.bpf.o\",",
+            "      maxEntries = 32)",
+            "  record Stats(@Unsigned int index, DataRec value) {}"),
+        "[BpfMapBtfMaxEntries] max_entries: Java 32, C 16 (map 'stats' of drift.bpf.o); use maxEntries = 16",
+        "maxEntries = 32");
+  }
+
+  @Test
+  void objectAndObjectFileNamingDifferentObjectsFail() {
+    assertError(source(
+            "  @BpfMap(type = MapType.ARRAY, maxEntries = 16, object = \"drift.bpf.o\",",
+            "      objectFile = \"other.bpf.o\")",
+            "  record Stats(@Unsigned int index, DataRec value) {}"),
+        "[BpfMapObject] object = \"drift.bpf.o\" and objectFile = \"other.bpf.o\" name different objects",
+        "objectFile = \"other.bpf.o\"");
   }
 
   @Test
@@ -160,7 +196,7 @@ class ProcessorObjectCheckTest {
     assertError(source(
             "  @BpfMap(type = MapType.PERCPU_ARRAY, maxEntries = 16, object = \"drift.bpf.o\")",
             "  record Stats(@Unsigned int index, DataRec value) {}"),
-        "[BpfMapBtfMapType] map type: Java PERCPU_ARRAY, C BPF_MAP_TYPE_ARRAY (map 'stats' of "
+        "[BpfMapBtfMapType] type: Java PERCPU_ARRAY, C ARRAY (map 'stats' of "
             + "drift.bpf.o); use type = MapType.ARRAY",
         "type = MapType.PERCPU_ARRAY");
   }
@@ -203,7 +239,7 @@ class ProcessorObjectCheckTest {
     Compilation c = compile(f);
     assertThat(c).succeeded();
     assertThat(c).hadWarningContaining("[BpfMapBtfName] value.packetCount: Java @Unsigned long at offset 0, "
-            + "C __u64 packets at offset 0: C struct datarec has no member 'packetCount'; the member at its "
+            + "C __u64 packets at offset 0: C struct datarec has no member 'packet_count'; the member at its "
             + "offset is 'packets'; add @CName(\"packets\") or rename it")
         .inFile(f).onLineContaining("long packetCount");
   }

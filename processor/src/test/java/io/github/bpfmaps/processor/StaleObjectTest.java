@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.JavaFileObjects;
 import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfSpecMismatchException;
 import io.github.bpfmaps.runtime.BpfObject;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -37,9 +38,9 @@ class StaleObjectTest {
         "  @BpfMap(type = MapType.ARRAY, maxEntries = 16)",
         "  public record Stats(@Unsigned int index, DataRec value) {}",
         "}");
-    BpfException e = assertThrows(BpfException.class, () -> bind("stale.Maps_StatsMap", newer));
-    assertThat(e.getMessage()).contains("map 'stats' differs");
-    assertThat(e.getMessage()).contains("value size 16 (expected 24)");
+    BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class, () -> bind("stale.Maps_StatsMap", newer));
+    assertThat(e.getMessage()).contains("map 'stats' (in ");
+    assertThat(e.getMessage()).contains("value_size: Java 24, C 16");
     assertThat(e.getMessage()).contains("value: struct datarec is 16 bytes in C, 24 in Java");
     assertThat(e.getMessage()).contains("value.drops: C struct datarec has no member 'drops' and none at offset 16");
   }
@@ -61,5 +62,26 @@ class StaleObjectTest {
     assertThat(e.getMessage()).contains("value.pid: C __u32 is unsigned, Java is signed; mark it @Unsigned");
     assertThat(e.getMessage()).contains("value.delta: C __s32 is in host byte order (not a __be type), Java is @NetworkOrder");
     assertThat(e.getMessage()).contains("value.ports: an array of 4 in C, an array of 3 in Java");
+  }
+
+  /** C reordered its enum (GREEN = 2, BLUE = 4 swapped in Java): bind compares constant by constant. */
+  @Test
+  void aReorderedCEnumFailsAtBindNamingTheConstant() {
+    JavaFileObject reordered = JavaFileObjects.forSourceLines("stale.Maps",
+        "package stale;",
+        "import io.github.bpfmaps.annotations.*;",
+        "public final class Maps {",
+        "  public enum Color { @CValue(1) RED, @CValue(4) GREEN, @CValue(2) BLUE }",
+        "  public record Inner(@Unsigned int a, int b) {}",
+        "  public record Sample(@Unsigned int pid, int delta, @Size(16) String comm,",
+        "      @Unsigned @Size(4) short[] ports, Inner inner, Color color) {}",
+        "  @BpfMap(type = MapType.HASH, maxEntries = 128)",
+        "  public record Samples(@Unsigned int pid, Sample value) {}",
+        "}");
+    BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
+        () -> bind("stale.Maps_SamplesMap", reordered));
+    assertThat(e.differences()).containsExactly(
+        "value.color: Java GREEN = 4, C GREEN = 2; use @CValue(2)",
+        "value.color: Java BLUE = 2, C BLUE = 4; use @CValue(4)");
   }
 }

@@ -26,10 +26,24 @@ public class BpfException extends RuntimeException {
 
   public BpfException(
       String operation, @Nullable String target, int errno, String message, @Nullable Throwable cause) {
-    super(message, cause);
+    // Not super(message, cause): a null cause given there is final, and withCause could not add one.
+    super(message);
+    if (cause != null) {
+      initCause(cause);
+    }
     this.operation = operation;
     this.target = target;
     this.errno = errno;
+  }
+
+  /**
+   * Returns {@code rewrapped} with {@code cause} as its cause: for the places that re-throw a
+   * system call's exception with the map's or program's name, so the original (its stack, its
+   * errno's first wording) stays in the chain. No system call.
+   */
+  public static <E extends BpfException> E withCause(E rewrapped, Throwable cause) {
+    rewrapped.initCause(cause);
+    return rewrapped;
   }
 
   /** The operation that failed. */

@@ -462,35 +462,42 @@ public final class BpfObject implements AutoCloseable {
    * <Record>Map.bind(obj)} calls this. One system call ({@code fcntl(F_DUPFD_CLOEXEC)}); the caller
    * owns the returned fd.
    *
-   * @throws BpfException if the object has no such map, the definition or a codec differs (listing
-   *     every difference, the object's value first and the record's in parentheses), or the object
-   *     has not been loaded
+   * @throws BpfSpecMismatchException if the object's definition, key or value type differs from the
+   *     record's ({@link SpecComparison}, the comparison the processor runs at compile time): every
+   *     difference, both sides, {@code Java} the record and {@code C} the object, with the fix where
+   *     there is one ({@code max_entries: Java 8, C 4; use maxEntries = 4}); C enums are compared
+   *     constant by constant
+   * @throws BpfException if the object has no map of that name (the message lists its maps and
+   *     says where the name came from), or has not been loaded
    */
   public synchronized MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
-    ObjectMapSpec m = map(spec.name());
-    List<String> diffs = new ArrayList<>();
-    if (m.type() != spec.type()) {
-      diffs.add("type " + m.type() + " (expected " + spec.type() + ")");
+    checkOpen("bindMap");
+    ObjectMapSpec m = null;
+    for (ObjectMapSpec candidate : maps) {
+      if (candidate.name().equals(spec.name())
+          || (candidate.kind() == MapKind.GLOBAL_DATA && candidate.section().equals(spec.name()))) {
+        m = candidate;
+        break;
+      }
     }
-    if (m.keySize() != spec.keySize()) {
-      diffs.add("key size " + m.keySize() + " (expected " + spec.keySize() + ")");
+    if (m == null) {
+      throw new BpfException("bindMap", spec.name(), 0, file + " has no map '"
+          + spec.name() + "'; it has " + maps.stream().filter(x -> x.kind() != MapKind.GLOBAL_DATA)
+              .map(MapSpec::name).collect(java.util.stream.Collectors.joining(", ", "[", "]"))
+          + ". The name comes from the record's name in snake_case (XdpStats -> xdp_stats) or from"
+          + " @BpfMap(name = \"...\"): set it to the C map's name");
     }
-    if (m.valueSize() != spec.valueSize()) {
-      diffs.add("value size " + m.valueSize() + " (expected " + spec.valueSize() + ")");
-    }
-    if (m.maxEntries() != spec.maxEntries()) {
-      diffs.add("max_entries " + m.maxEntries() + " (expected " + spec.maxEntries() + ")");
-    }
-    if (m.flags() != spec.flags()) {
-      diffs.add("flags 0x" + Integer.toHexString(m.flags()) + " (expected 0x" + Integer.toHexString(spec.flags()) + ")");
-    }
-    if (key != null && key.byteSize() != m.keySize()) {
-      diffs.add("key codec of " + key.byteSize() + " bytes (the map's keys are " + m.keySize() + ")");
+    List<String> diffs = new ArrayList<>(SpecComparison.messages(
+        SpecComparison.definitions(SpecComparison.Definition.of(spec), SpecComparison.Definition.of(m)),
+        "Java", "C", true));
+    // Hand-written codecs may disagree with their own spec: say so where the spec did not already.
+    if (key != null && key.byteSize() != m.keySize() && key.byteSize() != spec.keySize()) {
+      diffs.add("key: Java codec of " + key.byteSize() + " bytes, C key_size " + m.keySize());
     }
     // A ring buffer's records are whatever the program reserves: its value size is 0, any codec fits.
     boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF;
-    if (!records && value.byteSize() != m.valueSize()) {
-      diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
+    if (!records && value.byteSize() != m.valueSize() && value.byteSize() != spec.valueSize()) {
+      diffs.add("value: Java codec of " + value.byteSize() + " bytes, C value_size " + m.valueSize());
     }
     Btf btf = parsed.btf();
     if (btf != null) {
@@ -504,8 +511,8 @@ public final class BpfObject implements AutoCloseable {
       }
     }
     if (!diffs.isEmpty()) {
-      throw new BpfException("bindMap", spec.name(), 0, file + ": map '" + spec.name() + "' differs: "
-          + String.join("; ", diffs));
+      throw new BpfSpecMismatchException("bindMap", spec.name(), "in " + file
+          + "; Java is the record's @BpfMap and codecs, C is the object", diffs);
     }
     return loaded("bindMap", m).dup();
   }

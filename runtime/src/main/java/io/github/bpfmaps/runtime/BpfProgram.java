@@ -154,12 +154,11 @@ public final class BpfProgram implements AutoCloseable {
     }
     int fd = acquire();
     try {
-      io.github.bpfmaps.runtime.sys.TestRunResult r = BpfSys.progTestRun(fd, input, outputSize, context, repeat);
-      return new TestRunResult(r.retval(), r.dataOut(), r.durationNs());
+      return BpfSys.progTestRun(fd, input, outputSize, context, repeat);
     } catch (BpfSyscallException e) {
-      throw BpfSyscallException.of("BPF_PROG_TEST_RUN", spec.name(), e.errno(),
+      throw BpfException.withCause(BpfSyscallException.of("BPF_PROG_TEST_RUN", spec.name(), e.errno(),
           "program type " + spec.type() + ", " + input.length + " bytes in"
-              + (context == null ? "" : ", " + context.length + " bytes of context"));
+              + (context == null ? "" : ", " + context.length + " bytes of context")), e);
     } finally {
       release();
     }

@@ -48,6 +48,9 @@ public record Layout(String cName, int size, int align, List<Field> fields) {
    * @param signed whether an integer member is signed
    * @param networkOrder whether the member is stored big-endian
    * @param nested the layout of a struct member or of a struct array's elements
+   * @param enumConstants for an {@link Kind#ENUM} member, each Java constant with the C value it is
+   *     stored as, in declaration order (compared with the C enum's constants at bind time and at
+   *     compile time); empty otherwise
    */
   public record Field(
       String name,
@@ -58,10 +61,30 @@ public record Layout(String cName, int size, int align, List<Field> fields) {
       Kind kind,
       boolean signed,
       boolean networkOrder,
-      @Nullable Layout nested) {
+      @Nullable Layout nested,
+      List<EnumConstant> enumConstants) {
+    public Field {
+      enumConstants = List.copyOf(enumConstants);
+    }
+
+    /** A member that is not an enum (no constants). */
+    public Field(String name, String cName, int offset, int elementSize, int count, Kind kind,
+        boolean signed, boolean networkOrder, @Nullable Layout nested) {
+      this(name, cName, offset, elementSize, count, kind, signed, networkOrder, nested, List.of());
+    }
+
     /** The member's total size: {@code elementSize * max(count, 1)}. */
     public int byteSize() {
       return elementSize * Math.max(count, 1);
     }
   }
+
+  /**
+   * One constant of a Java enum member and the C value it is stored as ({@code @CValue}, else the
+   * ordinal).
+   *
+   * @param name the Java constant's name, compared with the C enumerator of the same name
+   * @param value the value written to the map
+   */
+  public record EnumConstant(String name, long value) {}
 }

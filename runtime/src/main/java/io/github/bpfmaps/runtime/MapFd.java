@@ -1,8 +1,6 @@
 package io.github.bpfmaps.runtime;
 
 import com.sun.jna.LastErrorException;
-import io.github.bpfmaps.annotations.MapFlags;
-import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
@@ -12,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -200,29 +197,15 @@ public final class MapFd implements AutoCloseable {
     }
   }
 
-  /** Every field where {@code info} differs from {@code spec}; empty when they match. */
+  /**
+   * Every field where {@code info} differs from {@code spec}, as {@code max_entries: expected 8,
+   * found 4}; empty when they match. The rules are {@link SpecComparison#definitions}'s, the one
+   * comparison that bind and the processor use too.
+   */
   public static List<String> differences(MapSpec spec, MapInfo info) {
-    List<String> d = new ArrayList<>();
-    if (spec.type().id() != info.typeId()) {
-      d.add("type: expected " + spec.type() + ", found "
-          + (info.type() != null ? info.type() : "type " + info.typeId()));
-    }
-    if (spec.keySize() != info.keySize()) {
-      d.add("key size: expected " + spec.keySize() + ", found " + info.keySize());
-    }
-    if (spec.valueSize() != info.valueSize()) {
-      d.add("value size: expected " + spec.valueSize() + ", found " + info.valueSize());
-    }
-    boolean entriesMatter = spec.maxEntries() != 0 && spec.type() != MapType.PERF_EVENT_ARRAY;
-    if (entriesMatter && spec.maxEntries() != info.maxEntries()) {
-      d.add("max entries: expected " + spec.maxEntries() + ", found " + info.maxEntries());
-    }
-    // INNER_MAP only marks a template; the kernel does not report it on the outer map's inner maps.
-    int mask = ~MapFlags.INNER_MAP;
-    if ((spec.flags() & mask) != (info.flags() & mask)) {
-      d.add(String.format("flags: expected 0x%x, found 0x%x", spec.flags(), info.flags()));
-    }
-    return d;
+    return SpecComparison.messages(
+        SpecComparison.definitions(SpecComparison.Definition.of(spec), SpecComparison.Definition.of(info)),
+        "expected", "found", false);
   }
 
   /** The map's name (the spec's, or the kernel's for unvalidated opens). No system call. */

@@ -113,7 +113,7 @@ final class ObjectLoader {
       btfFd = BpfSys.btfLoad(btf.raw(), file);
     } catch (BpfSyscallException e) {
       if (e.errno() == Errno.EPERM) {
-        throw BpfSyscallException.of("BPF_BTF_LOAD", file, e.errno(), null);
+        throw BpfException.withCause(BpfSyscallException.of("BPF_BTF_LOAD", file, e.errno(), null), e);
       }
       // As libbpf: an older kernel may not know every BTF kind the compiler emits; the programs and
       // maps load without BTF then (no func/line info in the verifier's messages, no BTF-typed maps).
@@ -189,8 +189,8 @@ final class ObjectLoader {
     } catch (BpfNotFoundException absent) {
       // fall through: nothing pinned there yet
     } catch (BpfSpecMismatchException e) {
-      throw new BpfSpecMismatchException("pin by name", m.name(), "pinned at " + path
-          + "; remove the pin or change the pin root to load " + file, e.differences());
+      throw BpfException.withCause(new BpfSpecMismatchException("pin by name", m.name(), "pinned at " + path
+          + "; remove the pin or change the pin root to load " + file, e.differences()), e);
     }
     ensurePinRoot(root);
     MapFd fd = create(m);
@@ -394,8 +394,10 @@ final class ObjectLoader {
       fd = BpfSys.progLoad(request);
     } catch (BpfSyscallException e) {
       // The same error, naming the program, its section and the file instead of the bare name.
-      throw BpfSys.loadError("BPF_PROG_LOAD", where, e.errno(),
-          e instanceof BpfLoadException l ? l.verifierLog() : "");
+      throw BpfException.withCause(
+          BpfSys.loadError("BPF_PROG_LOAD", where, e.errno(),
+              e instanceof BpfLoadException l ? l.verifierLog() : ""),
+          e);
     }
     p.loaded(fd, request.log());
   }

@@ -188,6 +188,8 @@ class BpfObjectLoadTest {
     assertTrue(e.getMessage().contains("verifier log ends"), e.getMessage());
     assertTrue(e.log().contains("map_value_or_null"), e.log());
     assertEquals("EACCES", e.errnoName());
+    // The system call's own exception stays in the chain under the one that names the program.
+    assertTrue(e.getCause() instanceof BpfLoadException, String.valueOf(e.getCause()));
     assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore), "fds left open by a refused load");
     // The kernel frees a closed program after an RCU grace period, and with it the maps it held
     // (counts, verifier.bss of xdp_fine): wait for that rather than read a moment too early.
@@ -329,7 +331,7 @@ class BpfObjectLoadTest {
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
         () -> BpfObject.load(sample("flows"), o -> o.pinRoot(dir)));
     assertTrue(e.getMessage().contains("pinned at " + dir.resolve("flows")), e.getMessage());
-    assertEquals(List.of("key size: expected 16, found 8", "max entries: expected 65536, found 1024"),
+    assertEquals(List.of("key_size: expected 16, found 8", "max_entries: expected 65536, found 1024"),
         e.differences());
     assertEquals(Set.of(), KernelTests.newFdsSince(fdsBefore));
     assertTrue(Files.exists(dir.resolve("flows")), "a pin we did not make is never removed");

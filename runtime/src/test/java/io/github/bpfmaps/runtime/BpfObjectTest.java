@@ -229,9 +229,33 @@ class BpfObjectTest {
   void bindMapListsEveryDifferenceFromTheGeneratedSpec() {
     try (BpfObject o = open("xdp_counter")) {
       MapSpec wrong = MapSpec.of("xdp_stats", MapType.HASH, 8, 16, 10, 0);
-      BpfException e = assertThrows(BpfException.class, () -> o.bindMap(wrong, Codecs.U64, Codecs.bytes(16)));
-      assertTrue(e.getMessage().contains("type ARRAY (expected HASH)"), e.getMessage());
-      assertTrue(e.getMessage().contains("key size 4 (expected 8)"), e.getMessage());
+      BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
+          () -> o.bindMap(wrong, Codecs.U64, Codecs.bytes(16)));
+      // Which side is which, and the fix, as the processor says it at compile time.
+      assertTrue(e.getMessage().contains("Java is the record's @BpfMap and codecs, C is the object"), e.getMessage());
+      assertTrue(e.differences().contains("type: Java HASH, C ARRAY; use type = MapType.ARRAY"), e.getMessage());
+      assertTrue(e.differences().contains("key_size: Java 8, C 4"), e.getMessage());
+    }
+  }
+
+  @Test
+  void bindMapGivesTheFixForMaxEntriesAndFlags() {
+    try (BpfObject o = open("xdp_counter")) {
+      MapSpec wrong = MapSpec.of("xdp_stats", MapType.ARRAY, 4, 16, 8, 0x400);
+      BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class,
+          () -> o.bindMap(wrong, Codecs.U32, Codecs.bytes(16)));
+      assertEquals(List.of("max_entries: Java 8, C 10; use maxEntries = 10",
+          "map_flags: Java 0x400, C 0x0; use flags = 0x0"), e.differences());
+    }
+  }
+
+  @Test
+  void bindMapOfAnUnknownNameSaysWhereTheNameComesFrom() {
+    try (BpfObject o = open("xdp_counter")) {
+      BpfException e = assertThrows(BpfException.class,
+          () -> o.bindMap(MapSpec.of("xdp_stat", MapType.ARRAY, 4, 16, 10, 0), Codecs.U32, Codecs.bytes(16)));
+      assertTrue(e.getMessage().contains("has no map 'xdp_stat'; it has [xdp_stats]"), e.getMessage());
+      assertTrue(e.getMessage().contains("@BpfMap(name = \"...\")"), e.getMessage());
     }
   }
 

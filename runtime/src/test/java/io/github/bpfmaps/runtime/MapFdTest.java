@@ -94,7 +94,7 @@ class MapFdTest {
     }
     MapSpec bigger = MapSpec.of("mapfd_test", MapType.HASH, 4, 8, 32, 0);
     BpfSpecMismatchException e = assertThrows(BpfSpecMismatchException.class, () -> MapFd.createOrOpenPinned(bigger, dir));
-    assertEquals(java.util.List.of("max entries: expected 32, found 16"), e.differences());
+    assertEquals(java.util.List.of("max_entries: expected 32, found 16"), e.differences());
   }
 
   @Test
@@ -134,10 +134,10 @@ class MapFdTest {
     assertTrue(m.contains("map 'expected'"), m);
     assertTrue(m.contains(pin.toString()), m);
     assertTrue(m.contains("type: expected HASH, found ARRAY"), m);
-    assertTrue(m.contains("key size: expected 8, found 4"), m);
-    assertTrue(m.contains("value size: expected 8, found 16"), m);
-    assertTrue(m.contains("max entries: expected 16, found 32"), m);
-    assertTrue(m.contains("flags: expected 0x0, found 0x400"), m);
+    assertTrue(m.contains("key_size: expected 8, found 4"), m);
+    assertTrue(m.contains("value_size: expected 8, found 16"), m);
+    assertTrue(m.contains("max_entries: expected 16, found 32"), m);
+    assertTrue(m.contains("map_flags: expected 0x0, found 0x400"), m);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.runtime.Bpf;
+import io.github.bpfmaps.runtime.Packets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

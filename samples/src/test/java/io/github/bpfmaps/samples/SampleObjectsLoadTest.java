@@ -12,6 +12,8 @@ import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfPermissionException;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.NeedsBpf;
+import io.github.bpfmaps.runtime.Packets;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfArrayOfMaps;
 import io.github.bpfmaps.runtime.maps.BpfHashOfMaps;
@@ -25,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,16 +34,12 @@ import org.junit.jupiter.api.Test;
  * BPF_PROG_TEST_RUN} on packets built here, and its maps, read through the generated handles, hold
  * what the C code wrote.
  */
+@NeedsBpf
 class SampleObjectsLoadTest {
   static final int XDP_DROP = 1;
   static final int XDP_PASS = 2;
   static final int CLIENT = Packets.ipv4(10, 0, 0, 1);
   static final int SERVER = Packets.ipv4(10, 0, 0, 2);
-
-  @BeforeEach
-  void needBpf() {
-    assumeTrue(Bpf.available(), Bpf.unavailableReason());
-  }
 
   @Test
   void xdpCounterCountsPacketsAndBytesUnderTheActionItReturns() {
@@ -211,9 +208,10 @@ class SampleObjectsLoadTest {
   @Test
   void aBindOfARecordThatDiffersFromTheObjectNamesBothSides() {
     try (BpfObject obj = SampleObjects.open("xdp_counter").load()) {
-      var e = assertThrows(io.github.bpfmaps.runtime.BpfException.class, () -> WrongXdpStatsMap.bind(obj));
-      assertTrue(e.getMessage().contains("map 'xdp_stats' differs: type ARRAY (expected HASH)"), e.getMessage());
-      assertTrue(e.getMessage().contains("value size 16 (expected 8)"), e.getMessage());
+      var e = assertThrows(io.github.bpfmaps.runtime.BpfSpecMismatchException.class, () -> WrongXdpStatsMap.bind(obj));
+      assertTrue(e.getMessage().contains("map 'xdp_stats' (in "), e.getMessage());
+      assertTrue(e.differences().contains("type: Java HASH, C ARRAY; use type = MapType.ARRAY"), e.getMessage());
+      assertTrue(e.differences().contains("value_size: Java 8, C 16"), e.getMessage());
       var missing = assertThrows(io.github.bpfmaps.runtime.BpfException.class, () -> FlowsMap.bind(obj));
       assertTrue(missing.getMessage().contains("has no map 'flows'"), missing.getMessage());
     }

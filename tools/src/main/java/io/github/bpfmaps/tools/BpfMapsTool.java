@@ -29,6 +29,14 @@ public final class BpfMapsTool {
 
   /** Runs one command; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
+      help(out);
+      return 0;
+    }
+    if (args.length > 1 && args[0].equals("gen") && (args[1].equals("--help") || args[1].equals("-h"))) {
+      help(out);
+      return 0;
+    }
     if (args.length == 0 || !args[0].equals("gen")) {
       return usage(err, args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
     }
@@ -82,10 +90,30 @@ public final class BpfMapsTool {
     return 0;
   }
 
+  private static final String USAGE = "usage: java -jar bpfmaps-tools.jar gen --object x.bpf.o"
+      + " --package com.example.maps --out src/main/java [--no-object-attribute]";
+
   private static int usage(PrintStream err, String problem) {
     err.println("bpfmaps-tools: " + problem);
-    err.println("usage: bpfmaps-tools gen --object x.bpf.o --package com.example.maps --out src/main/java"
-        + " [--no-object-attribute]");
+    err.println(USAGE);
+    err.println("(--help for more)");
     return 2;
+  }
+
+  private static void help(PrintStream out) {
+    out.println(USAGE);
+    out.println();
+    out.println("gen writes a Java record per map of a compiled BPF object, from its BTF: a record per");
+    out.println("C struct, an enum per C enum, with @CName, @Padding, @Unsigned, @NetworkOrder and @Size");
+    out.println("where C needs them. Maps it cannot express are listed on standard error, with why.");
+    out.println();
+    out.println("  --object FILE            the compiled object (clang -g -O2 -target bpf ...)");
+    out.println("  --package NAME           the package of the generated files");
+    out.println("  --out DIR                the source root; files go to DIR/<package directories>/");
+    out.println("  --no-object-attribute    leave object = \"...\" out of each @BpfMap (by default the");
+    out.println("                           processor checks the records against the object on every build)");
+    out.println("  --help                   this text");
+    out.println();
+    out.println("Exit status: 0 done, 1 unreadable object or unwritable output, 2 usage error.");
   }
 }

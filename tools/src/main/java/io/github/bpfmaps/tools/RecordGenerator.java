@@ -284,7 +284,7 @@ public final class RecordGenerator {
   }
 
   private String enumFile(BtfType t, String cName) {
-    String name = unique(camel(cName));
+    String name = unique(camel(cName), "Enum");
     StringBuilder b = new StringBuilder("/** The C {@code enum ").append(cName).append("} of {@code ")
         .append(objectFile).append("}. */\n");
     if (!name.equals(cName)) {
@@ -309,7 +309,7 @@ public final class RecordGenerator {
   }
 
   private JType structFile(BtfType t, String cName) {
-    String name = unique(camel(cName));
+    String name = unique(camel(cName), "Struct");
     List<JType> types = new ArrayList<>();
     List<BtfType.Member> members = new ArrayList<>();
     List<Integer> explicit = new ArrayList<>();
@@ -436,10 +436,19 @@ public final class RecordGenerator {
     return b.append('\n').append(body).toString();
   }
 
-  private String unique(String name) {
-    String n = name;
+  /**
+   * {@code name}, or where a map's record (or another type) already has it, {@code name + kind}
+   * ({@code ClassStats} the map, {@code ClassStatsStruct} its C struct {@code class_stats}): C
+   * keeps structs, enums and variables in separate name spaces, Java does not. A number is the
+   * last resort.
+   */
+  private String unique(String name, String kind) {
+    if (taken.add(name)) {
+      return name;
+    }
+    String n = name + kind;
     for (int i = 2; !taken.add(n); i++) {
-      n = name + i;
+      n = name + kind + i;
     }
     return n;
   }

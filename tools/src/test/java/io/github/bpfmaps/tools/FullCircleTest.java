@@ -46,22 +46,27 @@ class FullCircleTest {
     }
   }
 
+  /** Compiles {@code dir/name.bpf.c} into {@code name.bpf.o} as scripts/build-bpf.sh does; fails on any output. */
+  private static void clang(Path dir, String name) throws IOException, InterruptedException {
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64";
+    Process p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu",
+        "-c", name + ".bpf.c", "-o", name + ".bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEmpty();
+  }
+
   @Test
   void recordsGeneratedFromAnObjectBuiltFromTheGeneratedHeaderMatchIt(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(clangWorks(), "clang is not on the PATH; the round trip through C needs it");
     Compilation c = javac().withProcessors(new BpfMapProcessor()).withOptions("-Abpfmaps.header=true")
         .compile(RECORDS);
     assertThat(c).succeeded();
-    String header = c.generatedFile(StandardLocation.CLASS_OUTPUT, "circle_maps.h").orElseThrow()
+    String header = c.generatedFile(StandardLocation.SOURCE_OUTPUT, "circle_maps.h").orElseThrow()
         .getCharContent(true).toString();
     Files.writeString(dir.resolve("circle_maps.h"), header);
     Files.writeString(dir.resolve("circle.bpf.c"), "#include \"circle_maps.h\"\n");
-    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64";
-    Process p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu",
-        "-c", "circle.bpf.c", "-o", "circle.bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).isEmpty();
+    clang(dir, "circle");
 
     RecordGenerator.Output gen;
     try (BpfObject o = BpfObject.open(dir.resolve("circle.bpf.o"))) {
@@ -72,5 +77,31 @@ class FullCircleTest {
     assertThat(gen.files().get("MapsVerdict")).contains("@CValue(-1) FAILED");
     assertThat(gen.files().get("Counts")).contains("type = MapType.LRU_HASH, maxEntries = 64, flags = 0x2");
     assertThat(RecordGeneratorTest.compile("back", gen, dir)).succeededWithoutWarnings();
+  }
+
+  /** C has separate name spaces for maps and struct tags; the records get clear, distinct names. */
+  @Test
+  void aMapAndAStructOfTheSameNameGetDistinctRecordNames(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(clangWorks(), "clang is not on the PATH; the object is compiled from C here");
+    Files.writeString(dir.resolve("same.bpf.c"), String.join("\n",
+        "#include <linux/types.h>",
+        "#include <linux/bpf.h>",
+        "#include <bpf/bpf_helpers.h>",
+        "struct class_stats { __u64 packets; __u64 bytes; };",
+        "struct {",
+        "  __uint(type, BPF_MAP_TYPE_HASH);",
+        "  __uint(max_entries, 16);",
+        "  __type(key, __u32);",
+        "  __type(value, struct class_stats);",
+        "} class_stats SEC(\".maps\");",
+        ""));
+    clang(dir, "same");
+    RecordGenerator.Output gen;
+    try (BpfObject o = BpfObject.open(dir.resolve("same.bpf.o"))) {
+      gen = RecordGenerator.generate(o.parsed(), "same.bpf.o", "same", true);
+    }
+    assertThat(gen.files().keySet()).containsExactly("ClassStats", "ClassStatsStruct");
+    assertThat(gen.files().get("ClassStats")).contains("public record ClassStats(@Unsigned int key, ClassStatsStruct value)");
+    assertThat(RecordGeneratorTest.compile("same", gen, dir)).succeededWithoutWarnings();
   }
 }

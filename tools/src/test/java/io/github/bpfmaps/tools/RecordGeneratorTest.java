@@ -151,6 +151,18 @@ class RecordGeneratorTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("gen needs --object, --package and --out");
   }
 
+  @Test
+  void helpPrintsTheUsageAndEveryOptionAndSucceeds() {
+    for (String[] args : new String[][] {{"--help"}, {"gen", "--help"}}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int status = BpfMapsTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+      assertThat(status).isEqualTo(0);
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertThat(text).contains("usage: java -jar bpfmaps-tools.jar gen --object");
+      assertThat(text).contains("--no-object-attribute");
+    }
+  }
+
   /** Loads classes from a compilation's output. */
   private static final class Loader extends ClassLoader {
     private final Compilation c;

@@ -1,29 +1,29 @@
 package io.github.bpfmaps.processor.check;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.Layouts;
 import io.github.bpfmaps.processor.model.MapModel;
 import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.runtime.MapKind;
 import io.github.bpfmaps.runtime.ObjectMapSpec;
+import io.github.bpfmaps.runtime.SpecComparison;
 import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfKind;
-import io.github.bpfmaps.runtime.elf.BtfType;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck.Difference;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Checks a {@code @BpfMap} record against the map of the same name in a compiled BPF object: the map
- * type, key and value sizes, {@code max_entries}, flags and pinning, and, when the object has BTF for
- * the key and value, every member with {@link BtfLayoutCheck} (the check {@code BpfObject.bindMap}
- * runs at run time, so compile time and run time never disagree).
+ * type, {@code max_entries}, flags and pinning with {@link SpecComparison} and, when the object has
+ * BTF for the key and value, every member and enum constant with {@link BtfLayoutCheck}: the two
+ * comparisons {@code BpfObject.bindMap} runs at run time, so compile time and run time never
+ * disagree and word their findings alike.
  *
  * <p>What differs in bytes is an error; a C member with another name at the same offset, and a
  * pinning that differs, are warnings (the bytes agree). {@code flags} are compared even when the
@@ -62,22 +62,23 @@ public final class ObjectRules {
       return out;
     }
     ObjectMapSpec c = found.get();
-    if (c.type() != map.type()) {
-      out.add(map(Problem.Site.TYPE, "BpfMapBtfMapType", "map type: Java " + map.type() + ", C "
-          + cType(c.type()) + in + "; use type = MapType." + c.type()));
+    // The definition: the comparison bind and pinned-map reuse run too (SpecComparison). Key and
+    // value sizes are left to the entries below, which say which member makes the difference.
+    SpecComparison.Definition java = new SpecComparison.Definition(map.type(), map.type().id(),
+        c.keySize(), c.valueSize(), map.maxEntries(), map.flags(), map.pinning());
+    for (SpecComparison.Difference d : SpecComparison.definitions(java, SpecComparison.Definition.of(c))) {
+      String message = d.message("Java", "C", in, true);
+      out.add(d.warning()
+          ? new Found(Problem.warning(Problem.Site.RECORD, DEFINITION_TAGS.get(d.field()), message), List.of())
+          : map(DEFINITION_SITES.get(d.field()), DEFINITION_TAGS.get(d.field()), message));
     }
-    if (c.maxEntries() != map.maxEntries()) {
-      out.add(map(Problem.Site.MAX_ENTRIES, "BpfMapBtfMaxEntries", "max_entries: Java " + map.maxEntries()
-          + ", C " + c.maxEntries() + in + "; use maxEntries = " + c.maxEntries()));
-    }
-    if (c.flags() != map.flags()) {
-      out.add(map(Problem.Site.FLAGS, "BpfMapBtfFlags", "map_flags: Java 0x" + Integer.toHexString(map.flags())
-          + ", C 0x" + Integer.toHexString(c.flags()) + in + "; use flags = 0x" + Integer.toHexString(c.flags())));
-    }
-    if (c.pinning() != map.pinning()) {
-      out.add(new Found(Problem.warning(Problem.Site.RECORD, "BpfMapBtfPinning", "pinning: Java "
-          + map.pinning() + ", C " + (c.pinning() == Pinning.BY_NAME ? "LIBBPF_PIN_BY_NAME" : "LIBBPF_PIN_NONE")
-          + in + "; use pinning = Pinning." + c.pinning()), List.of()));
+    if (c.type() == MapType.RINGBUF || c.type() == MapType.USER_RINGBUF) {
+      // The C map has no value type: a ring buffer carries whatever the program reserves, so BTF
+      // has nothing to compare the record with. Say so rather than pass silently.
+      out.add(new Found(Problem.note(Problem.Site.VALUE, "BpfMapBtfRingBufRecord", "map '" + map.name()
+          + "' of " + objectName + " is a ring buffer, whose C definition has no record type: the map"
+          + " definition was checked, the record's layout was not (compare it with the struct the"
+          + " program submits)"), List.of()));
     }
     map.key().ifPresent(k -> entry(out, "key", Problem.Site.KEY, k, map.keySize(), c.keySize(),
         c.keyTypeId(), object.btf(), in));
@@ -100,58 +101,6 @@ public final class ObjectRules {
       out.add(new Found(new Problem(d.warning() ? Problem.Severity.WARNING : Problem.Severity.ERROR, site,
           tag(d.kind()), describe(e, d) + ": " + d.detail() + in), d.javaPath()));
     }
-    if (btf != null && typeId != 0) {
-      enums(btf, typeId, e.type(), what, new ArrayList<>(), site, in, out);
-    }
-  }
-
-  /**
-   * Compares the constants of each Java enum with the C enum at the same place: BTF keeps the values,
-   * and a value that differs reads back as another constant (or none). The layout check cannot see
-   * this: a {@code Layout} has sizes, not constants.
-   */
-  private static void enums(Btf btf, int typeId, FieldType t, String path, List<String> javaPath,
-      Problem.Site site, String in, List<Found> out) {
-    BtfType c = btf.resolve(typeId);
-    while (c != null && c.kind() == BtfKind.ARRAY) {
-      c = btf.resolve(c.array().elementType());
-    }
-    FieldType j = t instanceof FieldType.ArrayType a ? a.element() : t;
-    if (c == null) {
-      return;
-    }
-    if (j instanceof FieldType.StructType st && (c.kind() == BtfKind.STRUCT || c.kind() == BtfKind.UNION)) {
-      for (Member m : st.layout().members()) {
-        BtfType.Member cm = c.member(m.component().cName());
-        if (cm == null) {
-          continue; // the layout check reported it
-        }
-        List<String> p = new ArrayList<>(javaPath);
-        p.add(m.name());
-        enums(btf, cm.type(), m.type(), path + "." + m.name(), p, site, in, out);
-      }
-    } else if (j instanceof FieldType.EnumType en && (c.kind() == BtfKind.ENUM || c.kind() == BtfKind.ENUM64)) {
-      for (FieldType.EnumConstant k : en.constants()) {
-        BtfType.EnumValue v = c.enumValues().stream().filter(x -> x.name().equals(k.name())).findFirst().orElse(null);
-        String where = path + ": Java " + en.name().simpleName() + "." + k.name() + " = " + k.value();
-        if (v == null) {
-          out.add(new Found(Problem.warning(site, "BpfMapBtfEnumName", where + ", C enum " + c.name()
-              + " has no constant " + k.name() + in), javaPath));
-        } else if (!sameBits(v.value(), k.value(), c.size())) {
-          out.add(new Found(Problem.error(site, "BpfMapBtfEnumValue", where + ", C " + v.name() + " = "
-              + v.value() + in + "; use @CValue(" + v.value() + ")"), javaPath));
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether two enum values are the same C value: BTF before kind_flag signedness (clang 14) stores
-   * {@code -1} of a 4-byte enum as {@code 4294967295}, so compare the enum's bytes only.
-   */
-  private static boolean sameBits(long c, long java, long size) {
-    long mask = size >= 8 ? -1L : (1L << (8 * size)) - 1;
-    return (c & mask) == (java & mask);
   }
 
   /** {@code value.bytes: Java long at offset 8, C __u32 bytes at offset 8}. */
@@ -166,6 +115,9 @@ public final class ObjectRules {
     }
     if (d.kind() == BtfLayoutCheck.Kind.MISSING_MEMBER) {
       return b.toString();
+    }
+    if (d.kind() == BtfLayoutCheck.Kind.ENUM_VALUE || d.kind() == BtfLayoutCheck.Kind.ENUM_NAME) {
+      return d.path(); // the detail names both constants
     }
     b.append(", C ").append(d.cType());
     if (!d.cMember().isEmpty()) {
@@ -215,13 +167,27 @@ public final class ObjectRules {
       case NETWORK_ORDER: return "BpfMapBtfNetworkOrder";
       case MISSING_MEMBER: return "BpfMapBtfMissingMember";
       case NAME: return "BpfMapBtfName";
+      case ENUM_VALUE: return "BpfMapBtfEnumValue";
+      case ENUM_NAME: return "BpfMapBtfEnumName";
       default: return "BpfMapBtfKind";
     }
   }
 
-  private static String cType(MapType t) {
-    return "BPF_MAP_TYPE_" + t.name();
-  }
+  private static final Map<SpecComparison.Field, String> DEFINITION_TAGS = Map.of(
+      SpecComparison.Field.TYPE, "BpfMapBtfMapType",
+      SpecComparison.Field.KEY_SIZE, "BpfMapBtfSize",
+      SpecComparison.Field.VALUE_SIZE, "BpfMapBtfSize",
+      SpecComparison.Field.MAX_ENTRIES, "BpfMapBtfMaxEntries",
+      SpecComparison.Field.FLAGS, "BpfMapBtfFlags",
+      SpecComparison.Field.PINNING, "BpfMapBtfPinning");
+
+  private static final Map<SpecComparison.Field, Problem.Site> DEFINITION_SITES = Map.of(
+      SpecComparison.Field.TYPE, Problem.Site.TYPE,
+      SpecComparison.Field.KEY_SIZE, Problem.Site.KEY,
+      SpecComparison.Field.VALUE_SIZE, Problem.Site.VALUE,
+      SpecComparison.Field.MAX_ENTRIES, Problem.Site.MAX_ENTRIES,
+      SpecComparison.Field.FLAGS, Problem.Site.FLAGS,
+      SpecComparison.Field.PINNING, Problem.Site.RECORD);
 
   private static Found map(Problem.Site site, String tag, String message) {
     return new Found(Problem.error(site, tag, message), List.of());

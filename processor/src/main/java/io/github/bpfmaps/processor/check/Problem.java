@@ -12,7 +12,9 @@ public record Problem(Severity severity, Site site, String tag, String message) 
   /** How bad it is. */
   public enum Severity {
     ERROR,
-    WARNING
+    WARNING,
+    /** Information only: something that was not checked, and why (never fails a -Werror build). */
+    NOTE
   }
 
   /** Where a problem is reported: the processor maps each to an element or annotation value. */
@@ -39,6 +41,10 @@ public record Problem(Severity severity, Site site, String tag, String message) 
 
   static Problem error(Site site, String tag, String message) {
     return new Problem(Severity.ERROR, site, tag, message);
+  }
+
+  static Problem note(Site site, String tag, String message) {
+    return new Problem(Severity.NOTE, site, tag, message);
   }
 
   static Problem warning(Site site, String tag, String message) {

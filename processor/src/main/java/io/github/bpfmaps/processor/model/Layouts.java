@@ -38,8 +38,14 @@ public final class Layouts {
         : t instanceof FieldType.StringType st ? st.length() : 0;
     int elementSize = t instanceof FieldType.StringType ? 1 : element.size();
     Layout nested = element instanceof FieldType.StructType st ? of(st.layout()) : null;
+    List<Layout.EnumConstant> constants = new ArrayList<>();
+    if (element instanceof FieldType.EnumType en) {
+      for (FieldType.EnumConstant k : en.constants()) {
+        constants.add(new Layout.EnumConstant(k.name(), k.value()));
+      }
+    }
     return new Layout.Field(name, cName, offset, elementSize, count, kind(element), signed(element),
-        element instanceof FieldType.Scalar sc && sc.networkOrder(), nested);
+        element instanceof FieldType.Scalar sc && sc.networkOrder(), nested, constants);
   }
 
   /** What BTF can tell of a member's element type. */

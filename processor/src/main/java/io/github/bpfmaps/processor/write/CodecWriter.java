@@ -4,6 +4,7 @@ import static io.github.bpfmaps.processor.write.Types.BYTE_BUFFER;
 import static io.github.bpfmaps.processor.write.Types.CODEC;
 import static io.github.bpfmaps.processor.write.Types.CODECS;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT;
+import static io.github.bpfmaps.processor.write.Types.LAYOUT_ENUM_CONSTANT;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT_FIELD;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT_KIND;
 import static io.github.bpfmaps.processor.write.Types.LIST;
@@ -124,9 +125,19 @@ public final class CodecWriter {
       CodeBlock nested = element instanceof FieldType.StructType st
           ? CodeBlock.of("$T.LAYOUT", codecName(st.layout().name()))
           : CodeBlock.of("null");
-      fields.add("\nnew $T($S, $S, $L, $L, $L, $T.$L, $L, $L, $L)$L", LAYOUT_FIELD, f.name(),
+      CodeBlock constants = CodeBlock.of("");
+      if (!f.enumConstants().isEmpty()) {
+        // The enum's constants with their C values, so that bind compares them with the C enum.
+        CodeBlock.Builder list = CodeBlock.builder().add(", $T.of(", LIST);
+        for (int k = 0; k < f.enumConstants().size(); k++) {
+          Layout.EnumConstant c = f.enumConstants().get(k);
+          list.add("$Lnew $T($S, $LL)", k == 0 ? "" : ", ", LAYOUT_ENUM_CONSTANT, c.name(), c.value());
+        }
+        constants = list.add(")").build();
+      }
+      fields.add("\nnew $T($S, $S, $L, $L, $L, $T.$L, $L, $L, $L$L)$L", LAYOUT_FIELD, f.name(),
           f.cName(), f.offset(), f.elementSize(), f.count(), LAYOUT_KIND, f.kind().name(),
-          f.signed(), f.networkOrder(), nested, i + 1 < s.members().size() ? "," : "");
+          f.signed(), f.networkOrder(), nested, constants, i + 1 < s.members().size() ? "," : "");
     }
     return CodeBlock.builder()
         .add("new $T($S, $L, $L, $T.of(", LAYOUT, s.cName(), s.size(), s.align(), LIST)

@@ -6,6 +6,7 @@ import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.Gap;
 import io.github.bpfmaps.processor.model.JavaPrimitive;
 import io.github.bpfmaps.processor.model.MapModel;
+import io.github.bpfmaps.processor.model.Names;
 import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.processor.model.StructLayout;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public final class HeaderWriter {
     b.append("#pragma once\n\n");
     b.append("#include <linux/types.h>\n#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n");
     for (FieldType.EnumType e : enums.values()) {
-      b.append("\nenum ").append(e.name().flatName()).append(" {\n");
+      b.append("\nenum ").append(Names.snakeCase(e.name().flatName())).append(" {\n");
       for (FieldType.EnumConstant c : e.constants()) {
         b.append('\t').append(c.name()).append(" = ").append(c.value()).append(",\n");
       }
@@ -146,7 +147,7 @@ public final class HeaderWriter {
     }
     if (t instanceof FieldType.EnumType e) {
       // A C enum is 4 bytes; narrower @Width enums are plain integers holding the values.
-      return e.width() == 4 ? "enum " + e.name().flatName() : (e.signed() ? "__s" : "__u") + e.width() * 8;
+      return e.width() == 4 ? "enum " + Names.snakeCase(e.name().flatName()) : (e.signed() ? "__s" : "__u") + e.width() * 8;
     }
     if (t instanceof FieldType.StringType s) {
       return "char[" + s.length() + "]";

@@ -16,6 +16,7 @@ final class Types {
   static final ClassName CODECS = ClassName.get(RUNTIME, "Codecs");
   static final ClassName LAYOUT = ClassName.get(RUNTIME, "Layout");
   static final ClassName LAYOUT_FIELD = LAYOUT.nestedClass("Field");
+  static final ClassName LAYOUT_ENUM_CONSTANT = LAYOUT.nestedClass("EnumConstant");
   static final ClassName LAYOUT_KIND = LAYOUT.nestedClass("Kind");
   static final ClassName MAP_SPEC = ClassName.get(RUNTIME, "MapSpec");
   static final ClassName MAP_FD = ClassName.get(RUNTIME, "MapFd");

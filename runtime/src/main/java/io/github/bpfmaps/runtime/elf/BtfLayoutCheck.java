@@ -57,9 +57,12 @@ public final class BtfLayoutCheck {
       javaPath = List.copyOf(javaPath);
     }
 
-    /** True when the bytes still agree (only a name differs); the run-time check ignores these. */
+    /**
+     * True when the bytes still agree (only a name differs, or a Java enum constant has no C
+     * enumerator of its name); the run-time check ignores these.
+     */
     public boolean warning() {
-      return kind == Kind.NAME;
+      return kind == Kind.NAME || kind == Kind.ENUM_NAME;
     }
 
     /** {@code path: detail}, the sentence {@link #differences} lists. */
@@ -85,7 +88,11 @@ public final class BtfLayoutCheck {
     /** C has no member of that name nor one at that offset. */
     MISSING_MEMBER,
     /** The C member at the Java member's offset has another name. */
-    NAME
+    NAME,
+    /** A Java enum constant is stored as another value than the C enumerator of its name. */
+    ENUM_VALUE,
+    /** A Java enum constant has no C enumerator of its name (a warning: the bytes may agree). */
+    ENUM_NAME
   }
 
   /**
@@ -240,7 +247,9 @@ public final class BtfLayoutCheck {
       case INT:
         if (!intLike || (r.intEncoding() & BtfType.INT_BOOL) != 0) {
           out.add(where.diff(Kind.TYPE, declared, "C " + c + " is not an integer"));
-        } else if (r.isSigned() != f.signed() && size > 1) {
+        } else if (r.isSigned() != f.signed() && size > 1 && !(bigEndian && f.networkOrder())) {
+          // (A __be16/32/64 is unsigned by definition and a @NetworkOrder value is its bit
+          // pattern: network order implies unsigned, so @NetworkOrder int matches __be32 alone.)
           out.add(where.diff(Kind.SIGNEDNESS, declared, "C " + c + " is " + (r.isSigned() ? "signed" : "unsigned")
               + ", Java is " + (f.signed() ? "signed; mark it @Unsigned" : "unsigned; drop @Unsigned")));
         }
@@ -258,6 +267,8 @@ public final class BtfLayoutCheck {
       case ENUM:
         if (!intLike && r.kind() != BtfKind.ENUM && r.kind() != BtfKind.ENUM64) {
           out.add(where.diff(Kind.TYPE, declared, "C " + c + " is not an enum or integer"));
+        } else if (r.kind() == BtfKind.ENUM || r.kind() == BtfKind.ENUM64) {
+          enumConstants(r, f, declared, where, out);
         }
         break;
       case STRING:
@@ -275,6 +286,39 @@ public final class BtfLayoutCheck {
       out.add(where.diff(Kind.NETWORK_ORDER, declared, "C " + describe(btf, typeId)
           + " is in host byte order (not a __be type), Java is @NetworkOrder"));
     }
+  }
+
+  /**
+   * Compares each Java constant with the C enumerator of the same name: BTF keeps the values, and a
+   * value that differs (a reordered C enum) reads back as another constant, or none.
+   */
+  private static void enumConstants(BtfType cEnum, Layout.Field f, String declared, Where where,
+      List<Difference> out) {
+    for (Layout.EnumConstant k : f.enumConstants()) {
+      BtfType.EnumValue v = null;
+      for (BtfType.EnumValue x : cEnum.enumValues()) {
+        if (x.name().equals(k.name())) {
+          v = x;
+          break;
+        }
+      }
+      if (v == null) {
+        out.add(where.diff(Kind.ENUM_NAME, declared, "Java " + k.name() + " = " + k.value() + ", C "
+            + declared + " has no constant " + k.name()));
+      } else if (!sameBits(v.value(), k.value(), cEnum.size())) {
+        out.add(where.diff(Kind.ENUM_VALUE, declared, "Java " + k.name() + " = " + k.value() + ", C "
+            + v.name() + " = " + v.value() + "; use @CValue(" + v.value() + ")"));
+      }
+    }
+  }
+
+  /**
+   * Whether two enum values are the same C value: BTF before kind_flag signedness (clang 14) stores
+   * {@code -1} of a 4-byte enum as {@code 4294967295}, so compare the enum's bytes only.
+   */
+  private static boolean sameBits(long c, long java, long size) {
+    long mask = size >= 8 ? -1L : (1L << (8 * size)) - 1;
+    return (c & mask) == (java & mask);
   }
 
   /** True when a typedef on the way to the type says big-endian ({@code __be16}, {@code __be32}, {@code __be64}). */

@@ -515,8 +515,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
       try {
         put(e.getKey(), e.getValue(), flag);
       } catch (BpfSyscallException ex) {
-        throw BpfSyscallException.of(ex.operation(), spec.name(), ex.errno(),
-            "flag " + flag + ", " + n + " of " + entries.size() + " entries written before the failure");
+        throw BpfException.withCause(BpfSyscallException.of(ex.operation(), spec.name(), ex.errno(),
+            "flag " + flag + ", " + n + " of " + entries.size() + " entries written before the failure"), ex);
       }
       n++;
     }

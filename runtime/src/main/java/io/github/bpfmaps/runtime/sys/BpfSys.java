@@ -6,6 +6,7 @@ import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfLoadException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.MapInfo;
+import io.github.bpfmaps.runtime.TestRunResult;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;

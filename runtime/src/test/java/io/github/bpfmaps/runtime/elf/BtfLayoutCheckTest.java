@@ -54,6 +54,17 @@ class BtfLayoutCheckTest {
         check("xdp_counter", "xdp_stats", true, Codecs.F64.layout()));
   }
 
+  /** The README maps @NetworkOrder int to __be32: network order implies unsigned, no @Unsigned needed. */
+  @Test
+  void aNetworkOrderSignedIntMatchesABe32WithoutUnsigned() {
+    Layout signedBe = new Layout("flow_key", 16, 4, List.of(
+        new Field("saddr", "saddr", 0, 4, 0, Kind.INT, true, true, null),
+        new Field("daddr", "daddr", 4, 4, 0, Kind.INT, true, true, null),
+        new Field("sport", "sport", 8, 2, 0, Kind.INT, true, true, null),
+        be("dport", 10, 2), u("proto", 12, 1)));
+    assertEquals(List.of(), check("flows", "flows", true, signedBe));
+  }
+
   @Test
   void everyMemberDifferenceIsListed() {
     Layout wrong = new Layout("flow_key", 13, 4, List.of(

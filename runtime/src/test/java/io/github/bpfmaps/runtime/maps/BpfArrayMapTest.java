@@ -17,6 +17,7 @@ import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.Errno;
 import java.nio.ByteBuffer;
@@ -25,18 +26,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@NeedsBpf
 class BpfArrayMapTest {
   static BpfArrayMap<Long> array(int entries, int flags) {
     MapSpec s = MapSpec.of("array_test", MapType.ARRAY, 4, 8, entries, flags);
     return new BpfArrayMap<>(MapFd.create(s), s, Codecs.U64);
-  }
-
-  @BeforeEach
-  void needBpf() {
-    KernelTests.needBpf();
   }
 
   @Test

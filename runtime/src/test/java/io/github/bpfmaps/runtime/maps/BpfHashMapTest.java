@@ -19,6 +19,7 @@ import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.Errno;
 import java.nio.ByteBuffer;
@@ -32,10 +33,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+@NeedsBpf
 class BpfHashMapTest {
   static MapSpec spec(int entries) {
     return MapSpec.of("hash_test", MapType.HASH, 4, 8, entries, 0);
@@ -44,11 +45,6 @@ class BpfHashMapTest {
   static BpfHashMap<Integer, Long> hash(int entries) {
     MapSpec s = spec(entries);
     return new BpfHashMap<>(MapFd.create(s), s, Codecs.U32, Codecs.U64);
-  }
-
-  @BeforeEach
-  void needBpf() {
-    KernelTests.needBpf();
   }
 
   @Test
@@ -196,6 +192,8 @@ class BpfHashMapTest {
       BpfKeyExistsException e = assertThrows(BpfKeyExistsException.class, () -> m.putAll(batch, UpdateFlag.NOEXIST));
       assertEquals("BPF_MAP_UPDATE_ELEM", e.operation());
       assertTrue(e.getMessage().contains("flag NOEXIST, 2 of 4 entries written"), e.getMessage());
+      // The failed element update stays in the chain: its own message and stack.
+      assertTrue(e.getCause() instanceof BpfKeyExistsException, String.valueOf(e.getCause()));
       assertEquals(1L, m.get(1));
       assertEquals(3L, m.get(3));
     }

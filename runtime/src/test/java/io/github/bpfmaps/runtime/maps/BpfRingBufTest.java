@@ -11,6 +11,7 @@ import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.sys.Asm;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
@@ -19,18 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@NeedsBpf
 class BpfRingBufTest {
   static final MapSpec RING = MapSpec.of("ring_test", MapType.RINGBUF, 0, 0, 4096, 0);
   static final int BPF_FUNC_RINGBUF_OUTPUT = 130;
   static final int XDP = 6;
-
-  @BeforeEach
-  void needBpf() {
-    KernelTests.needBpf();
-  }
 
   /** An XDP program: {@code u64 v = value; bpf_ringbuf_output(&ring, &v, 8, 0); return XDP_PASS;}. */
   static int producer(BpfRingBuf<?> ring, int value) {

@@ -22,6 +22,7 @@ import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -30,15 +31,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@NeedsBpf
 class BpfSpecialMapsTest {
-  @BeforeEach
-  void needBpf() {
-    KernelTests.needBpf();
-  }
-
   /** {@code struct { __u32 prefixlen; __u8 addr[4]; }}: the prefix length in host order. */
   record Prefix(int length, byte[] addr) {}
 

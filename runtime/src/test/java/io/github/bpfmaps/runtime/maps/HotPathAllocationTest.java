@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.Codecs;
-import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.NeedsBpf;
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The element operations allocate nothing but the values they return. */
+@NeedsBpf
 class HotPathAllocationTest {
   static final int OPS = 20_000;
 
@@ -24,11 +24,6 @@ class HotPathAllocationTest {
     assumeTrue(t.isThreadAllocatedMemorySupported(), "no allocation counter in this JVM");
     t.setThreadAllocatedMemoryEnabled(true);
     return t;
-  }
-
-  @BeforeEach
-  void needBpf() {
-    KernelTests.needBpf();
   }
 
   @Test

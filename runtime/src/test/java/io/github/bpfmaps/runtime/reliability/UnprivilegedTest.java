@@ -93,7 +93,7 @@ class UnprivilegedTest {
     cmd.addAll(List.of(caps));
     cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", readableClasspath(jars), UnprivilegedChild.class.getName(),
-        pin.toString(), Integer.toString(id), TestObjects.sample("xdp_counter").toString()));
+        pin.toString(), Integer.toString(id), readableCopy(TestObjects.sample("xdp_counter"), jars).toString()));
     Process p = new ProcessBuilder(cmd).directory(jars.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child timed out");
@@ -123,28 +123,47 @@ class UnprivilegedTest {
   }
 
   /**
-   * The test classpath as nobody can read it: directories under the worktree are world-readable,
-   * jars from root's Maven repository are copied into {@code jars}.
+   * The test classpath as nobody can read it: every entry, class directories included, is copied
+   * into {@code jars} (a fresh world-readable directory). Reading them in place is not enough: a
+   * checkout in a 0700 directory (a home directory, {@code mktemp -d}) hides target/classes from
+   * nobody, and so do root's Maven repository and the committed objects.
    */
   private static String readableClasspath(Path jars) throws IOException {
     List<String> entries = new ArrayList<>();
-    int i = 0;
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path from = Path.of(entry);
-      if (!Files.exists(from)) {
-        continue;
-      }
-      if (Files.isDirectory(from)) {
-        entries.add(from.toString());
-      } else {
-        Path to = jars.resolve((i++) + "-" + from.getFileName());
-        Files.copy(from, to);
-        to.toFile().setReadable(true, false);
-        entries.add(to.toString());
+      if (Files.exists(from)) {
+        entries.add(readableCopy(from, jars).toString());
       }
     }
-    jars.toFile().setReadable(true, false);
-    jars.toFile().setExecutable(true, false);
     return String.join(File.pathSeparator, entries);
+  }
+
+  /** Copies a file or directory tree into {@code into} under a fresh name, readable by everyone. */
+  private static Path readableCopy(Path from, Path into) throws IOException {
+    makeReadable(into);
+    Path to;
+    try (var names = Files.list(into)) {
+      to = into.resolve(names.count() + "-" + from.getFileName());
+    }
+    try (var tree = Files.walk(from)) {
+      for (Path p : tree.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+        makeReadable(target);
+      }
+    }
+    return to;
+  }
+
+  private static void makeReadable(Path p) {
+    p.toFile().setReadable(true, false);
+    if (Files.isDirectory(p)) {
+      p.toFile().setExecutable(true, false);
+    }
   }
 }

@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfLoadException;
 import io.github.bpfmaps.runtime.BpfNotFoundException;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.bpfmaps.runtime.NeedsBpf;
+import io.github.bpfmaps.runtime.TestRunResult;
 import org.junit.jupiter.api.Test;
 
+@NeedsBpf
 class BpfSysTest {
   static final int XDP = 6;
   static final int XDP_PASS = 2;
-
-  @BeforeEach
-  void needBpf() {
-    assumeTrue(Bpf.available(), Bpf.unavailableReason());
-  }
 
   @Test
   void handAssembledXdpProgramLoadsAndTestRunReturnsItsValue() {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfProgram;
-import io.github.bpfmaps.samples.Packets;
+import io.github.bpfmaps.runtime.Packets;
 import io.github.bpfmaps.samples.SampleObjects;
 import org.junit.jupiter.api.Test;
 

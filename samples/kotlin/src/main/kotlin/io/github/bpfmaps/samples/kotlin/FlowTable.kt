@@ -9,7 +9,7 @@ import io.github.bpfmaps.annotations.Unsigned
 import io.github.bpfmaps.kotlin.entrySequence
 import io.github.bpfmaps.kotlin.loadWith
 import io.github.bpfmaps.kotlin.map
-import io.github.bpfmaps.samples.Packets
+import io.github.bpfmaps.runtime.Packets
 import io.github.bpfmaps.samples.SampleObjects
 import java.nio.file.Path
 

@@ -6,7 +6,7 @@ import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.annotations.Unsigned
 import io.github.bpfmaps.kotlin.loadWith
 import io.github.bpfmaps.kotlin.map
-import io.github.bpfmaps.samples.Packets
+import io.github.bpfmaps.runtime.Packets
 import io.github.bpfmaps.samples.SampleObjects
 
 /** `struct datarec` of `xdp_counter.bpf.c`: packets and bytes seen for one XDP action. */

@@ -1,18 +1,16 @@
 package io.github.bpfmaps.samples.kotlin
 
-import io.github.bpfmaps.runtime.Bpf
+import io.github.bpfmaps.runtime.NeedsBpf
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.AfterEach
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Test
 
+@NeedsBpf
 class FlowTableTest {
-    private fun needBpf() = assumeTrue(Bpf.available(), Bpf.unavailableReason())
-
     private val pinRoot: Path = Path.of("/sys/fs/bpf/bpfmaps_kt_flows_" + ProcessHandle.current().pid())
 
     @AfterEach
@@ -23,7 +21,6 @@ class FlowTableTest {
 
     @Test
     fun samplePrintsFlowsBusiestFirst() {
-        needBpf()
         val out = StringBuilder()
         runFlowTable(out, pinRoot)
         val lines = out.lines().filter { it.isNotEmpty() }
@@ -36,7 +33,6 @@ class FlowTableTest {
 
     @Test
     fun secondRunReusesThePinnedMapAndAddsToIt() {
-        needBpf()
         runFlowTable(StringBuilder(), pinRoot)
         assertTrue(Files.exists(pinRoot.resolve("flows")), "flows is pinned by name under the pin root")
         val out = StringBuilder()

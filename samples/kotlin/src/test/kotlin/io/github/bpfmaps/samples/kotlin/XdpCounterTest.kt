@@ -1,15 +1,11 @@
 package io.github.bpfmaps.samples.kotlin
 
-import io.github.bpfmaps.runtime.Bpf
+import io.github.bpfmaps.runtime.NeedsBpf
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assumptions.assumeTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 
+@NeedsBpf
 class XdpCounterTest {
-    @BeforeEach
-    fun needBpf() = assumeTrue(Bpf.available(), Bpf.unavailableReason())
-
     @Test
     fun sampleCountsTheFramesTheProgramSawAndPrintsTheTable() {
         val out = StringBuilder()

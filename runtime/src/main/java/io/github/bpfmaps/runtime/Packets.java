@@ -1,10 +1,12 @@
-package io.github.bpfmaps.samples;
+package io.github.bpfmaps.runtime;
 
 import java.nio.ByteBuffer;
 
 /**
- * Ethernet II + IPv4 + UDP or TCP frames built byte by byte, for {@code BPF_PROG_TEST_RUN}. Fields
- * are in network byte order as on the wire; the IPv4 header checksum is filled in.
+ * Ethernet II + IPv4 + UDP or TCP frames built byte by byte, the input of {@link
+ * BpfProgram#testRun} ({@code BPF_PROG_TEST_RUN}) in tests of an XDP or socket program. Fields are
+ * in network byte order as on the wire; the IPv4 header checksum is filled in. Pure: allocates the
+ * frame, no system call.
  */
 public final class Packets {
   /** IPv4 protocol number of TCP. */
