@@ -89,6 +89,9 @@ percpu_array_lookup      io.github.bpfmaps.bench.PerCpuArrayMapBench.lookup
 mmapable_array_lookup    io.github.bpfmaps.bench.MmapArrayBench.syscallLookup
 mmap_array_read          io.github.bpfmaps.bench.MmapArrayBench.read
 mmap_array_write         io.github.bpfmaps.bench.MmapArrayBench.write
+mmap_array_read_fields   io.github.bpfmaps.bench.MmapArrayBench.readFields
+mmap_array_write_fields  io.github.bpfmaps.bench.MmapArrayBench.writeFields
+mmap_array_atomic_add    io.github.bpfmaps.bench.MmapArrayBench.atomicAdd
 hash_iter_batch_1m       io.github.bpfmaps.bench.BigHashBench.iterateBatch
 hash_iter_nextkey_1m     io.github.bpfmaps.bench.BigHashBench.iterateNextKey
 hash_update_batch_1m     io.github.bpfmaps.bench.BigHashBench.updateBatch
