@@ -6,7 +6,6 @@ import io.github.bpfmaps.runtime.BpfClosedException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Layout;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.LibC;
@@ -28,7 +27,7 @@ import java.nio.ByteOrder;
  *
  * <p><b>Fields without decoding.</b> {@link #getLong(int, int)}, {@link #getInt(int, int)}, {@link
  * #setLong(int, int, long)} … read or write one field of a slot at a byte offset in the value ({@link
- * #fieldOffset(String)} looks it up once in the value's {@link Layout}); {@link #getLong(int)} and
+ * #fieldOffset(String)} looks it up once in the value's {@link io.github.bpfmaps.runtime.Layout}); {@link #getLong(int)} and
  * {@link #setLong(int, long)} are the offset-0 forms for 8-byte values; {@link #getLongs} and {@link
  * #getInts} copy a field of consecutive slots into a caller's array. None allocates. {@link
  * #addLong} and {@link #compareAndSetLong} are atomic read-modify-writes (a {@code lock xadd} /
@@ -115,19 +114,10 @@ public final class ArrayMmap<V> implements AutoCloseable {
    * The byte offset of the value's field {@code name} (its Java component name, or its C member
    * name), to pass to the field accessors. Look it up once, not per access.
    *
-   * @throws IllegalArgumentException if the value codec has no {@link Layout} or no such field
+   * @throws IllegalArgumentException if the value codec has no {@link io.github.bpfmaps.runtime.Layout} or no such field
    */
   public int fieldOffset(String name) {
-    Layout layout = codec.layout();
-    if (layout != null) {
-      for (Layout.Field f : layout.fields()) {
-        if (f.name().equals(name) || f.cName().equals(name)) {
-          return f.offset();
-        }
-      }
-    }
-    throw new IllegalArgumentException("the values of ARRAY map '" + this.name + "' have no field '"
-        + name + "'" + (layout == null ? " (their codec has no layout)" : ""));
+    return Fields.offset(codec, name, "ARRAY map '" + this.name + "'");
   }
 
   /**
@@ -361,10 +351,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   }
 
   private void checkField(int offset, int size) {
-    if (offset < 0 || offset > valueSize - size) {
-      throw new IndexOutOfBoundsException("a " + size + "-byte field at offset " + offset
-          + " does not fit the " + valueSize + "-byte values of ARRAY map '" + name + "'");
-    }
+    Fields.check(offset, size, valueSize, "ARRAY", name);
   }
 
   /**
