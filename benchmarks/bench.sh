@@ -161,6 +161,8 @@ java_label() {
 jmh_include() {
 	case $1 in
 	array_syscall_vs_mmap) echo 'MmapArrayBench' ;;
+	# with the allocation-free per-CPU reads (Java-only rows of the allocation table)
+	percpu_array_lookup) echo 'PerCpuArrayMapBench' ;;
 	*) awk -v g="$1" '$1 == g && $2 != "-" { print $2 "$" }' <<<"$mapping" ;;
 	esac
 }
