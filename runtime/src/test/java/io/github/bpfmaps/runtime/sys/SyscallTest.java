@@ -33,6 +33,37 @@ class SyscallTest {
     }
   }
 
+  /**
+   * On Java 17–21, JNA makes the call when jffi is off the class path or disabled, with the same
+   * errnos. Child JVMs, since the choice is made once per JVM.
+   */
+  @Test
+  void withoutJffiJnaMakesTheCallWithTheSameErrnos() throws Exception {
+    KernelTests.needBpf();
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 22,
+        "Java 22+ uses the FFM class whatever the class path holds");
+    String cp = System.getProperty("java.class.path");
+    String withoutJffi = java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+        .filter(e -> !e.contains("jffi"))
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    String expected = "jna " + Errno.EBADF + " " + Errno.ENOENT;
+    assertEquals(expected, child(withoutJffi), "jffi off the class path");
+    assertEquals(expected, child(cp, "-Dbpfmaps.jna=true"), "-Dbpfmaps.jna=true");
+    assertEquals("jnr " + Errno.EBADF + " " + Errno.ENOENT, child(cp), "jffi present");
+  }
+
+  private static String child(String classPath, String... options) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(java.util.List.of(options));
+    cmd.addAll(java.util.List.of("-cp", classPath, SyscallFallbackChild.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "child JVM did not exit");
+    assertEquals(0, p.exitValue(), "child JVM failed: " + out);
+    return out;
+  }
+
   @Test
   void errnoComesBackFromTheElementCommands() {
     KernelTests.needBpf();
