@@ -204,7 +204,7 @@ class ArrayMmapTest {
   @Test
   void closeUnderFourAccessingThreadsNeverCrashes() throws Exception {
     try (var a = longs(4096)) {
-      for (int round = 0; round < 300; round++) {
+      for (int round = 0; round < 100; round++) {
         ArrayMmap<Long> view = a.mmap();
         CountDownLatch started = new CountDownLatch(4);
         AtomicLong closedSeen = new AtomicLong();
@@ -248,7 +248,7 @@ class ArrayMmapTest {
         }
         assertEquals(4, closedSeen.get(), "every thread ended with BpfClosedException");
         assertThrows(BpfClosedException.class, () -> view.get(0));
-        if (round % 50 == 0) {
+        if (round % 25 == 0) {
           System.gc(); // earlier rounds' handles are garbage: their ranges get unmapped now
         }
       }
