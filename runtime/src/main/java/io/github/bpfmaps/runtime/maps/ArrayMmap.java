@@ -37,11 +37,15 @@ import java.nio.ByteOrder;
  * half-written value.
  *
  * <p><b>Closing.</b> An access costs a read of the mapped memory, a bounds check and a read of a
- * volatile flag; there is no per-access reference count. {@link #close()} sets the flag, then
- * replaces the map's pages in place with anonymous zero pages ({@code mmap(MAP_FIXED)} over the same
- * range, an atomic swap under the process's memory-map lock): the kernel map loses this reference at
- * once, and an access that checked the flag just before the close touches zeros, never unmapped
- * memory. Calls that see the flag throw {@link BpfClosedException}. The address range itself is
+ * plain (not volatile) flag; there is no per-access reference count or barrier. {@link #close()}
+ * sets the flag, then replaces the map's pages in place with anonymous zero pages ({@code
+ * mmap(MAP_FIXED)} over the same range, an atomic swap under the process's memory-map lock): the
+ * kernel map loses this reference at once, and an access that has not seen the flag yet reads zeros
+ * or writes into a throw-away page, never unmapped memory. Calls that see the flag throw {@link
+ * BpfClosedException}: every later call on the closing thread, and on another thread every call
+ * that comes after something that orders it after the close (a {@code volatile}, a lock, a {@code
+ * join}) — a loop already running on another thread may go on reading zeros, since the JIT may read
+ * a plain flag once per loop; stop such a loop before closing. The address range itself is
  * released ({@code munmap}) by a {@link Cleaner} once this object is unreachable: every access ends
  * with {@link Reference#reachabilityFence}, so no thread can then be inside one. Thread-safe. The
  * mapping keeps the map alive even after its fd is closed, until {@code close()}.
@@ -60,7 +64,12 @@ public final class ArrayMmap<V> implements AutoCloseable {
   private final int length;
   private final ByteBuffer memory;
   private final Range range;
-  private volatile boolean closed;
+  /**
+   * Plain on purpose: a volatile read per access kept the JIT from hoisting the buffer's fields
+   * out of a loop and cost 3-4 times C's access; safety comes from the zero pages, not the flag
+   * (docs/DESIGN.md, "Mmapped arrays").
+   */
+  private boolean closed;
 
   /** The address range; run by the Cleaner when the handle is unreachable. */
   private static final class Range implements Runnable {

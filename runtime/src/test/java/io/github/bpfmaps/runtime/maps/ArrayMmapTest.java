@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,9 +198,11 @@ class ArrayMmapTest {
   }
 
   /**
-   * Closing while 4 threads read, write and add through the mapping: each thread ends with {@link
-   * BpfClosedException} (or finishes), the JVM never touches unmapped memory. Many rounds, with
-   * collections in between so that the Cleaner's {@code munmap} of earlier rounds runs meanwhile.
+   * Closing while 4 threads read, write, add and bulk-read through the mapping, 100 rounds, with
+   * collections in between so that the Cleaner's {@code munmap} of earlier rounds runs meanwhile:
+   * the accesses racing the close read zeros or throw {@link BpfClosedException}, the JVM never
+   * touches unmapped memory, and every call ordered after the close (here by the volatile {@code
+   * stop}) throws.
    */
   @Test
   void closeUnderFourAccessingThreadsNeverCrashes() throws Exception {
@@ -207,7 +210,8 @@ class ArrayMmapTest {
       for (int round = 0; round < 100; round++) {
         ArrayMmap<Long> view = a.mmap();
         CountDownLatch started = new CountDownLatch(4);
-        AtomicLong closedSeen = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong accessesAfterStop = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -216,16 +220,13 @@ class ArrayMmapTest {
             long[] bulk = new long[64];
             started.countDown();
             try {
-              for (int i = 0; ; i = (i + 1) & 4095) {
-                switch (kind) {
-                  case 0 -> view.getLong(i);
-                  case 1 -> view.setLong(i, i);
-                  case 2 -> view.addLong(i, 0, 1);
-                  default -> view.getLongs(i & ~63, 0, bulk, 0, 64);
-                }
+              for (int i = 0; !stop.get(); i = (i + 1) & 4095) {
+                access(view, kind, i, bulk);
               }
+              access(view, kind, 0, bulk);
+              accessesAfterStop.incrementAndGet(); // must not get here: the close is ordered before
             } catch (BpfClosedException e) {
-              closedSeen.incrementAndGet();
+              // the close was seen
             } catch (Throwable e) {
               failure.set(e);
             }
@@ -239,6 +240,7 @@ class ArrayMmapTest {
           Thread.sleep(0, ThreadLocalRandom.current().nextInt(200_000));
         }
         view.close();
+        stop.set(true);
         for (Thread t : threads) {
           t.join(10_000);
           assertFalse(t.isAlive(), "a thread kept accessing after close");
@@ -246,12 +248,21 @@ class ArrayMmapTest {
         if (failure.get() != null) {
           throw new AssertionError("round " + round, failure.get());
         }
-        assertEquals(4, closedSeen.get(), "every thread ended with BpfClosedException");
+        assertEquals(0, accessesAfterStop.get(), "a call ordered after close() did not throw");
         assertThrows(BpfClosedException.class, () -> view.get(0));
         if (round % 25 == 0) {
           System.gc(); // earlier rounds' handles are garbage: their ranges get unmapped now
         }
       }
+    }
+  }
+
+  private static void access(ArrayMmap<Long> view, int kind, int i, long[] bulk) {
+    switch (kind) {
+      case 0 -> view.getLong(i);
+      case 1 -> view.setLong(i, i);
+      case 2 -> view.addLong(i, 0, 1);
+      default -> view.getLongs(i & ~63, 0, bulk, 0, 64);
     }
   }
 
