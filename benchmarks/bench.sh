@@ -147,7 +147,7 @@ jmh_parts=0
 read -r -a javas <<<"${BENCH_JAVA:-java}"
 jmh_json_of() { if [ "$1" = 0 ]; then echo "$jmh_json"; else echo "${jmh_json%.json}-$1.json"; fi; }
 # A column label: the JVM's version and the bpf(2) binding the runtime jar really uses on it
-# (runtime.sys.Syscall.implementation(): jna, or ffm from META-INF/versions/22 on Java 22+).
+# (runtime.sys.Syscall.implementation(): jnr (jffi) or its fallback jna on Java 17-21, ffm from META-INF/versions/22 on Java 22+).
 java_label() {
 	local v impl
 	v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
