@@ -16,11 +16,6 @@ final class PerCpuCodec<V> implements Codec<PerCpuValues<V>> {
     this.stride = PerCpuValues.slotSize(slot.byteSize());
   }
 
-  /** The codec of one CPU's value. */
-  Codec<V> slot() {
-    return slot;
-  }
-
   @Override
   public int byteSize() {
     return stride * cpus;
