@@ -28,7 +28,20 @@ public final class Syscall {
   private Syscall() {}
 
   /** The jffi call, or null when jffi is absent or its stub did not load (then JNA). */
-  private static final @Nullable Jnr JNR = Jnr.loadOrNull();
+  private static final @Nullable Jnr JNR = loadJnr();
+
+  private static @Nullable Jnr loadJnr() {
+    if (Boolean.getBoolean("bpfmaps.jna")) {
+      return null; // -Dbpfmaps.jna=true: JNA only, for comparisons and as an escape hatch
+    }
+    try {
+      return new Jnr();
+    } catch (LinkageError | RuntimeException e) {
+      // NoClassDefFoundError (jffi left off the class path; thrown here, where Jnr is first
+      // linked), UnsatisfiedLinkError (its stub could not be unpacked or loaded): JNA instead.
+      return null;
+    }
+  }
 
   /**
    * {@code syscall(number, cmd, attr, size)} on the calling thread, whose {@link Scratch} is {@code
@@ -73,19 +86,6 @@ public final class Syscall {
       this.errno = LastError.getInstance();
       if (function == 0) {
         throw new UnsatisfiedLinkError("libc has no syscall");
-      }
-    }
-
-    static @Nullable Jnr loadOrNull() {
-      if (Boolean.getBoolean("bpfmaps.jna")) {
-        return null; // -Dbpfmaps.jna=true: JNA only, for comparisons and as an escape hatch
-      }
-      try {
-        return new Jnr();
-      } catch (LinkageError | RuntimeException e) {
-        // NoClassDefFoundError (jffi left off the class path), UnsatisfiedLinkError (its stub
-        // could not be unpacked or loaded): JNA makes the call instead.
-        return null;
       }
     }
   }
