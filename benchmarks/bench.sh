@@ -89,6 +89,9 @@ percpu_array_lookup      io.github.bpfmaps.bench.PerCpuArrayMapBench.lookup
 mmapable_array_lookup    io.github.bpfmaps.bench.MmapArrayBench.syscallLookup
 mmap_array_read          io.github.bpfmaps.bench.MmapArrayBench.read
 mmap_array_write         io.github.bpfmaps.bench.MmapArrayBench.write
+mmap_array_read_fields   io.github.bpfmaps.bench.MmapArrayBench.readFields
+mmap_array_write_fields  io.github.bpfmaps.bench.MmapArrayBench.writeFields
+mmap_array_atomic_add    io.github.bpfmaps.bench.MmapArrayBench.atomicAdd
 hash_iter_batch_1m       io.github.bpfmaps.bench.BigHashBench.iterateBatch
 hash_iter_nextkey_1m     io.github.bpfmaps.bench.BigHashBench.iterateNextKey
 hash_update_batch_1m     io.github.bpfmaps.bench.BigHashBench.updateBatch
@@ -144,7 +147,7 @@ jmh_parts=0
 read -r -a javas <<<"${BENCH_JAVA:-java}"
 jmh_json_of() { if [ "$1" = 0 ]; then echo "$jmh_json"; else echo "${jmh_json%.json}-$1.json"; fi; }
 # A column label: the JVM's version and the bpf(2) binding the runtime jar really uses on it
-# (runtime.sys.Syscall.implementation(): jna, or ffm from META-INF/versions/22 on Java 22+).
+# (runtime.sys.Syscall.implementation(): jnr (jffi) or its fallback jna on Java 17-21, ffm from META-INF/versions/22 on Java 22+).
 java_label() {
 	local v impl
 	v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
@@ -158,6 +161,8 @@ java_label() {
 jmh_include() {
 	case $1 in
 	array_syscall_vs_mmap) echo 'MmapArrayBench' ;;
+	# with the allocation-free per-CPU reads (Java-only rows of the allocation table)
+	percpu_array_lookup) echo 'PerCpuArrayMapBench' ;;
 	*) awk -v g="$1" '$1 == g && $2 != "-" { print $2 "$" }' <<<"$mapping" ;;
 	esac
 }

@@ -319,6 +319,18 @@ static void mmap_write(void *p, uint64_t n)
 	}
 }
 
+/* The first u64 of each element += 1, atomically: what __sync_fetch_and_add is in a BPF program. */
+static void mmap_add(void *p, uint64_t n)
+{
+	struct mm *m = p;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t k = (uint32_t)i & m->mask;
+
+		__sync_fetch_and_add(&m->v[2 * k], 1);
+	}
+}
+
 static void g_array_syscall_vs_mmap(const struct cfg *cfg)
 {
 	const char *op = "mmapable_array_lookup";
@@ -353,6 +365,18 @@ static void g_array_syscall_vs_mmap(const struct cfg *cfg)
 	run_bench(&b);
 	b.name = "mmap_array_write";
 	b.run = mmap_write;
+	run_bench(&b);
+	/* The same two loops again, paired with Java's field accessors instead of its codec. */
+	b.name = "mmap_array_read_fields";
+	b.run = mmap_read;
+	run_bench(&b);
+	b.name = "mmap_array_write_fields";
+	b.run = mmap_write;
+	run_bench(&b);
+	b.name = "mmap_array_atomic_add";
+	b.run = mmap_add;
+	b.ops = cfg->mmap_ops / 10;
+	b.warmup = b.ops / 10;
 	run_bench(&b);
 
 	munmap(region, len);

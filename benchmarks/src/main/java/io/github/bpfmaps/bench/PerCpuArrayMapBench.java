@@ -26,11 +26,13 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PerCpuArrayMapBench {
   private BpfPerCpuArrayMap<Pair> map;
   private int i;
+  private long[] perCpu;
 
   @Setup(Level.Trial)
   public void setUp() {
     MapSpec s = Shapes.spec("percpu_array", MapType.PERCPU_ARRAY, Shapes.ARRAY_ENTRIES, 0);
     map = new BpfPerCpuArrayMap<>(MapFd.create(s), s, PairCodec.INSTANCE);
+    perCpu = new long[map.cpus()];
   }
 
   @TearDown(Level.Trial)
@@ -43,5 +45,21 @@ public class PerCpuArrayMapBench {
   public long lookup() {
     PerCpuValues<Pair> v = map.getAt(i++ & Shapes.ARRAY_MASK);
     return v.get(0).a();
+  }
+
+  /**
+   * The same lookup, summing field {@code a} over every CPU without decoding ({@link
+   * BpfPerCpuArrayMap#sumLongAt}): Java only (no C row), to show 0 B/op in the allocation table.
+   */
+  @Benchmark
+  public long sumField() {
+    return map.sumLongAt(i++ & Shapes.ARRAY_MASK, 0);
+  }
+
+  /** The same lookup, field {@code b} of every CPU into a reused array ({@link BpfPerCpuArrayMap#getLongsAt}). */
+  @Benchmark
+  public long fillField() {
+    map.getLongsAt(i++ & Shapes.ARRAY_MASK, 8, perCpu);
+    return perCpu[0];
   }
 }

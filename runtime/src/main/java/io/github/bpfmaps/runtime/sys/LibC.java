@@ -28,6 +28,12 @@ public final class LibC {
   public static final int PROT_WRITE = 2;
   /** {@code mmap} flag: changes are shared with the kernel object. */
   public static final int MAP_SHARED = 1;
+  /** {@code mmap} flag: private copy-on-write pages ({@code asm-generic/mman-common.h}). */
+  public static final int MAP_PRIVATE = 2;
+  /** {@code mmap} flag: place the mapping exactly at the address, replacing what was there. */
+  public static final int MAP_FIXED = 0x10;
+  /** {@code mmap} flag: zero-filled memory backed by no file. */
+  public static final int MAP_ANONYMOUS = 0x20;
   /** {@code epoll_create1} flag: close-on-exec. */
   public static final int EPOLL_CLOEXEC = 0x80000;
   /** {@code epoll_ctl} operation: add an fd. */

@@ -125,4 +125,67 @@ class HotPathAllocationTest {
       org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.setInt(1, 0));
     }
   }
+
+  /**
+   * Runs {@code body} OPS times to warm up, then OPS times counting this thread's allocation, which
+   * must stay under a tenth of a byte per call; returns the sum of the measured calls' results.
+   */
+  private static long measured(java.util.function.IntToLongFunction body, int callsPerRound) {
+    var t = threads();
+    for (int i = 0; i < OPS; i++) { // warm up: JIT, thread-local buffers
+      body.applyAsLong(i);
+    }
+    long id = Thread.currentThread().getId();
+    long before = t.getThreadAllocatedBytes(id);
+    long sum = 0;
+    for (int i = 0; i < OPS; i++) {
+      sum += body.applyAsLong(i);
+    }
+    long allocated = t.getThreadAllocatedBytes(id) - before;
+    assertTrue(allocated < OPS / 10, "allocated " + allocated + " bytes for " + callsPerRound * OPS + " calls");
+    return sum;
+  }
+
+  @Test
+  void perCpuSumsAndFillsAllocateNothing() {
+    MapSpec as = MapSpec.of("alloc_pcpu_a", MapType.PERCPU_ARRAY, 4, 8, 64, 0);
+    MapSpec hs = MapSpec.of("alloc_pcpu_h", MapType.PERCPU_HASH, 4, 8, 64, 0);
+    try (var a = new BpfPerCpuArrayMap<>(MapFd.create(as), as, Codecs.U64);
+        var h = new BpfPerCpuHashMap<>(MapFd.create(hs), hs, Codecs.U32, Codecs.U64)) {
+      int cpus = a.cpus();
+      a.setAll(3, 1_000_000L);
+      Integer key = 7;
+      Integer absent = 8;
+      h.setAll(key, 2_000_000L);
+      long[] perCpu = new long[cpus];
+      long sum = measured(i -> {
+        long s = a.sumLongAt(3, 0);
+        a.getLongsAt(3, 0, perCpu);
+        s += perCpu[cpus - 1];
+        s += h.sumLong(key, 0, -1);
+        s += h.sumLong(absent, 0, 0);
+        return s + (h.getLongs(key, 0, perCpu) ? perCpu[0] : -1);
+      }, 5);
+      assertEquals(OPS * (1_000_000L * (cpus + 1) + 2_000_000L * (cpus + 1)), sum);
+    }
+  }
+
+  @Test
+  void mmappedFieldAccessAtomicsAndBulkReadsAllocateNothing() {
+    MapSpec s = MapSpec.of("alloc_mmap", MapType.ARRAY, 4, 16, 1024, io.github.bpfmaps.annotations.MapFlags.MMAPABLE);
+    try (var a = new BpfArrayMap<>(MapFd.create(s), s, Codecs.bytes(16)); var view = a.mmap()) {
+      long[] bulk = new long[64];
+      long sum = measured(i -> {
+        int k = i & 1023;
+        view.setLong(k, 0, i);
+        view.setInt(k, 8, 1);
+        long r = view.getLong(k, 0) - i + view.getInt(k, 8);
+        r += view.addLong(k, 0, 1) - i;
+        r += view.compareAndSetLong(k, 0, i + 1, i) ? 1 : 0;
+        view.getLongs(k & ~63, 8, bulk, 0, 64);
+        return r;
+      }, 6);
+      assertEquals(2L * OPS, sum); // 1 from the int field, 1 from the successful compare-and-set
+    }
+  }
 }

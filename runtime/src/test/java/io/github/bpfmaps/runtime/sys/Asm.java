@@ -41,6 +41,23 @@ public final class Asm {
     return insn(0, 0, 0, 0, 0);
   }
 
+  /**
+   * {@code dst = &value[0] + off} of an ARRAY map as a 64-bit immediate with {@code
+   * BPF_PSEUDO_MAP_VALUE} (two slots; the second's imm is the offset into value 0).
+   */
+  public Asm ldMapValue(int dst, int fd, int off) {
+    insn(0x18, dst, 2, 0, fd);
+    return insn(0, 0, 0, 0, off);
+  }
+
+  /**
+   * {@code lock *(u64 *)(dst + off) += src} (BPF_STX | BPF_ATOMIC | BPF_DW, imm BPF_ADD): what
+   * clang emits for {@code __sync_fetch_and_add} whose result is unused.
+   */
+  public Asm atomicAddDw(int dst, int off, int src) {
+    return insn(0xdb, dst, src, off, 0);
+  }
+
   /** {@code call helper}. */
   public Asm call(int helper) {
     return insn(0x85, 0, 0, 0, helper);

@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /**
- * The raw {@code bpf(2)} entry point, whichever binding makes the call: JNA (the base class) or the
+ * The raw {@code bpf(2)} entry point, whichever binding makes the call: jffi or its JNA fallback
+ * (the base class) or the
  * Foreign Function &amp; Memory API (the multi-release jar's {@code META-INF/versions/22} class).
  * The build's second-JDK run sets {@code bpfmaps.test.syscall=ffm}, so that a jar that silently fell
  * back to JNA fails there; errno must come back the same through both.
@@ -26,9 +27,41 @@ class SyscallTest {
     if (expected != null) {
       assertEquals(expected, Syscall.implementation());
     } else if (Runtime.version().feature() < 22) {
-      // A Java 17 JVM never reads META-INF/versions/22, jar or not.
-      assertEquals("jna", Syscall.implementation());
+      // A Java 17 JVM never reads META-INF/versions/22, jar or not; jffi is a regular dependency,
+      // so JNA (the fallback) here means its stub failed to load, or -Dbpfmaps.jna=true.
+      assertEquals(Boolean.getBoolean("bpfmaps.jna") ? "jna" : "jnr", Syscall.implementation());
     }
+  }
+
+  /**
+   * On Java 17–21, JNA makes the call when jffi is off the class path or disabled, with the same
+   * errnos. Child JVMs, since the choice is made once per JVM.
+   */
+  @Test
+  void withoutJffiJnaMakesTheCallWithTheSameErrnos() throws Exception {
+    KernelTests.needBpf();
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 22,
+        "Java 22+ uses the FFM class whatever the class path holds");
+    String cp = System.getProperty("java.class.path");
+    String withoutJffi = java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+        .filter(e -> !e.contains("jffi"))
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    String expected = "jna " + Errno.EBADF + " " + Errno.ENOENT;
+    assertEquals(expected, child(withoutJffi), "jffi off the class path");
+    assertEquals(expected, child(cp, "-Dbpfmaps.jna=true"), "-Dbpfmaps.jna=true");
+    assertEquals("jnr " + Errno.EBADF + " " + Errno.ENOENT, child(cp), "jffi present");
+  }
+
+  private static String child(String classPath, String... options) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(java.util.List.of(options));
+    cmd.addAll(java.util.List.of("-cp", classPath, SyscallFallbackChild.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "child JVM did not exit");
+    assertEquals(0, p.exitValue(), "child JVM failed: " + out);
+    return out;
   }
 
   @Test
