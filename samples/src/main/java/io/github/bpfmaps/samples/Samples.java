@@ -39,7 +39,9 @@ public final class Samples {
       new Sample("exec-snoop", "[seconds [command...]]: every execve from a tracepoint, through a RINGBUF"
           + " (exec_snoop.bpf.o)", ExecSnoopDemo::run),
       new Sample("xdp-filter", "XDP drop filter and tcx counter linked to a veth pair it makes (xdp_filter.bpf.o)",
-          (args, out, err) -> XdpFilterDemo.run(out, err)));
+          (args, out, err) -> XdpFilterDemo.run(out, err)),
+      new Sample("profile", "[seconds [hz]]: perf_event on every CPU, STACK_TRACE stacks symbolized from"
+          + " /proc/kallsyms (profile.bpf.o)", ProfileDemo::run));
 
   private Samples() {}
 
