@@ -23,6 +23,15 @@ public class BpfLoadException extends BpfSyscallException {
     this.log = log;
   }
 
+  /**
+   * A refusal whose cause we know better than the log says (this kernel cannot trace functions,
+   * say): {@code why} comes first in the message, the log's last lines after it.
+   */
+  BpfLoadException(String operation, @Nullable String target, int errno, String log, String why) {
+    super(operation, target, errno, why + "; " + tail(log));
+    this.log = log;
+  }
+
   /** The whole verifier log (truncated by the kernel if it did not fit the buffer). */
   public String log() {
     return log;

@@ -2,10 +2,13 @@ package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
+import io.github.bpfmaps.runtime.elf.AttachTargets;
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.KernelBtf;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import io.github.bpfmaps.runtime.elf.ProgramLinker;
+import io.github.bpfmaps.runtime.elf.ProgramSections;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
@@ -46,9 +49,8 @@ final class ObjectLoader {
       MapType.SOCKMAP, MapType.SOCKHASH, MapType.REUSEPORT_SOCKARRAY, MapType.PROG_ARRAY,
       MapType.QUEUE, MapType.STACK, MapType.RINGBUF, MapType.USER_RINGBUF);
 
-  /** Program types the kernel loads only with an attach target (a BTF id or a program fd). */
-  private static final Set<ProgramType> NEED_TARGET = EnumSet.of(
-      ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT, ProgramType.STRUCT_OPS);
+  /** Program types the kernel loads only with a target this loader cannot give yet. */
+  private static final Set<ProgramType> UNSUPPORTED_TARGET = EnumSet.of(ProgramType.EXT, ProgramType.STRUCT_OPS);
 
   /** What a successful load leaves to the object. */
   record Result(Map<String, MapFd> maps, List<Path> createdPins, List<String> notes) {}
@@ -65,6 +67,8 @@ final class ObjectLoader {
   private final List<String> notes = new ArrayList<>();
   private @Nullable Path newPinRoot;
   private int btfFd;
+  /** Fds of module BTF objects opened for attach targets, by module name; closed when the load ends. */
+  private final Map<String, Integer> moduleBtfFds = new LinkedHashMap<>();
 
   ObjectLoader(String file, ParsedObject parsed, List<ObjectMapSpec> specs, List<BpfProgram> programs,
       LoadOptions options) {
@@ -123,6 +127,10 @@ final class ObjectLoader {
   }
 
   private void closeBtf() {
+    for (int fd : moduleBtfFds.values()) {
+      closeQuietly(fd); // a loaded program holds its own reference to its target's BTF
+    }
+    moduleBtfFds.clear();
     if (btfFd > 0) {
       // Maps and programs hold their own references to the BTF object.
       closeQuietly(btfFd);
@@ -348,10 +356,16 @@ final class ObjectLoader {
           + ": the section name does not say the program type (use a libbpf section name such as"
           + " SEC(\"xdp\") or SEC(\"socket\"))");
     }
-    if (NEED_TARGET.contains(s.type())) {
+    if (UNSUPPORTED_TARGET.contains(s.type())) {
       throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + " is " + s.type()
-          + ", which the kernel loads only with an attach target (a BTF id or a program);"
-          + " resolving attach targets is not supported yet");
+          + (s.type() == ProgramType.EXT
+              ? ", which the kernel loads only with the program it replaces (attach_prog_fd);"
+              + " loading freplace programs is not supported yet"
+              : ", which the kernel loads only as part of a struct_ops map; struct_ops is not supported yet"));
+    }
+    AttachTargets.Target target = null;
+    if (AttachTargets.needsKernelTarget(s)) {
+      target = attachTarget(s, where);
     }
     LinkedProgram linked = ProgramLinker.link(parsed, s.name(), name -> {
       MapFd fd = maps.get(name);
@@ -373,8 +387,15 @@ final class ObjectLoader {
         .name(s.name())
         .kernVersion(s.kernelVersion())
         .expectedAttachType(s.attachType() == null ? 0 : s.attachType().id())
+        .flags(ProgramSections.loadFlags(s.section()))
         .logLevel(options.logLevel())
         .logSize(options.logSize());
+    if (target != null) {
+      request.attachBtfId(target.btfId());
+      if (!target.module().isEmpty()) {
+        request.attachFd(moduleBtfFd(target.module(), where));
+      }
+    }
     if (btfFd > 0) {
       request.btfFd(btfFd);
       if (!linked.funcInfo().isEmpty()) {
@@ -393,6 +414,10 @@ final class ObjectLoader {
     try {
       fd = BpfSys.progLoad(request);
     } catch (BpfLoadException e) {
+      String why = target == null ? null : TracingLimits.whyRefused(s, target, e.errno(), e.log());
+      if (why != null) {
+        throw new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), e.log(), why);
+      }
       if (e.errno() == Errno.EPERM) {
         // Not the verifier (it answers EACCES or EINVAL with a log): no CAP_BPF, or a lockdown.
         throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
@@ -402,6 +427,64 @@ final class ObjectLoader {
       throw BpfSyscallException.of("BPF_PROG_LOAD", where, e.errno(), null);
     }
     p.loaded(fd, request.log());
+  }
+
+  /** The BTF id (and module) a tracing or LSM program attaches to, or an error naming what was looked for. */
+  private AttachTargets.Target attachTarget(ProgramSpec s, String where) {
+    if (s.attachTarget().isEmpty()) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + " is " + s.type()
+          + ", which the kernel loads only with an attach target, and its section names none; write it"
+          + " as SEC(\"" + s.section() + "/<target>\")");
+    }
+    AttachTargets.Lookup lookup = AttachTargets.lookupFor(s);
+    AttachTargets.Target t;
+    try {
+      t = AttachTargets.resolve(lookup);
+    } catch (BpfException e) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + ": cannot look up its attach"
+          + " target, the kernel's " + lookup.describe() + ": " + e.getMessage(), e);
+    }
+    if (t == null) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + ": the kernel has no "
+          + lookup.describe() + " in its BTF (" + KernelBtf.DIR + "/vmlinux"
+          + (lookup.module() == null ? " or any module's" : "") + "), so there is nothing to attach "
+          + s.attachTarget() + " to" + TracingLimits.hintFor(s));
+    }
+    return t;
+  }
+
+  /**
+   * An fd of a module's BTF object, for {@code attach_btf_obj_fd}: the kernel names its BTF objects
+   * only by id, so walk them ({@code BPF_BTF_GET_NEXT_ID}) and match the name, as libbpf does.
+   */
+  private int moduleBtfFd(String module, String where) {
+    Integer known = moduleBtfFds.get(module);
+    if (known != null) {
+      return known;
+    }
+    int id = 0;
+    while ((id = BpfSys.btfGetNextId(id)) != 0) {
+      int fd;
+      try {
+        fd = BpfSys.btfGetFdById(id);
+      } catch (BpfNotFoundException gone) {
+        continue; // freed between the two calls
+      }
+      String name;
+      try {
+        name = BpfSys.kernelBtfName(fd);
+      } catch (RuntimeException e) {
+        closeQuietly(fd);
+        throw e;
+      }
+      if (module.equals(name)) {
+        moduleBtfFds.put(module, fd);
+        return fd;
+      }
+      closeQuietly(fd);
+    }
+    throw new BpfException("BPF_BTF_GET_FD_BY_ID", module, 0, "program " + where + ": module '" + module
+        + "' has BTF in " + KernelBtf.DIR + " but no kernel BTF object of that name (was it unloaded?)");
   }
 
   // ---- failure ----

@@ -1,0 +1,85 @@
+package io.github.bpfmaps.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.runtime.elf.TestObjects;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tracing programs load with their BTF attach target resolved from the kernel's BTF, and where this
+ * kernel cannot load them the error says why in words.
+ */
+class TracingLoadTest {
+  private static Path object(String name) {
+    return TestObjects.testObject(name);
+  }
+
+  @Test
+  void tpBtfAndIterProgramsLoadWithTheSameMapsAsLibbpf() {
+    KernelTests.needBpftool();
+    LibbpfParity.assertSameAsLibbpf(object("tracing"));
+  }
+
+  @Test
+  void tracingProgramsLoadAsTracingWithNoLeftoverFds() {
+    KernelTests.needBpf();
+    Set<String> before = KernelTests.runtimeFds();
+    try (BpfObject o = BpfObject.load(object("tracing"))) {
+      assertEquals(ProgramType.TRACING.id(), o.program("on_switch").info().type());
+      assertEquals(ProgramType.TRACING.id(), o.program("count_tasks").info().type());
+    }
+    assertEquals(Set.of(), KernelTests.newFdsSince(before));
+  }
+
+  @Test
+  void perfEventArrayWithoutMaxEntriesGetsOneSlotPerPossibleCpu() {
+    KernelTests.needBpf();
+    try (BpfObject o = BpfObject.load(object("tracing")); MapFd events = o.mapFd("events")) {
+      assertEquals(0, o.map("events").maxEntries(), "the object leaves max_entries to the loader");
+      assertEquals(MapType.PERF_EVENT_ARRAY, events.info().type());
+      assertEquals(Bpf.possibleCpus(), events.info().maxEntries());
+    }
+  }
+
+  @Test
+  void aMissingTargetNamesTheProgramTheSectionAndTheTypedefLookedFor() {
+    KernelTests.needBpf();
+    Path obj = object("missing_target");
+    BpfException e = assertThrows(BpfException.class, () -> BpfObject.load(obj));
+    assertTrue(e.getMessage().contains("program on_nothing (section tp_btf/bpfmaps_no_such_tracepoint of " + obj
+        + "): the kernel has no typedef 'btf_trace_bpfmaps_no_such_tracepoint' in its BTF"), e.getMessage());
+  }
+
+  @Test
+  void fentryRefusedByThisKernelSaysWhyInWords() {
+    KernelTests.needBpf();
+    String ftrace = TracingLimits.ftraceState();
+    org.junit.jupiter.api.Assumptions.assumeTrue(ftrace != null, "ftrace lists traceable functions here");
+    Path obj = object("trampoline_fentry");
+    BpfLoadException e = assertThrows(BpfLoadException.class, () -> BpfObject.load(obj));
+    assertTrue(e.getMessage().contains("this kernel refuses fentry, fexit and fmod_ret programs: they run from a"
+        + " BPF trampoline on the function's ftrace entry, and " + ftrace), e.getMessage());
+    assertTrue(e.getMessage().contains("the kernel's function 'do_unlinkat', was found (BTF id "), e.getMessage());
+    assertTrue(e.getMessage().contains("on_unlinkat"), e.getMessage());
+    // libbpf fails the same way on this kernel
+    assertTrue(!LibbpfParity.loadWithLibbpf(obj).error().isEmpty(), "libbpf loaded " + obj);
+  }
+
+  @Test
+  void lsmRefusedByThisKernelSaysWhyInWords() {
+    KernelTests.needBpf();
+    String ftrace = TracingLimits.ftraceState();
+    org.junit.jupiter.api.Assumptions.assumeTrue(ftrace != null, "ftrace lists traceable functions here");
+    Path obj = object("trampoline_lsm");
+    BpfLoadException e = assertThrows(BpfLoadException.class, () -> BpfObject.load(obj));
+    assertTrue(e.getMessage().contains("this kernel refuses LSM programs: they run from a BPF trampoline"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("function 'bpf_lsm_file_open', was found"), e.getMessage());
+    assertTrue(!LibbpfParity.loadWithLibbpf(obj).error().isEmpty(), "libbpf loaded " + obj);
+  }
+}
