@@ -323,25 +323,28 @@ final class Attach {
   static BpfLink tracing(BpfProgram p, String hook) {
     checkType(p, hook, EnumSet.of(ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT),
         "SEC(\"tp_btf/...\"), SEC(\"fentry/...\"), SEC(\"lsm/...\")");
-    AttachType at = p.attachType();
-    boolean trampoline = at == AttachType.TRACE_FENTRY || at == AttachType.TRACE_FEXIT
-        || at == AttachType.MODIFY_RETURN || at == AttachType.LSM_MAC;
-    if (trampoline) {
-      String why = KernelSupport.trampolinesMissing();
-      if (why != null) {
-        throw new BpfAttachException(p.name(), hook, "cannot attach '" + p.name() + "' to " + hook + ": " + why);
-      }
+    boolean trampoline = TracingLimits.usesTrampoline(p.spec());
+    String ftrace = trampoline ? TracingLimits.ftraceState() : null;
+    // A program that is not loaded, or a kernel whose tracefs shows the state, gets the reason now;
+    // otherwise the kernel answers and the reason is added to its errno.
+    if (ftrace != null && (!p.isLoaded() || Files.isDirectory(TracingLimits.FILTER_FUNCTIONS.getParent()))) {
+      throw new BpfAttachException(p.name(), hook, "cannot attach '" + p.name() + "' to " + hook + ": "
+          + trampolineReason(ftrace));
     }
     int prog = p.acquire();
     try {
       int fd = LinkSys.rawTracepointOpen(null, prog, hook);
       return new BpfLink(fd, -1, p.name(), hook, null, null);
     } catch (BpfSyscallException e) {
-      String why = trampoline ? KernelSupport.trampolinesMissing() : null;
-      throw failed(e, p, hook, why != null ? why : "");
+      throw failed(e, p, hook, ftrace != null ? trampolineReason(ftrace) : "");
     } finally {
       p.release();
     }
+  }
+
+  private static String trampolineReason(String ftrace) {
+    return "fentry, fexit, fmod_ret and LSM programs run from a BPF trampoline on the function's ftrace entry, and "
+        + ftrace + ", so none can attach on this kernel; a tracepoint, raw tracepoint or tp_btf program can";
   }
 
   // ---- kprobes and uprobes: perf events of a dynamic PMU ----

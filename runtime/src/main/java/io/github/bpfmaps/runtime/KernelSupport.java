@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Why this kernel cannot do an attachment, in words, found from files rather than from an errno:
- * the kernel config ({@code /proc/config.gz} or {@code /boot/config-<release>}), the perf PMUs in
- * {@code /sys/bus/event_source/devices} and ftrace's {@code available_filter_functions}. Only read
+ * the kernel config ({@code /proc/config.gz} or {@code /boot/config-<release>}) and the perf PMUs in
+ * {@code /sys/bus/event_source/devices} (what ftrace can trace is {@link TracingLimits}'s). Only read
  * when an attachment that needs them is made. No system call beyond file reads.
  */
 final class KernelSupport {
@@ -78,43 +78,5 @@ final class KernelSupport {
     b.append("; kprobes need a kernel built with CONFIG_KPROBES=y and CONFIG_KPROBE_EVENTS=y."
         + " A tracepoint or raw tracepoint (see /sys/kernel/tracing/available_events) may observe the same event");
     return b.toString();
-  }
-
-  /**
-   * Why BPF trampolines (fentry, fexit, fmod_ret, lsm) cannot attach here, or null if nothing
-   * says so. A kernel whose ftrace lists no traceable function has nowhere to put a trampoline.
-   */
-  static @Nullable String trampolinesMissing() {
-    Path tracefs = Tracefs.root();
-    String ftrace = config("CONFIG_FUNCTION_TRACER");
-    if ("n".equals(ftrace)) {
-      return "this kernel has no function tracer (" + configSource() + " says CONFIG_FUNCTION_TRACER is not"
-          + " set), so BPF trampolines (fentry, fexit, fmod_ret, lsm) cannot attach; use a tracepoint or tp_btf";
-    }
-    if (tracefs != null) {
-      Path functions = tracefs.resolve("available_filter_functions");
-      String tail = " so BPF trampolines (fentry, fexit, fmod_ret, lsm), which attach only to functions"
-          + " ftrace can trace, cannot attach on this kernel; use a tracepoint, raw tracepoint or tp_btf instead";
-      try {
-        if (Files.exists(functions) && isEmpty(functions)) {
-          return "ftrace lists no traceable functions (" + functions + " is empty)," + tail;
-        }
-      } catch (IOException e) {
-        // Read as root and still refused: the kernel (lockdown, or a security module) hides ftrace's
-        // function list, and the trampolines that need it are refused the same way.
-        return "ftrace's list of traceable functions cannot be read (" + functions + ": "
-            + (e instanceof java.nio.file.AccessDeniedException || String.valueOf(e.getMessage()).contains("not permitted")
-                ? "operation not permitted" : e.getMessage()) + "),"
-            + tail;
-      }
-    }
-    return null;
-  }
-
-  /** True if the pseudo-file reads as empty (tracefs files report size 0 whatever they hold). */
-  private static boolean isEmpty(Path p) throws IOException {
-    try (InputStream in = Files.newInputStream(p)) {
-      return in.read() < 0;
-    }
   }
 }

@@ -409,13 +409,33 @@ class AttachTest {
 
   @Test
   void fentrySaysWhyTrampolinesCannotAttachHere() {
-    String why = KernelSupport.trampolinesMissing();
-    assumeTrue(why != null, "ftrace lists traceable functions here");
-    assertTrue(why.contains("available_filter_functions"), why);
+    String why = TracingLimits.ftraceState();
+    assumeTrue(why != null && Files.isDirectory(Path.of("/sys/kernel/tracing")), "ftrace lists traceable functions here");
     try (BpfObject fentry = BpfObject.open(TestObjects.testObject("attach_fentry"))) {
       BpfAttachException e = assertThrows(BpfAttachException.class, () -> fentry.program("fentry_openat").attach());
       assertTrue(e.getMessage().contains("available_filter_functions") && e.getMessage().contains("fentry_openat")
           && e.getMessage().contains("fentry/do_sys_openat2"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aTpBtfProgramAttachesFromItsSection() {
+    try (BpfObject tracing = BpfObject.load(TestObjects.testObject("tracing"));
+        BpfArrayMap<Long> switches = new BpfArrayMap<>(tracing.mapFd("switches"),
+            MapSpec.of("switches", MapType.ARRAY, 4, 8, 1, 0), Codecs.U64)) {
+      BpfProgram onSwitch = tracing.program("on_switch");
+      try (BpfLink link = onSwitch.attach()) {
+        LinkInfo info = link.info();
+        // the kernel makes a raw tracepoint link for tp_btf (bpf_raw_tp_link), on the named tracepoint
+        assertEquals(LinkType.RAW_TRACEPOINT, info.type());
+        assertEquals("sched_switch", info.tracepoint());
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (switches.getLongAt(0, 0) == 0 && System.nanoTime() < end) {
+          Thread.yield();
+        }
+        assertTrue(switches.getLongAt(0, 0) > 0, "no sched_switch in 2 s");
+      }
+      assertEquals(Set.of(), linksOf(onSwitch.id()));
     }
   }
 
