@@ -41,7 +41,9 @@ public final class Samples {
       new Sample("xdp-filter", "XDP drop filter and tcx counter linked to a veth pair it makes (xdp_filter.bpf.o)",
           (args, out, err) -> XdpFilterDemo.run(out, err)),
       new Sample("profile", "[seconds [hz]]: perf_event on every CPU, STACK_TRACE stacks symbolized from"
-          + " /proc/kallsyms (profile.bpf.o)", ProfileDemo::run));
+          + " /proc/kallsyms (profile.bpf.o)", ProfileDemo::run),
+      new Sample("runqlat", "[seconds]: run-queue latency from tp_btf sched tracepoints, a log2 histogram"
+          + " (runqlat.bpf.o)", RunqlatDemo::run));
 
   private Samples() {}
 
