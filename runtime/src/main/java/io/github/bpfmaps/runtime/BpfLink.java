@@ -61,7 +61,7 @@ public final class BpfLink implements AutoCloseable {
   /** Takes ownership of {@code fd} (and {@code perfFd} unless it is -1). */
   BpfLink(int fd, int perfFd, String program, String hook, @Nullable XdpMode xdpMode, @Nullable Path pinnedAt) {
     this.fds = new Fds(fd, perfFd);
-    this.cleanable = io.github.bpfmaps.runtime.sys.RefCount.CLEANER.register(this, fds);
+    this.cleanable = RefCount.CLEANER.register(this, fds);
     this.program = program;
     this.hook = hook;
     this.xdpMode = xdpMode;

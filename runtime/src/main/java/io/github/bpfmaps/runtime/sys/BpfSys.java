@@ -415,15 +415,25 @@ public final class BpfSys {
     for (int i = 0; i < infoSize; i += 8) {
       info.putLong(i, 0);
     }
+    objInfo(fd, s.spareAddress(), infoSize, target);
+    return info;
+  }
+
+  /**
+   * {@code BPF_OBJ_GET_INFO_BY_FD} into the zeroed {@code infoSize} bytes at {@code infoAddress} (a
+   * map, program, BTF or link info struct; fields that point to buffers are read from there). One
+   * system call.
+   */
+  static void objInfo(int fd, long infoAddress, int infoSize, @Nullable String target) {
+    Scratch s = Scratch.get();
     ByteBuffer a = s.attr(16);
     a.putInt(0, fd);
     a.putInt(4, infoSize);
-    a.putLong(8, s.spareAddress());
+    a.putLong(8, infoAddress);
     long r = call(BPF_OBJ_GET_INFO_BY_FD, s, 16);
     if (r < 0) {
       throw BpfSyscallException.of("BPF_OBJ_GET_INFO_BY_FD", target, (int) -r, null);
     }
-    return info;
   }
 
   private static String cName(ByteBuffer b, int offset, int max) {

@@ -153,21 +153,13 @@ public final class LinkSys {
   }
 
   private static void infoCall(int fd, ByteBuffer info, String hook) {
-    Scratch s = Scratch.get();
-    ByteBuffer a = s.attr(16);
-    a.putInt(0, fd);
-    a.putInt(4, LINK_INFO_SIZE);
-    a.putLong(8, Scratch.address(info));
-    long r = BpfSys.bpf(BpfSys.BPF_OBJ_GET_INFO_BY_FD, s.attrAddress, 16);
+    BpfSys.objInfo(fd, Scratch.address(info), LINK_INFO_SIZE, hook);
     Reference.reachabilityFence(info);
-    if (r < 0) {
-      throw BpfSyscallException.of("BPF_OBJ_GET_INFO_BY_FD", hook, (int) -r, null);
-    }
   }
 
   /**
-   * A link's {@code struct bpf_link_info} as the kernel wrote it ({@link #LINK_INFO_SIZE} bytes,
-   * native order) and, for raw tracepoint links, the tracepoint's name.
+   * A link's {@code struct bpf_link_info} as the kernel wrote it (its first 64 bytes, native
+   * order) and, for raw tracepoint links, the tracepoint's name.
    */
   public record RawLinkInfo(byte[] bytes, String tpName) {
     /** The u32 at {@code offset}. */
