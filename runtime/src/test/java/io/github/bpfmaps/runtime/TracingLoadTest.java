@@ -30,6 +30,7 @@ class TracingLoadTest {
     KernelTests.needBpf();
     Set<String> before = KernelTests.runtimeFds();
     try (BpfObject o = BpfObject.load(object("tracing"))) {
+      assertEquals(java.util.List.of(), o.loadNotes(), "BTF and CO-RE relocations taken as they are");
       assertEquals(ProgramType.TRACING.id(), o.program("on_switch").info().type());
       assertEquals(ProgramType.TRACING.id(), o.program("count_tasks").info().type());
     }
