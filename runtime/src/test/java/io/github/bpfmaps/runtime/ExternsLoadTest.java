@@ -88,6 +88,35 @@ class ExternsLoadTest {
     assertTrue(e.getMessage().contains("declare it __weak"), e.getMessage());
   }
 
+  @Test
+  void coreRelocationsOfEveryCommonKindGetTheRunningKernelsValues() {
+    KernelTests.needBpftool();
+    Path obj = TestObjects.testObject("core_relos");
+    LibbpfParity.assertSameAsLibbpf(obj);
+    String dump = KernelTests.bpftool("btf", "dump", "file", "/sys/kernel/btf/vmlinux");
+    Matcher task = Pattern.compile("(?m)^\\[(\\d+)\\] STRUCT 'task_struct' size=(\\d+)").matcher(dump);
+    assertTrue(task.find());
+    Matcher pid = Pattern.compile("(?m)^\\s+'pid' type_id=\\d+ bits_offset=(\\d+)").matcher(dump);
+    assertTrue(pid.find(task.end()));
+    Matcher ringbuf = Pattern.compile("'BPF_MAP_TYPE_RINGBUF' val=(\\d+)").matcher(dump);
+    assertTrue(ringbuf.find());
+    try (BpfObject o = BpfObject.load(obj)) {
+      assertEquals(java.util.List.of(), o.loadNotes());
+      o.program("read_core").testRun(new byte[64], 1);
+      ByteBuffer bss = bss(o);
+      assertEquals(Long.parseLong(pid.group(1)) / 8, field(o, bss, "pid_offset"), "field byte offset");
+      assertEquals(1, field(o, bss, "pid_exists"), "field exists");
+      assertEquals(0, field(o, bss, "missing_field_exists"), "field the kernel lacks");
+      assertEquals(1, field(o, bss, "task_exists"), "type exists");
+      assertEquals(0, field(o, bss, "missing_type_exists"), "type the kernel lacks");
+      assertEquals(Long.parseLong(task.group(2)), field(o, bss, "task_size"), "type size");
+      assertEquals(Long.parseLong(task.group(1)), field(o, bss, "task_kernel_id"), "type id in the kernel");
+      assertEquals(Long.parseLong(ringbuf.group(1)), field(o, bss, "ringbuf_value"), "enum value");
+      assertEquals(1, field(o, bss, "ringbuf_exists"), "enum value exists");
+      assertEquals(0, field(o, bss, "missing_enumerator_exists"), "enum value the kernel lacks");
+    }
+  }
+
   private static long tristate(String v) {
     return v == null || v.equals("n") ? 0 : v.equals("y") ? 1 : 2;
   }
