@@ -9,6 +9,8 @@ import io.github.bpfmaps.runtime.elf.TestObjects;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Tracing programs load with their BTF attach target resolved from the kernel's BTF, and where this
@@ -56,31 +58,23 @@ class TracingLoadTest {
         + "): the kernel has no typedef 'btf_trace_bpfmaps_no_such_tracepoint' in its BTF"), e.getMessage());
   }
 
-  @Test
-  void fentryRefusedByThisKernelSaysWhyInWords() {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "trampoline_fentry, 'fentry, fexit and fmod_ret programs', do_unlinkat, on_unlinkat",
+      "trampoline_lsm, LSM programs, bpf_lsm_file_open, on_file_open"})
+  void trampolineProgramsRefusedByThisKernelSayWhyInWords(String name, String kinds, String function,
+      String program) {
     KernelTests.needBpf();
     String ftrace = TracingLimits.ftraceState();
     org.junit.jupiter.api.Assumptions.assumeTrue(ftrace != null, "ftrace lists traceable functions here");
-    Path obj = object("trampoline_fentry");
+    Path obj = object(name);
     BpfLoadException e = assertThrows(BpfLoadException.class, () -> BpfObject.load(obj));
-    assertTrue(e.getMessage().contains("this kernel refuses fentry, fexit and fmod_ret programs: they run from a"
-        + " BPF trampoline on the function's ftrace entry, and " + ftrace), e.getMessage());
-    assertTrue(e.getMessage().contains("the kernel's function 'do_unlinkat', was found (BTF id "), e.getMessage());
-    assertTrue(e.getMessage().contains("on_unlinkat"), e.getMessage());
-    // libbpf fails the same way on this kernel
-    assertTrue(!LibbpfParity.loadWithLibbpf(obj).error().isEmpty(), "libbpf loaded " + obj);
-  }
-
-  @Test
-  void lsmRefusedByThisKernelSaysWhyInWords() {
-    KernelTests.needBpf();
-    String ftrace = TracingLimits.ftraceState();
-    org.junit.jupiter.api.Assumptions.assumeTrue(ftrace != null, "ftrace lists traceable functions here");
-    Path obj = object("trampoline_lsm");
-    BpfLoadException e = assertThrows(BpfLoadException.class, () -> BpfObject.load(obj));
-    assertTrue(e.getMessage().contains("this kernel refuses LSM programs: they run from a BPF trampoline"),
+    assertTrue(e.getMessage().contains("this kernel refuses " + kinds + ": they run from a BPF trampoline on the"
+        + " function's ftrace entry, and " + ftrace), e.getMessage());
+    assertTrue(e.getMessage().contains("the kernel's function '" + function + "', was found (BTF id "),
         e.getMessage());
-    assertTrue(e.getMessage().contains("function 'bpf_lsm_file_open', was found"), e.getMessage());
+    assertTrue(e.getMessage().contains(program), e.getMessage());
+    // libbpf fails the same way on this kernel
     assertTrue(!LibbpfParity.loadWithLibbpf(obj).error().isEmpty(), "libbpf loaded " + obj);
   }
 }
