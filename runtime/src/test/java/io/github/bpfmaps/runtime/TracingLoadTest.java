@@ -17,6 +17,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * kernel cannot load them the error says why in words.
  */
 class TracingLoadTest {
+  /** Tracing programs need the kernel's BTF (CONFIG_DEBUG_INFO_BTF). */
+  private static void needKernelBtf() {
+    KernelTests.needBpf();
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(
+        io.github.bpfmaps.runtime.elf.KernelBtf.DIR.resolve("vmlinux")), "no /sys/kernel/btf/vmlinux");
+  }
+
   private static Path object(String name) {
     return TestObjects.testObject(name);
   }
@@ -24,12 +31,13 @@ class TracingLoadTest {
   @Test
   void tpBtfAndIterProgramsLoadWithTheSameMapsAsLibbpf() {
     KernelTests.needBpftool();
+    needKernelBtf();
     LibbpfParity.assertSameAsLibbpf(object("tracing"));
   }
 
   @Test
   void tracingProgramsLoadAsTracingWithNoLeftoverFds() {
-    KernelTests.needBpf();
+    needKernelBtf();
     Set<String> before = KernelTests.runtimeFds();
     try (BpfObject o = BpfObject.load(object("tracing"))) {
       assertEquals(java.util.List.of(), o.loadNotes(), "BTF and CO-RE relocations taken as they are");
@@ -41,7 +49,7 @@ class TracingLoadTest {
 
   @Test
   void perfEventArrayWithoutMaxEntriesGetsOneSlotPerPossibleCpu() {
-    KernelTests.needBpf();
+    needKernelBtf();
     try (BpfObject o = BpfObject.load(object("tracing")); MapFd events = o.mapFd("events")) {
       assertEquals(0, o.map("events").maxEntries(), "the object leaves max_entries to the loader");
       assertEquals(MapType.PERF_EVENT_ARRAY, events.info().type());
@@ -51,7 +59,7 @@ class TracingLoadTest {
 
   @Test
   void aMissingTargetNamesTheProgramTheSectionAndTheTypedefLookedFor() {
-    KernelTests.needBpf();
+    needKernelBtf();
     Path obj = object("missing_target");
     BpfException e = assertThrows(BpfException.class, () -> BpfObject.load(obj));
     assertTrue(e.getMessage().contains("program on_nothing (section tp_btf/bpfmaps_no_such_tracepoint of " + obj
@@ -64,7 +72,7 @@ class TracingLoadTest {
       "trampoline_lsm, LSM programs, bpf_lsm_file_open, on_file_open"})
   void trampolineProgramsRefusedByThisKernelSayWhyInWords(String name, String kinds, String function,
       String program) {
-    KernelTests.needBpf();
+    needKernelBtf();
     String ftrace = TracingLimits.ftraceState();
     org.junit.jupiter.api.Assumptions.assumeTrue(ftrace != null, "ftrace lists traceable functions here");
     Path obj = object(name);
