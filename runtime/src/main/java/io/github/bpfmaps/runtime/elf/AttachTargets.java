@@ -28,7 +28,7 @@ public final class AttachTargets {
   public record Lookup(String name, BtfKind kind, @Nullable String module) {
     /** For messages: {@code FUNC 'bpf_lsm_file_open'}. */
     public String describe() {
-      return (kind == BtfKind.TYPEDEF ? "typedef" : "function") + " '" + name + "'"
+      return (kind == BtfKind.TYPEDEF ? "typedef" : kind == BtfKind.VAR ? "variable" : "function") + " '" + name + "'"
           + (module == null ? "" : " of module '" + module + "'");
     }
   }
@@ -91,7 +91,7 @@ public final class AttachTargets {
   }
 
   /**
-   * Resolves a lookup against the running kernel: vmlinux first, then each module with BTF, as
+   * Resolves a lookup (an attach target, or a {@code __ksym} variable or kfunc) against the running kernel: vmlinux first, then each module with BTF, as
    * libbpf does (or only the named module). Reads and caches the kernel's BTF on first use.
    *
    * @return the target, or null if no BTF has it

@@ -389,6 +389,133 @@ public final class Btf {
     b[p + 3] = (byte) (value >>> 24);
   }
 
+  /**
+   * This BTF as the kernel accepts it from an object with externs, the way libbpf rewrites it
+   * before {@code BPF_BTF_LOAD}: the kernel refuses VARs and FUNCs of extern linkage, so extern
+   * VARs become allocated globals; in {@code .kconfig} they get their offsets in the kconfig map;
+   * in {@code .ksyms} each entry becomes a 4-byte int VAR (functions are replaced there by one
+   * appended dummy VAR); extern FUNCs become global, with names for unnamed parameters (the kernel
+   * wants them named). Returns this BTF unchanged when there is no extern.
+   *
+   * @param kconfigOffsets the offset of each {@code .kconfig} extern in its map, by name
+   * @param kconfigSize the size of the kconfig map's value
+   */
+  public Btf withExternsAllocated(java.util.function.ToIntFunction<String> kconfigOffsets, int kconfigSize) {
+    byte[] fixed = raw.clone();
+    ByteReader r = ByteReader.of(fixed, file, section);
+    boolean changed = false;
+    BtfType ksyms = null;
+    for (int id = 1; id < types.size(); id++) {
+      BtfType t = types.get(id);
+      long at = typeOffsets[id];
+      if (at < 0) {
+        continue;
+      }
+      if (t.kind() == BtfKind.VAR && t.linkage() == VAR_GLOBAL_EXTERN) {
+        putU32(fixed, r, at + 12, VAR_GLOBAL_ALLOCATED);
+        changed = true;
+      } else if (t.kind() == BtfKind.FUNC && t.linkage() == FUNC_EXTERN) {
+        putU32(fixed, r, at + 4, (long) BtfKind.FUNC.ordinal() << 24 | FUNC_GLOBAL);
+        changed = true;
+      } else if (t.kind() == BtfKind.DATASEC && t.name().equals(Extern.KCONFIG_SECTION)) {
+        putU32(fixed, r, at + 8, kconfigSize);
+        // the kernel wants entries in offset order, and the kconfig layout is by alignment
+        List<long[]> entries = new ArrayList<>();
+        for (VarSecInfo v : t.variables()) {
+          int off = kconfigOffsets.applyAsInt(types.get(v.type()).name());
+          entries.add(new long[] {v.type(), off >= 0 ? off : v.offset(), v.size()});
+        }
+        entries.sort(java.util.Comparator.comparingLong(e -> e[1]));
+        for (int i = 0; i < entries.size(); i++) {
+          for (int f = 0; f < 3; f++) {
+            putU32(fixed, r, at + 12 + 12L * i + 4L * f, entries.get(i)[f]);
+          }
+        }
+        changed = true;
+      } else if (t.kind() == BtfKind.DATASEC && t.name().equals(Extern.KSYMS_SECTION) && !t.variables().isEmpty()) {
+        ksyms = t;
+      }
+    }
+    if (ksyms == null) {
+      return changed ? parse(ByteReader.of(fixed, file, section), fixed, base) : this;
+    }
+    // .ksyms: every entry a 4-byte int variable; one appended "int" (if there is none) and dummy VAR
+    int intId = 0;
+    for (int id = 1; id < types.size() && intId == 0; id++) {
+      BtfType t = types.get(id);
+      if (t.kind() == BtfKind.INT && t.size() == 4 && t.intBits() == 32 && t.intBitOffset() == 0) {
+        intId = id;
+      }
+    }
+    java.io.ByteArrayOutputStream newTypes = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream newStrings = new java.io.ByteArrayOutputStream();
+    long strLen = r.u32(20);
+    int next = types.size();
+    if (intId == 0) {
+      intId = next++;
+      long name = strLen + newStrings.size();
+      newStrings.writeBytes("int\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      writeU32s(newTypes, name, (long) BtfKind.INT.ordinal() << 24, 4, (long) BtfType.INT_SIGNED << 24 | 32);
+    }
+    long dummyName = strLen + newStrings.size();
+    newStrings.writeBytes("bpfmaps_dummy_ksym\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    int dummyId = next;
+    writeU32s(newTypes, dummyName, (long) BtfKind.VAR.ordinal() << 24, intId, VAR_GLOBAL_ALLOCATED);
+    long at = typeOffsets[ksyms.id()];
+    putU32(fixed, r, at + 8, 4L * ksyms.variables().size());
+    for (int i = 0; i < ksyms.variables().size(); i++) {
+      BtfType v = types.get(ksyms.variables().get(i).type());
+      long entry = at + 12 + 12L * i;
+      if (v.kind() == BtfKind.FUNC) {
+        putU32(fixed, r, entry, dummyId);
+        BtfType proto = types.get(v.type());
+        long protoAt = typeOffsets[proto.id()];
+        for (int p = 0; p < proto.params().size(); p++) {
+          if (proto.params().get(p).name().isEmpty() && proto.params().get(p).type() != 0 && protoAt >= 0) {
+            putU32(fixed, r, protoAt + 12 + 8L * p, dummyName);
+          }
+        }
+      } else if (v.kind() == BtfKind.VAR && typeOffsets[v.id()] >= 0) {
+        putU32(fixed, r, typeOffsets[v.id()] + 8, intId);
+      }
+      putU32(fixed, r, entry + 4, 4L * i);
+      putU32(fixed, r, entry + 8, 4);
+    }
+    // header | types + new types | strings + new strings
+    int hdrLen = (int) r.u32(4);
+    long typeOff = r.u32(8);
+    long typeLen = r.u32(12);
+    long strOff = r.u32(16);
+    byte[] nt = newTypes.toByteArray();
+    byte[] ns = newStrings.toByteArray();
+    byte[] out = new byte[(int) (hdrLen + typeLen + nt.length + strLen + ns.length)];
+    System.arraycopy(fixed, 0, out, 0, hdrLen);
+    System.arraycopy(fixed, (int) (hdrLen + typeOff), out, hdrLen, (int) typeLen);
+    System.arraycopy(nt, 0, out, (int) (hdrLen + typeLen), nt.length);
+    System.arraycopy(fixed, (int) (hdrLen + strOff), out, (int) (hdrLen + typeLen + nt.length), (int) strLen);
+    System.arraycopy(ns, 0, out, (int) (hdrLen + typeLen + nt.length + strLen), ns.length);
+    ByteReader o = ByteReader.of(out, file, section);
+    putU32(out, o, 8, 0);
+    putU32(out, o, 12, typeLen + nt.length);
+    putU32(out, o, 16, typeLen + nt.length);
+    putU32(out, o, 20, strLen + ns.length);
+    return parse(o, out, base);
+  }
+
+  private static final int VAR_GLOBAL_ALLOCATED = 1;
+  private static final int VAR_GLOBAL_EXTERN = 2;
+  private static final int FUNC_GLOBAL = 1;
+  private static final int FUNC_EXTERN = 2;
+
+  private static void writeU32s(java.io.ByteArrayOutputStream out, long... values) {
+    for (long v : values) {
+      out.write((int) v);
+      out.write((int) (v >>> 8));
+      out.write((int) (v >>> 16));
+      out.write((int) (v >>> 24));
+    }
+  }
+
   /** Where a type's {@code struct btf_type} starts in {@link #raw()} (for tests that corrupt it). */
   long typeOffset(int id) {
     return typeOffsets[id];
