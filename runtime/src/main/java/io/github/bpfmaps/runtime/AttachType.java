@@ -50,10 +50,26 @@ public enum AttachType {
   TRACE_KPROBE_MULTI,
   LSM_CGROUP,
   STRUCT_OPS,
-  NETFILTER;
+  NETFILTER,
+  TCX_INGRESS,
+  TCX_EGRESS,
+  TRACE_UPROBE_MULTI,
+  CGROUP_UNIX_CONNECT,
+  CGROUP_UNIX_SENDMSG,
+  CGROUP_UNIX_RECVMSG,
+  CGROUP_UNIX_GETPEERNAME,
+  CGROUP_UNIX_GETSOCKNAME,
+  NETKIT_PRIMARY,
+  NETKIT_PEER;
 
   /** The kernel's number for this attach type. */
   public int id() {
     return ordinal();
+  }
+
+  /** The attach type numbered {@code id}, or null for a number this library does not know. */
+  static @org.jspecify.annotations.Nullable AttachType fromId(int id) {
+    AttachType[] all = values();
+    return id >= 0 && id < all.length ? all[id] : null;
   }
 }

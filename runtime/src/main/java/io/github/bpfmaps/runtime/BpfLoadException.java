@@ -43,6 +43,39 @@ public class BpfLoadException extends BpfSyscallException {
     this.log = log;
   }
 
+  /**
+   * A refusal whose cause we know better than the log says (this kernel cannot trace functions,
+   * say): {@code why} comes first in the message, the log's last lines after it.
+   */
+  BpfLoadException(String operation, @Nullable String target, int errno, String log, String why) {
+    super(operation, target, errno, knownCause(operation, target, errno, log, why), true);
+    this.log = log;
+  }
+
+  private static String knownCause(
+      String operation, @Nullable String target, int errno, String log, String why) {
+    StringBuilder b = new StringBuilder(operation);
+    if (target != null) {
+      b.append(" on '").append(target).append('\'');
+    }
+    b.append(": ").append(why);
+    b.append("\n  ").append(Errno.name(errno)).append(" (").append(Errno.meaning(errno)).append(")");
+    appendLogTail(b, log);
+    return b.toString();
+  }
+
+  private static void appendLogTail(StringBuilder b, String log) {
+    if (log.isBlank()) {
+      return;
+    }
+    String[] lines = log.strip().split("\n");
+    b.append("\nverifier log ends:");
+    for (int i = Math.max(0, lines.length - TAIL_LINES); i < lines.length; i++) {
+      b.append("\n  ").append(lines[i].stripTrailing());
+    }
+    b.append("\n(the whole log: verifierLog())");
+  }
+
   /** The whole verifier (or BTF checker) log, truncated by the kernel if it did not fit the buffer. */
   public String verifierLog() {
     return log;
@@ -129,14 +162,7 @@ public class BpfLoadException extends BpfSyscallException {
       b.append("; note that this process has neither CAP_BPF nor CAP_SYS_ADMIN, which can change"
           + " what the verifier allows: run as root or grant CAP_BPF (+ CAP_PERFMON)");
     }
-    if (!log.isBlank()) {
-      int from = Math.max(0, lines.length - TAIL_LINES);
-      b.append("\nverifier log ends:");
-      for (int i = from; i < lines.length; i++) {
-        b.append("\n  ").append(lines[i].stripTrailing());
-      }
-      b.append("\n(the whole log: verifierLog())");
-    }
+    appendLogTail(b, log);
     return b.toString();
   }
 }

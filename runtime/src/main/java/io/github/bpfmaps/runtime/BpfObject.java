@@ -518,6 +518,38 @@ public final class BpfObject implements AutoCloseable {
   }
 
   /**
+   * Attaches every loaded program whose section names its hook and target ({@code
+   * tracepoint/<category>/<name>}, {@code raw_tp/<name>}, {@code tp_btf/...}, {@code fentry/...},
+   * {@code kprobe/...}, {@code uprobe/<binary>:<function>}...; see {@link BpfProgram#attach()}), in
+   * section order. Programs that need a target from the caller (XDP, tc, cgroup, perf event) are
+   * left alone. All or nothing: if one attachment fails, those made are closed before the error is
+   * thrown.
+   *
+   * @return the links, to close together (closing the object does not detach them)
+   * @throws BpfException if the object is not loaded, or an attachment fails
+   */
+  public BpfLinks attachAll() {
+    List<BpfLink> links = new ArrayList<>();
+    synchronized (this) {
+      checkOpen("attachAll");
+      if (!isLoaded()) {
+        throw new BpfException("attachAll", file, 0, "object " + file + " is not loaded: call load() first");
+      }
+    }
+    try {
+      for (BpfProgram p : programs) {
+        if (p.isLoaded() && Attach.autoAttachable(p.section())) {
+          links.add(p.attach());
+        }
+      }
+    } catch (RuntimeException e) {
+      BpfLinks.closeAll(links);
+      throw e;
+    }
+    return new BpfLinks(links);
+  }
+
+  /**
    * Closes every fd the object holds: its maps' and its programs' (one {@code close(2)} each). The
    * kernel frees a map or program when nothing else holds it; maps pinned on bpffs, and anything
    * attached or bound through {@link #bindMap} or {@link #mapFd}, stay. Idempotent; never throws.

@@ -194,6 +194,156 @@ public final class BpfProgram implements AutoCloseable {
     }
   }
 
+  // ---- attaching (see Attach for each hook's checks and errors) ----
+
+  /**
+   * Attaches the program where its section name says, as libbpf's auto-attach does: {@code
+   * tracepoint/<category>/<name>} and {@code tp/...}, {@code raw_tp/<name>} and {@code
+   * raw_tracepoint/...}, {@code tp_btf/...}, {@code fentry/...}, {@code fexit/...}, {@code
+   * fmod_ret/...}, {@code lsm/...} (the target fixed at load), {@code kprobe/<function>}, {@code
+   * kretprobe/...}, {@code uprobe/<binary>:<function>} and {@code uretprobe/...}. A few system calls
+   * (and file reads of tracefs or the binary).
+   *
+   * @return the link; closing it detaches the program
+   * @throws BpfAttachException if the section names no target or a hook that needs one (XDP, tcx,
+   *     cgroup, perf event: the message says which method to call), or the target does not exist
+   * @throws BpfSyscallException if the kernel refuses, with what that errno means for the hook
+   */
+  public BpfLink attach() {
+    return Attach.auto(this);
+  }
+
+  /**
+   * Attaches this XDP program to interface {@code ifindex} in {@code mode} through a BPF link
+   * ({@code BPF_LINK_CREATE} with {@code BPF_XDP}: one system call, plus reading {@code
+   * /sys/class/net} to name the interface).
+   *
+   * @throws BpfAttachException if there is no such interface or the program is not XDP
+   * @throws BpfSyscallException EBUSY if another XDP program is attached there, EOPNOTSUPP if the
+   *     driver lacks the mode
+   */
+  public BpfLink attachXdp(int ifindex, XdpMode mode) {
+    return Attach.xdp(this, ifindex, Objects.requireNonNull(mode));
+  }
+
+  /** As {@link #attachXdp(int, XdpMode)} on the interface named {@code ifname} (such as {@code veth0}). */
+  public BpfLink attachXdp(String ifname, XdpMode mode) {
+    return Attach.xdp(this, Attach.ifindex(this, "xdp", ifname), Objects.requireNonNull(mode));
+  }
+
+  /**
+   * As {@link #attachXdp(int, XdpMode)} in driver mode if the driver supports it, else generic mode;
+   * {@link BpfLink#xdpMode()} says which it got (one or two system calls).
+   */
+  public BpfLink attachXdp(int ifindex) {
+    return Attach.xdp(this, ifindex, null);
+  }
+
+  /** As {@link #attachXdp(int)} on the interface named {@code ifname}. */
+  public BpfLink attachXdp(String ifname) {
+    return Attach.xdp(this, Attach.ifindex(this, "xdp", ifname), null);
+  }
+
+  /**
+   * Attaches this tc ({@code SCHED_CLS}) program to the tcx hook of interface {@code ifindex}
+   * ({@code BPF_LINK_CREATE} with {@code BPF_TCX_INGRESS}/{@code EGRESS}, Linux 6.6: one system
+   * call). It runs after the programs already attached there.
+   *
+   * @throws BpfAttachException if there is no such interface or the program is not SCHED_CLS
+   * @throws BpfSyscallException EINVAL on kernels without tcx
+   */
+  public BpfLink attachTcx(int ifindex, TcxDirection direction) {
+    return Attach.tcx(this, ifindex, Objects.requireNonNull(direction));
+  }
+
+  /** As {@link #attachTcx(int, TcxDirection)} on the interface named {@code ifname}. */
+  public BpfLink attachTcx(String ifname, TcxDirection direction) {
+    return Attach.tcx(this, Attach.ifindex(this, "tcx", ifname), Objects.requireNonNull(direction));
+  }
+
+  /**
+   * Attaches this tracepoint program to {@code category/name} (such as {@code syscalls} and {@code
+   * sys_enter_execve}): the id from tracefs, a {@code PERF_TYPE_TRACEPOINT} perf event, and a
+   * {@code BPF_PERF_EVENT} link on it (three system calls).
+   *
+   * @throws BpfAttachException if tracefs is not mounted, there is no such tracepoint, or the
+   *     program is not a TRACEPOINT program
+   */
+  public BpfLink attachTracepoint(String category, String name) {
+    return Attach.tracepoint(this, category, name);
+  }
+
+  /**
+   * Attaches this raw tracepoint program to tracepoint {@code name} (the event name without its
+   * category, such as {@code sched_switch}; {@code BPF_RAW_TRACEPOINT_OPEN}: one system call).
+   *
+   * @throws BpfAttachException if the program is not a RAW_TRACEPOINT program
+   * @throws BpfNotFoundException if the kernel has no such tracepoint
+   */
+  public BpfLink attachRawTracepoint(String name) {
+    return Attach.rawTracepoint(this, name);
+  }
+
+  /**
+   * Attaches this {@code perf_event} program to a sampling event on every online CPU, {@code
+   * frequencyHz} samples a second each: one perf event and one link per CPU, returned together
+   * (two system calls per CPU). All or nothing.
+   *
+   * @throws BpfAttachException if the program is not a PERF_EVENT program
+   * @throws BpfSyscallException ENOENT if the machine has no such event (hardware events in a VM)
+   */
+  public BpfLinks attachPerfEvent(PerfEventType event, long frequencyHz) {
+    return Attach.perfEvent(this, Objects.requireNonNull(event), frequencyHz, -1);
+  }
+
+  /** As {@link #attachPerfEvent(PerfEventType, long)} on CPU {@code cpu} only. */
+  public BpfLinks attachPerfEvent(PerfEventType event, long frequencyHz, int cpu) {
+    if (cpu < 0) {
+      throw new IllegalArgumentException("cpu must be 0 or more, got " + cpu);
+    }
+    return Attach.perfEvent(this, Objects.requireNonNull(event), frequencyHz, cpu);
+  }
+
+  /**
+   * Attaches this kprobe program to the entry ({@code ret} false) or return of the user-space
+   * function {@code symbol} in {@code binary}: the symbol's file offset from the ELF's {@code
+   * .symtab}/{@code .dynsym} (or, if the binary only imports it, from the shared libraries it
+   * needs), then a perf event of the {@code uprobe} PMU and a link (two system calls plus reading
+   * the ELF). {@code binary} may be a path or a library name such as {@code libc.so.6}.
+   *
+   * @param pid the process to probe, or -1 for every process that runs the code
+   * @throws BpfAttachException if the binary or symbol does not exist, or the program is not KPROBE
+   */
+  public BpfLink attachUprobe(Path binary, String symbol, boolean ret, int pid) {
+    return Attach.uprobe(this, binary, symbol, ret, pid);
+  }
+
+  /**
+   * Attaches this kprobe program to the entry ({@code ret} false) or return of kernel function
+   * {@code function} (a perf event of the {@code kprobe} PMU and a link: two system calls).
+   *
+   * @throws BpfAttachException if this kernel has no kprobes (the message says why, from the kernel
+   *     config and {@code /sys/bus/event_source/devices}), or the program is not KPROBE
+   * @throws BpfNotFoundException if there is no such traceable function
+   */
+  public BpfLink attachKprobe(String function, boolean ret) {
+    return Attach.kprobe(this, function, ret);
+  }
+
+  /**
+   * Attaches this cgroup program to the cgroup v2 directory {@code cgroup} as {@code type} (such as
+   * {@link AttachType#CGROUP_INET_EGRESS}; {@code BPF_LINK_CREATE} on the directory's fd: three
+   * system calls with its open and close). It then runs for every process in the cgroup and its
+   * descendants.
+   *
+   * @throws BpfAttachException if the directory does not exist, is not cgroup v2, or the program is
+   *     not a cgroup program
+   * @throws BpfSyscallException EINVAL if {@code type} does not fit the program
+   */
+  public BpfLink attachCgroup(Path cgroup, AttachType type) {
+    return Attach.cgroup(this, cgroup, Objects.requireNonNull(type));
+  }
+
   /** Closes the program's fd (now, or when the last call in flight ends). Idempotent; never throws. */
   @Override
   public void close() {

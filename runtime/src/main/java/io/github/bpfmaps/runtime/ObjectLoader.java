@@ -2,10 +2,18 @@ package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
+import io.github.bpfmaps.runtime.elf.AttachTargets;
 import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.runtime.elf.BtfKind;
+import io.github.bpfmaps.runtime.elf.Extern;
+import io.github.bpfmaps.runtime.elf.ExternValue;
+import io.github.bpfmaps.runtime.elf.Kallsyms;
+import io.github.bpfmaps.runtime.elf.Kconfig;
+import io.github.bpfmaps.runtime.elf.KernelBtf;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import io.github.bpfmaps.runtime.elf.ProgramLinker;
+import io.github.bpfmaps.runtime.elf.ProgramSections;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
@@ -19,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +55,8 @@ final class ObjectLoader {
       MapType.SOCKMAP, MapType.SOCKHASH, MapType.REUSEPORT_SOCKARRAY, MapType.PROG_ARRAY,
       MapType.QUEUE, MapType.STACK, MapType.RINGBUF, MapType.USER_RINGBUF);
 
-  /** Program types the kernel loads only with an attach target (a BTF id or a program fd). */
-  private static final Set<ProgramType> NEED_TARGET = EnumSet.of(
-      ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT, ProgramType.STRUCT_OPS);
+  /** Program types the kernel loads only with a target this loader cannot give yet. */
+  private static final Set<ProgramType> UNSUPPORTED_TARGET = EnumSet.of(ProgramType.EXT, ProgramType.STRUCT_OPS);
 
   /** What a successful load leaves to the object. */
   record Result(Map<String, MapFd> maps, List<Path> createdPins, List<String> notes) {}
@@ -65,6 +73,15 @@ final class ObjectLoader {
   private final List<String> notes = new ArrayList<>();
   private @Nullable Path newPinRoot;
   private int btfFd;
+  /** Fds of module BTF objects opened for attach targets, by module name; closed when the load ends. */
+  private final Map<String, Integer> moduleBtfFds = new LinkedHashMap<>();
+  /** Externs resolved so far in this load, by name. */
+  private final Map<String, ExternValue> externValues = new HashMap<>();
+  /**
+   * {@code fd_array} of every program: module BTF fds that kfunc calls name by index ({@code off});
+   * index 0 stands for vmlinux and is never read.
+   */
+  private final List<Integer> fdArray = new ArrayList<>(List.of(0));
 
   ObjectLoader(String file, ParsedObject parsed, List<ObjectMapSpec> specs, List<BpfProgram> programs,
       LoadOptions options) {
@@ -109,6 +126,12 @@ final class ObjectLoader {
     if (btf == null) {
       return;
     }
+    if (!parsed.externs().isEmpty()) {
+      btf = btf.withExternsAllocated(name -> {
+        Extern e = parsed.extern(name);
+        return e != null && e.kind() == Extern.Kind.KCONFIG ? e.offset() : -1;
+      }, kconfigSpec() == null ? 0 : kconfigSpec().valueSize());
+    }
     try {
       btfFd = BpfSys.btfLoad(btf.raw(), file);
     } catch (BpfSyscallException e) {
@@ -123,6 +146,10 @@ final class ObjectLoader {
   }
 
   private void closeBtf() {
+    for (int fd : moduleBtfFds.values()) {
+      closeQuietly(fd); // a loaded program holds its own reference to its target's BTF
+    }
+    moduleBtfFds.clear();
     if (btfFd > 0) {
       // Maps and programs hold their own references to the BTF object.
       closeQuietly(btfFd);
@@ -271,7 +298,9 @@ final class ObjectLoader {
     if (m.kind() != MapKind.GLOBAL_DATA) {
       return;
     }
-    byte[] data = m.initialData();
+    byte[] data = m.section().equals(Extern.KCONFIG_SECTION)
+        ? Kconfig.values(parsed.externs(), m.valueSize(), Kconfig.running(), file)
+        : m.initialData();
     boolean zero = true;
     for (byte b : data) {
       zero &= b == 0;
@@ -348,10 +377,16 @@ final class ObjectLoader {
           + ": the section name does not say the program type (use a libbpf section name such as"
           + " SEC(\"xdp\") or SEC(\"socket\"))");
     }
-    if (NEED_TARGET.contains(s.type())) {
+    if (UNSUPPORTED_TARGET.contains(s.type())) {
       throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + " is " + s.type()
-          + ", which the kernel loads only with an attach target (a BTF id or a program);"
-          + " resolving attach targets is not supported yet");
+          + (s.type() == ProgramType.EXT
+              ? ", which the kernel loads only with the program it replaces (attach_prog_fd);"
+              + " loading freplace programs is not supported yet"
+              : ", which the kernel loads only as part of a struct_ops map; struct_ops is not supported yet"));
+    }
+    AttachTargets.Target target = null;
+    if (AttachTargets.needsKernelTarget(s)) {
+      target = attachTarget(s, where);
     }
     LinkedProgram linked = ProgramLinker.link(parsed, s.name(), name -> {
       MapFd fd = maps.get(name);
@@ -360,7 +395,7 @@ final class ObjectLoader {
             + "', which was not created");
       }
       return rawFd(fd);
-    });
+    }, name -> externValue(name, where));
     if (!linked.coreRelos().isEmpty() && btfFd == 0) {
       notes.add("program " + where + " has " + linked.coreRelos().size()
           + " CO-RE relocations, which need the object's BTF; they are not applied (the compile-time"
@@ -373,8 +408,18 @@ final class ObjectLoader {
         .name(s.name())
         .kernVersion(s.kernelVersion())
         .expectedAttachType(s.attachType() == null ? 0 : s.attachType().id())
+        .flags(ProgramSections.loadFlags(s.section()))
         .logLevel(options.logLevel())
         .logSize(options.logSize());
+    if (fdArray.size() > 1) {
+      request.fdArray(fdArray.stream().mapToInt(Integer::intValue).toArray());
+    }
+    if (target != null) {
+      request.attachBtfId(target.btfId());
+      if (!target.module().isEmpty()) {
+        request.attachFd(moduleBtfFd(target.module(), where));
+      }
+    }
     if (btfFd > 0) {
       request.btfFd(btfFd);
       if (!linked.funcInfo().isEmpty()) {
@@ -393,13 +438,198 @@ final class ObjectLoader {
     try {
       fd = BpfSys.progLoad(request);
     } catch (BpfSyscallException e) {
+      String log = e instanceof BpfLoadException l ? l.verifierLog() : "";
+      // A refusal whose cause we know better than the kernel's errno and log say (no trampolines
+      // on this kernel, a typed __ksym without an address): that reason leads.
+      String why = target == null ? typedKsymRefused(log) : TracingLimits.whyRefused(s, target, e.errno(), log);
+      if (why != null) {
+        throw BpfException.withCause(new BpfLoadException("BPF_PROG_LOAD", where, e.errno(), log, why), e);
+      }
       // The same error, naming the program, its section and the file instead of the bare name.
-      throw BpfException.withCause(
-          BpfSys.loadError("BPF_PROG_LOAD", where, e.errno(),
-              e instanceof BpfLoadException l ? l.verifierLog() : ""),
-          e);
+      throw BpfException.withCause(BpfSys.loadError("BPF_PROG_LOAD", where, e.errno(), log), e);
     }
     p.loaded(fd, request.log());
+  }
+
+  /** The BTF id (and module) a tracing or LSM program attaches to, or an error naming what was looked for. */
+  private AttachTargets.Target attachTarget(ProgramSpec s, String where) {
+    if (s.attachTarget().isEmpty()) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + " is " + s.type()
+          + ", which the kernel loads only with an attach target, and its section names none; write it"
+          + " as SEC(\"" + s.section() + "/<target>\")");
+    }
+    AttachTargets.Lookup lookup = AttachTargets.lookupFor(s);
+    AttachTargets.Target t;
+    try {
+      t = AttachTargets.resolve(lookup);
+    } catch (BpfException e) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + ": cannot look up its attach"
+          + " target, the kernel's " + lookup.describe() + ": " + e.getMessage(), e);
+    }
+    if (t == null) {
+      throw new BpfException("BPF_PROG_LOAD", s.name(), 0, "program " + where + ": the kernel has no "
+          + lookup.describe() + " in its BTF (" + KernelBtf.DIR + "/vmlinux"
+          + (lookup.module() == null ? " or any module's" : "") + "), so there is nothing to attach "
+          + s.attachTarget() + " to" + TracingLimits.hintFor(s));
+    }
+    return t;
+  }
+
+  /**
+   * An fd of a module's BTF object, for {@code attach_btf_obj_fd}: the kernel names its BTF objects
+   * only by id, so walk them ({@code BPF_BTF_GET_NEXT_ID}) and match the name, as libbpf does.
+   */
+  private int moduleBtfFd(String module, String where) {
+    Integer known = moduleBtfFds.get(module);
+    if (known != null) {
+      return known;
+    }
+    int id = 0;
+    while ((id = BpfSys.btfGetNextId(id)) != 0) {
+      int fd;
+      try {
+        fd = BpfSys.btfGetFdById(id);
+      } catch (BpfNotFoundException gone) {
+        continue; // freed between the two calls
+      }
+      String name;
+      try {
+        name = BpfSys.kernelBtfName(fd);
+      } catch (RuntimeException e) {
+        closeQuietly(fd);
+        throw e;
+      }
+      if (module.equals(name)) {
+        moduleBtfFds.put(module, fd);
+        return fd;
+      }
+      closeQuietly(fd);
+    }
+    throw new BpfException("BPF_BTF_GET_FD_BY_ID", module, 0, "program " + where + ": module '" + module
+        + "' has BTF in " + KernelBtf.DIR + " but no kernel BTF object of that name (was it unloaded?)");
+  }
+
+  // ---- externs ----
+
+  private @Nullable ObjectMapSpec kconfigSpec() {
+    for (ObjectMapSpec m : specs) {
+      if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(Extern.KCONFIG_SECTION)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** What an extern is on this kernel, resolved once per load (libbpf's bpf_object__resolve_externs). */
+  private ExternValue externValue(String name, String where) {
+    ExternValue known = externValues.get(name);
+    if (known != null) {
+      return known;
+    }
+    Extern e = parsed.extern(name);
+    if (e == null || e.kind() == Extern.Kind.UNKNOWN) {
+      throw new BpfException("resolve extern", name, 0, "program " + where + " uses the undefined symbol '" + name
+          + "', which the object's BTF does not declare as __kconfig, __ksym or a kfunc (compile with -g, and"
+          + " declare it with __kconfig or __ksym from bpf_helpers.h)");
+    }
+    ExternValue v;
+    switch (e.kind()) {
+      case KCONFIG:
+        ObjectMapSpec k = kconfigSpec();
+        if (k == null) {
+          throw new IllegalStateException("no .kconfig map for " + name);
+        }
+        v = new ExternValue.KconfigSlot(k.name(), e.offset());
+        break;
+      case KSYM:
+        v = e.typed() ? btfExtern(e, BtfKind.VAR, where, "__ksym variable") : addressExtern(e, where);
+        break;
+      default:
+        v = btfExtern(e, BtfKind.FUNC, where, "kfunc");
+        break;
+    }
+    externValues.put(name, v);
+    return v;
+  }
+
+  private ExternValue btfExtern(Extern e, BtfKind kind, String where, String what) {
+    AttachTargets.Lookup lookup = new AttachTargets.Lookup(e.name(), kind, null);
+    AttachTargets.Target t;
+    try {
+      t = AttachTargets.resolve(lookup);
+    } catch (BpfException ex) {
+      if (e.weak()) {
+        return new ExternValue.Absent();
+      }
+      throw new BpfException("resolve extern", e.name(), 0, "program " + where + " uses the " + what + " '"
+          + e.name() + "', which needs the kernel's BTF: " + ex.getMessage(), ex);
+    }
+    if (t == null) {
+      if (e.weak()) {
+        return new ExternValue.Absent(); // bpf_ksym_exists() reads 0
+      }
+      throw new BpfException("resolve extern", e.name(), 0, "program " + where + " uses the " + what + " '"
+          + e.name() + "', but the kernel has no " + lookup.describe() + " in its BTF (" + KernelBtf.DIR
+          + "/vmlinux or any module's); declare it __weak to load without it and test bpf_ksym_exists()");
+    }
+    if (t.module().isEmpty()) {
+      return new ExternValue.BtfId(t.btfId(), 0, 0);
+    }
+    int fd = moduleBtfFd(t.module(), where);
+    int index = fdArray.indexOf(fd);
+    if (index < 0) {
+      index = fdArray.size();
+      fdArray.add(fd);
+    }
+    return new ExternValue.BtfId(t.btfId(), fd, index);
+  }
+
+  /**
+   * For a verifier refusal "ldimm64 failed to find the address for kernel symbol 'X'": the typed
+   * {@code __ksym} was found by BTF id, but the verifier also needs its address, which kallsyms lists
+   * for variables only with {@code CONFIG_KALLSYMS_ALL}.
+   */
+  private @Nullable String typedKsymRefused(String log) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("failed to find the address for kernel symbol '([^']+)'").matcher(log);
+    if (!m.find()) {
+      return null;
+    }
+    ExternValue v = externValues.get(m.group(1));
+    String id = v instanceof ExternValue.BtfId b ? " (vmlinux BTF id " + b.id() + ")" : "";
+    String all = Kconfig.running().get("CONFIG_KALLSYMS_ALL");
+    return "the typed __ksym '" + m.group(1) + "'" + id + " was found in the kernel's BTF, but the verifier"
+        + " also needs its address from kallsyms, which "
+        + (all == null ? "lists only functions on this kernel (CONFIG_KALLSYMS_ALL is not set)"
+            : "does not list it")
+        + "; libbpf fails the same way";
+  }
+
+  private ExternValue addressExtern(Extern e, String where) {
+    Set<String> typeless = new HashSet<>();
+    for (Extern x : parsed.externs()) {
+      if (x.kind() == Extern.Kind.KSYM && !x.typed()) {
+        typeless.add(x.name()); // one pass over /proc/kallsyms for all of them
+      }
+    }
+    Map<String, Long> found = Kallsyms.addresses(typeless);
+    for (Map.Entry<String, Long> f : found.entrySet()) {
+      if (f.getValue() != 0) {
+        externValues.putIfAbsent(f.getKey(), new ExternValue.Address(f.getValue()));
+      }
+    }
+    Long addr = found.get(e.name());
+    if (addr != null && addr != 0) {
+      return new ExternValue.Address(addr);
+    }
+    if (e.weak() && addr == null) {
+      return new ExternValue.Absent();
+    }
+    throw new BpfException("resolve extern", e.name(), 0, "program " + where + " uses the typeless __ksym '"
+        + e.name() + "', but " + (addr == null ? Kallsyms.FILE + " does not list it"
+            + "; declare it __weak to load without it"
+            : Kallsyms.FILE + " shows its address as 0: reading kernel addresses needs CAP_SYSLOG"
+            + " (kernel.kptr_restrict); run as root"));
   }
 
   // ---- failure ----

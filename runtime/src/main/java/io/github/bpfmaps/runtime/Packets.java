@@ -30,6 +30,15 @@ public final class Packets {
     return (a << 24) | (b << 16) | (c << 8) | d;
   }
 
+  /** The address of dotted-quad {@code text} ({@code 10.1.2.3}), most significant byte first. */
+  public static int ipv4(String text) {
+    String[] p = text.split("\\.");
+    if (p.length != 4) {
+      throw new IllegalArgumentException("not an IPv4 address: " + text);
+    }
+    return ipv4(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+  }
+
   /** {@code address} (as {@link #ipv4} builds it) in dotted-quad notation: {@code "192.0.2.1"}. */
   public static String dotted(int address) {
     return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);

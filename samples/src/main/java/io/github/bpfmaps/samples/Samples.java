@@ -35,7 +35,15 @@ public final class Samples {
       new Sample("pinned", "write|read|clean [pinRoot]: a pinned map reused by a second process (flows.bpf.o)",
           PinnedReuseDemo::run),
       new Sample("legacy", "SEC(\"maps\") definitions libbpf 1.x refuses: protocol and length counts"
-          + " (legacy_maps.bpf.o)", (args, out, err) -> LegacyMapsDemo.run(out, err)));
+          + " (legacy_maps.bpf.o)", (args, out, err) -> LegacyMapsDemo.run(out, err)),
+      new Sample("exec-snoop", "[seconds [command...]]: every execve from a tracepoint, through a RINGBUF"
+          + " (exec_snoop.bpf.o)", ExecSnoopDemo::run),
+      new Sample("xdp-filter", "XDP drop filter and tcx counter linked to a veth pair it makes (xdp_filter.bpf.o)",
+          (args, out, err) -> XdpFilterDemo.run(out, err)),
+      new Sample("profile", "[seconds [hz]]: perf_event on every CPU, STACK_TRACE stacks symbolized from"
+          + " /proc/kallsyms (profile.bpf.o)", ProfileDemo::run),
+      new Sample("runqlat", "[seconds]: run-queue latency from tp_btf sched tracepoints, a log2 histogram"
+          + " (runqlat.bpf.o)", RunqlatDemo::run));
 
   private Samples() {}
 

@@ -20,6 +20,21 @@ final class Insn {
   static final int PSEUDO_FUNC = 4;
   static final int PSEUDO_MAP_IDX = 5;
   static final int PSEUDO_MAP_IDX_VALUE = 6;
+  /** ld_imm64 src_reg: imm is a kernel BTF id (a typed {@code __ksym}), insn[1].imm its BTF object fd. */
+  static final int PSEUDO_BTF_ID = 3;
+  /** call src_reg: imm is a kernel function's BTF id, off an index into {@code fd_array} (0 = vmlinux). */
+  static final int PSEUDO_KFUNC_CALL = 2;
+
+  /** Sets the 16-bit {@code off} field. */
+  static void setOff(byte[] code, int insn, int off) {
+    code[insn * SIZE + 2] = (byte) off;
+    code[insn * SIZE + 3] = (byte) (off >>> 8);
+  }
+
+  /** Sets {@code dst_reg} and {@code src_reg} to 0. */
+  static void clearRegs(byte[] code, int insn) {
+    code[insn * SIZE + 1] = 0;
+  }
 
   static int opcode(byte[] code, int insn) {
     return code[insn * SIZE] & 0xff;

@@ -163,7 +163,9 @@ public final class ObjectParser {
         }
       }
     }
-    return new ParsedObject(file, btf, btfExt, license, version, maps, variables, programs, programFunctions, code);
+    List<Extern> externs = collectExterns();
+    return new ParsedObject(file, btf, btfExt, license, version, maps, variables, programs, programFunctions, code,
+        externs);
   }
 
   /**
@@ -562,6 +564,120 @@ public final class ObjectParser {
     dataMaps.put(sec.index(), name);
     maps.add(new ObjectMapSpec(MapSpec.of(name, MapType.ARRAY, 4, (int) sec.size(), 1, flags),
         MapKind.GLOBAL_DATA, sec.name(), 0, datasecId, data, Map.of()));
+  }
+
+  // ---- externs -------------------------------------------------------------------------------
+
+  /** {@code BTF_FUNC_EXTERN}: the linkage clang gives a declared-only function. */
+  private static final int BTF_FUNC_EXTERN = 2;
+
+  /**
+   * Every undefined global symbol, classified by the BTF DATASEC clang put it in ({@code .kconfig}
+   * or {@code .ksyms}) or as a function; {@code .kconfig} values laid out in the map libbpf makes for
+   * them (by alignment, largest first, then size, then name), which is added to the maps.
+   */
+  private List<Extern> collectExterns() {
+    List<Symbol> undefined = new ArrayList<>();
+    for (Symbol sym : elf.symbols()) {
+      if (sym.index() != 0 && sym.sectionIndex() == ElfFile.SHN_UNDEF && !sym.name().isEmpty()
+          && (sym.bind() == ElfFile.STB_GLOBAL || sym.bind() == ElfFile.STB_WEAK) && sym.type() != ElfFile.STT_SECTION) {
+        undefined.add(sym);
+      }
+    }
+    if (undefined.isEmpty()) {
+      return List.of();
+    }
+    Btf b = this.btf;
+    Map<String, BtfType> kconfigVars = new HashMap<>();
+    Map<String, BtfType> ksymVars = new HashMap<>();
+    BtfType kconfigSec = null;
+    if (b != null) {
+      kconfigSec = b.find(BtfKind.DATASEC, Extern.KCONFIG_SECTION);
+      for (String sec : List.of(Extern.KCONFIG_SECTION, Extern.KSYMS_SECTION)) {
+        BtfType ds = b.find(BtfKind.DATASEC, sec);
+        if (ds != null) {
+          for (VarSecInfo v : ds.variables()) {
+            BtfType t = b.type(v.type());
+            (sec.equals(Extern.KCONFIG_SECTION) ? kconfigVars : ksymVars).put(t.name(), t);
+          }
+        }
+      }
+    }
+    List<Extern> kconfig = new ArrayList<>();
+    List<Extern> out = new ArrayList<>();
+    for (Symbol sym : undefined) {
+      boolean weak = sym.bind() == ElfFile.STB_WEAK;
+      BtfType kv = kconfigVars.get(sym.name());
+      BtfType sv = ksymVars.get(sym.name());
+      BtfType fn = b == null ? null : b.find(BtfKind.FUNC, sym.name());
+      if (b != null && kv != null && kv.kind() == BtfKind.VAR) {
+        kconfig.add(kconfigExtern(b, sym, kv, weak));
+      } else if (b != null && sv != null && sv.kind() == BtfKind.VAR) {
+        int typeId = b.resolveId(sv.type()) == 0 ? 0 : sv.type();
+        out.add(new Extern(sym.name(), Extern.Kind.KSYM, weak, sv.id(), typeId, Extern.KconfigType.NONE, 0, 0,
+            false, 0));
+      } else if (fn != null && fn.linkage() == BTF_FUNC_EXTERN) {
+        out.add(new Extern(sym.name(), Extern.Kind.KFUNC, weak, fn.id(), fn.type(), Extern.KconfigType.NONE, 0, 0,
+            false, 0));
+      } else {
+        out.add(new Extern(sym.name(), Extern.Kind.UNKNOWN, weak, 0, 0, Extern.KconfigType.NONE, 0, 0, false, 0));
+      }
+    }
+    if (!kconfig.isEmpty()) {
+      kconfig.sort(Comparator.comparingInt((Extern e) -> -e.align()).thenComparingInt(Extern::size)
+          .thenComparing(Extern::name));
+      int off = 0;
+      List<Extern> placed = new ArrayList<>();
+      for (Extern e : kconfig) {
+        off = (off + e.align() - 1) / e.align() * e.align();
+        placed.add(new Extern(e.name(), e.kind(), e.weak(), e.btfId(), e.typeId(), e.kconfigType(), e.size(),
+            e.align(), e.signed(), off));
+        off += e.size();
+      }
+      out.addAll(0, placed);
+      String name = internalMapName(objectName, Extern.KCONFIG_SECTION);
+      maps.add(new ObjectMapSpec(MapSpec.of(name, MapType.ARRAY, 4, off, 1, MapFlags.MMAPABLE | MapFlags.RDONLY_PROG),
+          MapKind.GLOBAL_DATA, Extern.KCONFIG_SECTION, 0, kconfigSec == null ? 0 : kconfigSec.id(), new byte[off],
+          Map.of()));
+    }
+    return out;
+  }
+
+  private Extern kconfigExtern(Btf b, Symbol sym, BtfType var, boolean weak) {
+    BtfType t = b.resolve(var.type());
+    Extern.KconfigType kt = Extern.KconfigType.NONE;
+    int size = 0;
+    int align = 1;
+    boolean signed = false;
+    if (t != null && t.kind() == BtfKind.INT) {
+      size = (int) t.size();
+      signed = t.isSigned();
+      if ((t.intEncoding() & BtfType.INT_BOOL) != 0 && size == 1) {
+        kt = Extern.KconfigType.BOOL;
+      } else if (size == 1) { // any 1-byte integer is a char to libbpf (find_kcfg_type)
+        kt = Extern.KconfigType.CHAR;
+      } else if (size == 2 || size == 4 || size == 8) {
+        kt = Extern.KconfigType.INT;
+        align = size;
+      }
+    } else if (t != null && t.kind() == BtfKind.ENUM && t.name().equals("libbpf_tristate")) {
+      kt = Extern.KconfigType.TRISTATE;
+      size = 4;
+      align = 4;
+    } else if (t != null && t.kind() == BtfKind.ARRAY) {
+      BtfType elem = b.resolve(t.array().elementType());
+      if (elem != null && elem.kind() == BtfKind.INT && elem.size() == 1 && t.array().length() > 0
+          && t.array().length() < 4096) {
+        kt = Extern.KconfigType.CHAR_ARRAY;
+        size = (int) t.array().length();
+      }
+    }
+    if (kt == Extern.KconfigType.NONE) {
+      throw new BpfObjectFormatException(file, Extern.KCONFIG_SECTION, "__kconfig extern '" + sym.name() + "' has type "
+          + (t == null ? "void" : t.kind() + " '" + t.name() + "'") + "; a kconfig value must be bool, char, an"
+          + " integer of 1, 2, 4 or 8 bytes, enum libbpf_tristate or a char array (BTF type [" + var.id() + "])");
+    }
+    return new Extern(sym.name(), Extern.Kind.KCONFIG, weak, var.id(), var.type(), kt, size, align, signed, 0);
   }
 
   // ---- programs ------------------------------------------------------------------------------

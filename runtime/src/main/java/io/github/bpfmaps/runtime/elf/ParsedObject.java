@@ -36,6 +36,7 @@ public final class ParsedObject {
   private final List<ProgramSpec> programs;
   private final Map<String, Function> programFunctions;
   private final Map<Integer, CodeSection> code;
+  private final List<Extern> externs;
 
   ParsedObject(
       String file,
@@ -47,7 +48,9 @@ public final class ParsedObject {
       List<GlobalVariable> variables,
       List<ProgramSpec> programs,
       Map<String, Function> programFunctions,
-      Map<Integer, CodeSection> code) {
+      Map<Integer, CodeSection> code,
+      List<Extern> externs) {
+    this.externs = List.copyOf(externs);
     this.file = file;
     this.btf = btf;
     this.btfExt = btfExt;
@@ -58,6 +61,24 @@ public final class ParsedObject {
     this.programs = List.copyOf(programs);
     this.programFunctions = Map.copyOf(programFunctions);
     this.code = Map.copyOf(code);
+  }
+
+  /**
+   * The object's externs ({@code __kconfig}, {@code __ksym}, kfuncs): {@code .kconfig} values first,
+   * in their map's layout order, then the rest in symbol order. Empty for most objects.
+   */
+  public List<Extern> externs() {
+    return externs;
+  }
+
+  /** The extern called {@code name}, or null. */
+  public @Nullable Extern extern(String name) {
+    for (Extern e : externs) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /** The file name the object was read from. */

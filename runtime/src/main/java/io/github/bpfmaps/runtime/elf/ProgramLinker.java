@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relocation step of loading, as pure functions: given a parsed object, a program and the
@@ -33,10 +34,23 @@ public final class ProgramLinker {
    * @param mapFd the fd of each map, by {@link io.github.bpfmaps.runtime.MapSpec#name()}; called
    *     once per map the program uses; may throw for a map that was not created
    * @throws BpfException if there is no such program, or it uses an extern ({@code __kconfig},
-   *     {@code __ksym}, a kfunc), which this linker does not resolve yet
+   *     {@code __ksym}, a kfunc), which only a load against the running kernel resolves
    */
   public static LinkedProgram link(ParsedObject object, String program, ToIntFunction<String> mapFd) {
-    return link(object, program, mapFd, false);
+    return link(object, program, mapFd, false, null);
+  }
+
+  /**
+   * Links a program with map references as file descriptors and its externs as {@code externs}
+   * resolved them.
+   *
+   * @param externs the value of each extern the program refers to, by symbol name
+   * @throws BpfException if there is no such program, or an extern's use does not fit its value (a
+   *     variable that is called)
+   */
+  public static LinkedProgram link(ParsedObject object, String program, ToIntFunction<String> mapFd,
+      java.util.function.Function<String, ExternValue> externs) {
+    return link(object, program, mapFd, false, externs);
   }
 
   /**
@@ -47,11 +61,18 @@ public final class ProgramLinker {
    */
   public static LinkedProgram linkWithMapIndices(
       ParsedObject object, String program, ToIntFunction<String> mapIndex) {
-    return link(object, program, mapIndex, true);
+    return link(object, program, mapIndex, true, null);
   }
 
-  private static LinkedProgram link(
-      ParsedObject object, String program, ToIntFunction<String> mapRef, boolean indices) {
+  /**
+   * An invalid helper id for a call of a {@code __weak} kfunc the kernel lacks: the verifier
+   * refuses the call ("invalid func unknown#2002000000") only where it is reachable, as libbpf's
+   * {@code POISON_CALL_KFUNC_BASE}; guarded by {@code bpf_ksym_exists()}, it is dead code.
+   */
+  static final int POISON_CALL_KFUNC_BASE = 2002000000;
+
+  private static LinkedProgram link(ParsedObject object, String program, ToIntFunction<String> mapRef,
+      boolean indices, java.util.function.@Nullable Function<String, ExternValue> externs) {
     ProgramSpec spec = object.program(program);
     Map<Function, Integer> placed = new LinkedHashMap<>();
     List<Function> order = new ArrayList<>();
@@ -87,9 +108,50 @@ public final class ProgramLinker {
           j++; // the second half of ld_imm64
           continue;
         } else if (r != null && r.kind() == ProgramReloc.Kind.EXTERN) {
-          throw new BpfException("link", program, 0, object.file() + ": program '" + program + "' uses the extern '"
-              + r.symbol() + "' (a __kconfig value, __ksym or kfunc), at instruction " + secInsn + " of '"
-              + cs.name() + "'; resolving externs is not supported yet");
+          if (externs == null) {
+            throw new BpfException("link", program, 0, object.file() + ": program '" + program + "' uses the extern '"
+                + r.symbol() + "' (a __kconfig value, __ksym or kfunc), at instruction " + secInsn + " of '"
+                + cs.name() + "'; externs are resolved against the running kernel when the object is loaded,"
+                + " not by linking alone");
+          }
+          ExternValue v = externs.apply(r.symbol());
+          if (op == Insn.CALL) {
+            if (v instanceof ExternValue.BtfId b) {
+              Insn.setSrcReg(out, j, Insn.PSEUDO_KFUNC_CALL);
+              Insn.setImm(out, j, b.id());
+              Insn.setOff(out, j, b.fdArrayIndex());
+            } else if (v instanceof ExternValue.Absent) {
+              Insn.clearRegs(out, j);
+              Insn.setOff(out, j, 0);
+              Insn.setImm(out, j, POISON_CALL_KFUNC_BASE + object.externs().indexOf(object.extern(r.symbol())));
+            } else {
+              throw new BpfException("link", program, 0, object.file() + ": program '" + program + "' calls '"
+                  + r.symbol() + "' at instruction " + secInsn + " of '" + cs.name() + "', which is a variable ("
+                  + v + "), not a kernel function");
+            }
+            continue;
+          }
+          if (v instanceof ExternValue.KconfigSlot k) {
+            int ref = refs.computeIfAbsent(k.map(), mapRef::applyAsInt);
+            used.add(k.map());
+            Insn.setSrcReg(out, j, indices ? Insn.PSEUDO_MAP_IDX_VALUE : Insn.PSEUDO_MAP_VALUE);
+            Insn.setImm(out, j, ref);
+            Insn.setImm(out, j + 1, k.offset());
+          } else if (v instanceof ExternValue.BtfId b) {
+            Insn.setSrcReg(out, j, Insn.PSEUDO_BTF_ID);
+            Insn.setImm(out, j, b.id());
+            Insn.setImm(out, j + 1, b.btfObjFd());
+          } else if (v instanceof ExternValue.Address a) {
+            Insn.setSrcReg(out, j, 0);
+            Insn.setImm(out, j, (int) a.address());
+            Insn.setImm(out, j + 1, (int) (a.address() >>> 32));
+          } else {
+            Insn.setSrcReg(out, j, 0);
+            Insn.setImm(out, j, 0);
+            Insn.setImm(out, j + 1, 0);
+          }
+          j++; // the second half of ld_imm64
+          continue;
         } else if (r != null) {
           targetSection = r.targetSection();
           targetInsn = r.targetInstruction();

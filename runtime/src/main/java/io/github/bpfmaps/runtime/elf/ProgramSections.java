@@ -123,6 +123,29 @@ public final class ProgramSections {
     return new Definition(best.type(), best.attach(), target);
   }
 
+  /** {@code BPF_F_SLEEPABLE} ({@code include/uapi/linux/bpf.h}). */
+  public static final int F_SLEEPABLE = 1 << 4;
+  /** {@code BPF_F_XDP_HAS_FRAGS}. */
+  public static final int F_XDP_HAS_FRAGS = 1 << 5;
+
+  /**
+   * The {@code prog_flags} a section name implies, as libbpf's table sets them: sleepable for the
+   * {@code .s} variants ({@code fentry.s/…}, {@code lsm.s/…}, {@code iter.s/…}, {@code uprobe.s}),
+   * multi-buffer for {@code xdp.frags}.
+   */
+  public static int loadFlags(String section) {
+    int slash = section.indexOf('/');
+    String prefix = slash < 0 ? section : section.substring(0, slash);
+    int flags = 0;
+    if (prefix.endsWith(".s") && forSection(section).type() != ProgramType.UNSPEC) {
+      flags |= F_SLEEPABLE;
+    }
+    if (prefix.equals("xdp.frags")) {
+      flags |= F_XDP_HAS_FRAGS;
+    }
+    return flags;
+  }
+
   private static boolean matches(String section, String prefix) {
     return section.equals(prefix)
         || (section.length() > prefix.length() && section.startsWith(prefix) && section.charAt(prefix.length()) == '/');

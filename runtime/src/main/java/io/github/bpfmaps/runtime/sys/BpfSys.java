@@ -120,6 +120,8 @@ public final class BpfSys {
       case BPF_MAP_GET_FD_BY_ID: return "BPF_MAP_GET_FD_BY_ID";
       case BPF_OBJ_GET_INFO_BY_FD: return "BPF_OBJ_GET_INFO_BY_FD";
       case BPF_BTF_LOAD: return "BPF_BTF_LOAD";
+      case BPF_BTF_GET_FD_BY_ID: return "BPF_BTF_GET_FD_BY_ID";
+      case BPF_BTF_GET_NEXT_ID: return "BPF_BTF_GET_NEXT_ID";
       case BPF_MAP_LOOKUP_AND_DELETE_ELEM: return "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
       case BPF_MAP_FREEZE: return "BPF_MAP_FREEZE";
       case BPF_MAP_LOOKUP_BATCH: return "BPF_MAP_LOOKUP_BATCH";
@@ -558,15 +560,25 @@ public final class BpfSys {
     for (int i = 0; i < infoSize; i += 8) {
       info.putLong(i, 0);
     }
+    objInfo(fd, s.spareAddress(), infoSize, target);
+    return info;
+  }
+
+  /**
+   * {@code BPF_OBJ_GET_INFO_BY_FD} into the zeroed {@code infoSize} bytes at {@code infoAddress} (a
+   * map, program, BTF or link info struct; fields that point to buffers are read from there). One
+   * system call.
+   */
+  static void objInfo(int fd, long infoAddress, int infoSize, @Nullable String target) {
+    Scratch s = Scratch.get();
     ByteBuffer a = s.attr(16);
     a.putInt(0, fd);
     a.putInt(4, infoSize);
-    a.putLong(8, s.spareAddress());
+    a.putLong(8, infoAddress);
     long r = call(BPF_OBJ_GET_INFO_BY_FD, s, 16);
     if (r < 0) {
       throw BpfSyscallException.of("BPF_OBJ_GET_INFO_BY_FD", target, (int) -r, null);
     }
-    return info;
   }
 
   private static String cName(ByteBuffer b, int offset, int max) {
@@ -852,5 +864,60 @@ public final class BpfSys {
   /** Throws the {@link BpfException} for a failed element or batch operation. */
   public static BpfSyscallException error(int cmd, @Nullable String target, int errno, @Nullable String detail) {
     return BpfSyscallException.of(commandName(cmd), target, errno, detail);
+  }
+
+  // ---- the kernel's BTF objects (module BTF for attach targets and externs) ----
+
+  /** {@code BPF_BTF_GET_FD_BY_ID}, command 19 of {@code enum bpf_cmd}. */
+  public static final int BPF_BTF_GET_FD_BY_ID = 19;
+  /** {@code BPF_BTF_GET_NEXT_ID}, command 23 of {@code enum bpf_cmd}. */
+  public static final int BPF_BTF_GET_NEXT_ID = 23;
+
+  /**
+   * {@code BPF_BTF_GET_NEXT_ID}: the id of the next BTF object after {@code startId} (vmlinux,
+   * modules, and loaded programs' BTF), or 0 when there is none. One system call.
+   *
+   * @throws BpfSyscallException EPERM without CAP_SYS_ADMIN
+   */
+  public static int btfGetNextId(int startId) {
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(16);
+    a.putInt(0, startId);
+    long r = call(BPF_BTF_GET_NEXT_ID, s, 12); // start_id, next_id, open_flags
+    if (r == -Errno.ENOENT) {
+      return 0;
+    }
+    if (r < 0) {
+      throw BpfSyscallException.of("BPF_BTF_GET_NEXT_ID", "after id " + startId, (int) -r, null);
+    }
+    return a.getInt(4);
+  }
+
+  /** {@code BPF_BTF_GET_FD_BY_ID}: a new fd (owned by the caller) for the BTF object {@code id}. */
+  public static int btfGetFdById(int id) {
+    return fdById(BPF_BTF_GET_FD_BY_ID, id);
+  }
+
+  /**
+   * The name of a BTF object ({@code struct bpf_btf_info}: {@code vmlinux}, a module's name, or
+   * empty for a program's BTF) if it is the kernel's own ({@code kernel_btf}), else null. One system
+   * call.
+   */
+  public static @Nullable String kernelBtfName(int fd) {
+    Scratch s = Scratch.get();
+    ByteBuffer name = direct(64);
+    ByteBuffer info = direct(32); // btf, btf_size, id, name, name_len, kernel_btf
+    info.putLong(16, Scratch.address(name));
+    info.putInt(24, 64);
+    ByteBuffer a = s.attr(16);
+    a.putInt(0, fd);
+    a.putInt(4, 32);
+    a.putLong(8, Scratch.address(info));
+    long r = call(BPF_OBJ_GET_INFO_BY_FD, s, 16);
+    Reference.reachabilityFence(name);
+    if (r < 0) {
+      throw BpfSyscallException.of("BPF_OBJ_GET_INFO_BY_FD", "BTF fd " + fd, (int) -r, null);
+    }
+    return info.getInt(28) == 0 ? null : cName(name, 0, Math.min(64, info.getInt(24)));
   }
 }

@@ -66,6 +66,8 @@ public final class Errno {
   public static final int ENAMETOOLONG = 36;
   /** {@code ENOTEMPTY} (39). */
   public static final int ENOTEMPTY = 39;
+  /** {@code ENOLINK} (67): a BPF link whose hook went away (its interface or cgroup). */
+  public static final int ENOLINK = 67;
   /** {@code EOVERFLOW} (75). */
   public static final int EOVERFLOW = 75;
   /** {@code EBADFD} (77). */
@@ -129,6 +131,7 @@ public final class Errno {
     def(ENOSYS, "ENOSYS", "function not implemented", "the kernel has no bpf(2) (CONFIG_BPF_SYSCALL)");
     def(ENOTEMPTY, "ENOTEMPTY", "directory not empty", "");
     def(ELOOP, "ELOOP", "too many levels of symbolic links", "");
+    def(ENOLINK, "ENOLINK", "link has been severed", "the link's hook is gone (its interface or cgroup was removed)");
     def(EOVERFLOW, "EOVERFLOW", "value too large for defined data type", "");
     def(EBADFD, "EBADFD", "file descriptor in bad state",
         "the fd is not a BPF object (its number was closed and reused by another file)");

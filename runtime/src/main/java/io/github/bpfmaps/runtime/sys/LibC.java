@@ -103,6 +103,12 @@ public final class LibC {
   public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5)
       throws LastErrorException;
 
+  /** {@code open} flags: read only, a directory, close-on-exec ({@code O_RDONLY|O_DIRECTORY|O_CLOEXEC}). */
+  public static final int O_RDONLY_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
+
+  /** {@code int open(const char *path, int flags)}: a cgroup directory's fd for {@code BPF_LINK_CREATE}. */
+  public static native int open(String path, int flags) throws LastErrorException;
+
   /** {@code long sysconf(int name)}: used for the page size. */
   public static native long sysconf(int name);
 
