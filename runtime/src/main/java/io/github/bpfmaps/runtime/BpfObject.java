@@ -478,7 +478,9 @@ public final class BpfObject implements AutoCloseable {
     if (m.valueSize() != spec.valueSize()) {
       diffs.add("value size " + m.valueSize() + " (expected " + spec.valueSize() + ")");
     }
-    if (m.maxEntries() != spec.maxEntries()) {
+    // A PERF_EVENT_ARRAY declared with max_entries 0 gets one slot per CPU at load: any spec fits it.
+    boolean sizedAtLoad = m.type() == MapType.PERF_EVENT_ARRAY && m.maxEntries() == 0;
+    if (m.maxEntries() != spec.maxEntries() && !sizedAtLoad) {
       diffs.add("max_entries " + m.maxEntries() + " (expected " + spec.maxEntries() + ")");
     }
     if (m.flags() != spec.flags()) {
@@ -488,7 +490,9 @@ public final class BpfObject implements AutoCloseable {
       diffs.add("key codec of " + key.byteSize() + " bytes (the map's keys are " + m.keySize() + ")");
     }
     // A ring buffer's records are whatever the program reserves: its value size is 0, any codec fits.
-    boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF;
+    // A perf event array's values are ring fds; its codec is that of the events, which BTF never names.
+    boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF
+        || m.type() == MapType.PERF_EVENT_ARRAY;
     if (!records && value.byteSize() != m.valueSize()) {
       diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
     }
@@ -499,7 +503,7 @@ public final class BpfObject implements AutoCloseable {
         diffs.addAll(BtfLayoutCheck.differences(btf, m.keyTypeId(), keyLayout, "key"));
       }
       Layout valueLayout = value.layout();
-      if (valueLayout != null && m.valueTypeId() != 0 && m.kind() != MapKind.GLOBAL_DATA) {
+      if (valueLayout != null && m.valueTypeId() != 0 && m.kind() != MapKind.GLOBAL_DATA && !records) {
         diffs.addAll(BtfLayoutCheck.differences(btf, m.valueTypeId(), valueLayout, "value"));
       }
     }

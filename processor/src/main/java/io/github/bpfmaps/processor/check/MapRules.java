@@ -260,8 +260,9 @@ public final class MapRules {
     MapType type = map.type();
     int size = value.type().size();
     String where = rec + "." + value.component();
-    if (type == MapType.RINGBUF) {
-      return; // The record only describes what programs submit; the kernel sees no value size.
+    if (type == MapType.RINGBUF || type == MapType.PERF_EVENT_ARRAY) {
+      // The record only describes what programs submit or output; the kernel sees no such value.
+      return;
     }
     if (size == 0) {
       out.add(error(Site.VALUE, "BpfMapValueSize", what + " needs a value of at least one byte, "

@@ -32,6 +32,8 @@ public enum HandleKind {
   BLOOM_FILTER("BpfBloomFilter", false, true, MapType.BLOOM_FILTER),
   /** {@link BpfRingBuf}: the record codec. */
   RINGBUF("BpfRingBuf", false, true, MapType.RINGBUF),
+  /** {@link BpfPerfEventArray}: the event codec (the kernel's values are the per-CPU ring fds). */
+  PERF_EVENT_ARRAY("BpfPerfEventArray", false, true, MapType.PERF_EVENT_ARRAY),
   /** {@link BpfArrayOfMaps}: no codec (the values are inner map fds). */
   ARRAY_OF_MAPS("BpfArrayOfMaps", false, false, MapType.ARRAY_OF_MAPS),
   /** {@link BpfHashOfMaps}: the key codec. */

@@ -97,6 +97,13 @@ public final class LibC {
   public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5)
       throws LastErrorException;
 
+  /**
+   * {@code int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask)}: with pid 0, moves
+   * the calling thread to the CPUs of the bit mask at {@code maskAddress} (used to run a program
+   * test on a chosen CPU, whose per-CPU ring then receives its events).
+   */
+  public static native int sched_setaffinity(int pid, long size, long maskAddress) throws LastErrorException;
+
   /** {@code long sysconf(int name)}: used for the page size. */
   public static native long sysconf(int name);
 
