@@ -273,6 +273,53 @@ class BpfPerfEventArrayTest {
   }
 
   @Test
+  void theRawPathAllocatesNothingPerEvent() {
+    var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+        "no allocation counter in this JVM");
+    var threads = (com.sun.management.ThreadMXBean) bean;
+    threads.setThreadAllocatedMemoryEnabled(true);
+    long[] sum = new long[1];
+    RawHandlerSum handler = new RawHandlerSum(sum);
+    try (var perf = new BpfPerfEventArray<>(MapFd.create(spec()), spec(), Codecs.U64)
+        .open(PerfOptions.defaults().pages(64).cpus(ONLINE[0]))) {
+      int prog = producer(perf, 3);
+      try {
+        pinTo(ONLINE[0]);
+        for (int round = 0; round < 20; round++) { // warm up: JIT
+          run(prog, 5000);
+          perf.readAvailableRaw(handler);
+        }
+        run(prog, 5000);
+        sum[0] = 0;
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        int n = perf.readAvailableRaw(handler);
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertEquals(5000, n);
+        assertEquals(3L * 5000, sum[0]);
+        assertTrue(allocated < 500, "allocated " + allocated + " bytes for 5000 events (one read)");
+      } finally {
+        BpfSys.close(prog);
+      }
+    }
+  }
+
+  /** A raw handler that sums the first u64 of each sample. */
+  static final class RawHandlerSum implements BpfPerfEventArray.RawHandler {
+    final long[] sum;
+
+    RawHandlerSum(long[] sum) {
+      this.sum = sum;
+    }
+
+    @Override
+    public void accept(int cpu, ByteBuffer buf, int offset, int length) {
+      sum[0] += buf.getLong(offset);
+    }
+  }
+
+  @Test
   void readingBeforeOpenSaysToOpenFirst() {
     try (var perf = new BpfPerfEventArray<>(MapFd.create(spec()), spec(), Codecs.U64)) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> perf.readAvailable(v -> { }));
