@@ -1,5 +1,9 @@
 package io.github.bpfmaps.runtime.maps;
 
+import static io.github.bpfmaps.runtime.maps.RingMemory.LONGS;
+import static io.github.bpfmaps.runtime.maps.RingMemory.closeQuietly;
+import static io.github.bpfmaps.runtime.maps.RingMemory.unmapQuietly;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.github.bpfmaps.runtime.Bpf;
@@ -15,8 +19,6 @@ import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.PerfEvent;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import io.github.bpfmaps.runtime.sys.Scratch;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,8 +73,6 @@ public class BpfPerfEventArray<V> extends BpfMapHandle {
   static final int DATA_TAIL = 1032;
   /** {@code struct perf_event_header} (type, misc, size) plus the {@code u32} raw size. */
   static final int SAMPLE_HEADER = 12;
-  private static final VarHandle LONGS =
-      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   /**
    * Receives the count of a {@code PERF_RECORD_LOST}: samples the kernel could not write into
@@ -315,24 +315,8 @@ public class BpfPerfEventArray<V> extends BpfMapHandle {
   }
 
   private static void releaseRing(int perfFd, long address, long mapSize) {
-    if (address != 0) {
-      try {
-        LibC.munmap(address, mapSize);
-      } catch (LastErrorException ignored) {
-        // only bad arguments make munmap fail; nothing to recover
-      }
-    }
+    unmapQuietly(address, mapSize);
     closeQuietly(perfFd);
-  }
-
-  private static void closeQuietly(int fd) {
-    if (fd >= 0) {
-      try {
-        LibC.close(fd);
-      } catch (LastErrorException ignored) {
-        // close(2) releases the fd even when it reports an error
-      }
-    }
   }
 
   /** True once {@link #open} succeeded (and until {@link #close()}). */

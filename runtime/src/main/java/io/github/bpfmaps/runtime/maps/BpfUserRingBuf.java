@@ -1,5 +1,12 @@
 package io.github.bpfmaps.runtime.maps;
 
+import static io.github.bpfmaps.runtime.maps.RingMemory.BUSY;
+import static io.github.bpfmaps.runtime.maps.RingMemory.DISCARD;
+import static io.github.bpfmaps.runtime.maps.RingMemory.HEADER;
+import static io.github.bpfmaps.runtime.maps.RingMemory.INTS;
+import static io.github.bpfmaps.runtime.maps.RingMemory.LONGS;
+import static io.github.bpfmaps.runtime.maps.RingMemory.unmapQuietly;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.github.bpfmaps.runtime.BpfClosedException;
@@ -10,8 +17,6 @@ import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.RefCount;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,14 +46,6 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the record type
  */
 public class BpfUserRingBuf<V> extends BpfMapHandle {
-  private static final int BUSY = 1 << 31;
-  private static final int DISCARD = 1 << 30;
-  private static final int HEADER = 8;
-  private static final VarHandle LONGS =
-      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-  private static final VarHandle INTS =
-      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-
   /** The record codec. */
   protected final Codec<V> valueCodec;
   private final Mapping mapping;
@@ -163,16 +160,6 @@ public class BpfUserRingBuf<V> extends BpfMapHandle {
     this.producerPage = new Pointer(producer).getByteBuffer(0, page).order(ByteOrder.nativeOrder());
     this.data = new Pointer(producer).getByteBuffer(page, 2 * size).order(ByteOrder.nativeOrder());
     this.cleanable = RefCount.CLEANER.register(this, mapping);
-  }
-
-  private static void unmapQuietly(long address, long length) {
-    if (address != 0) {
-      try {
-        LibC.munmap(address, length);
-      } catch (LastErrorException ignored) {
-        // only bad arguments make munmap fail
-      }
-    }
   }
 
   /** Bytes free for new records (headers included). No system call. */
