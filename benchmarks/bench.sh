@@ -97,12 +97,14 @@ hash_iter_nextkey_1m     io.github.bpfmaps.bench.BigHashBench.iterateNextKey
 hash_update_batch_1m     io.github.bpfmaps.bench.BigHashBench.updateBatch
 ringbuf_consume          io.github.bpfmaps.bench.RingBufBench.consume
 ringbuf_produce_testrun  -
+perf_poll                io.github.bpfmaps.bench.PerfEventBench.poll
+ringbuf_poll             io.github.bpfmaps.bench.RingBufBench.poll
 bpftool_dump_1m          -
 bpftool_dump_json_1m     -
 '
 
 mkdir -p "$out"
-gcc -O2 -Wall -Wextra -pthread -o "$out/mapbench" "$here"/c/*.c
+gcc -O2 -Wall -Wextra -pthread -o "$out/mapbench" "$here"/c/*.c -lbpf
 if [ $list = 1 ]; then
 	"$out/mapbench" --list
 	echo bpftool_dump_1m
@@ -163,6 +165,7 @@ jmh_include() {
 	array_syscall_vs_mmap) echo 'MmapArrayBench' ;;
 	# with the allocation-free per-CPU reads (Java-only rows of the allocation table)
 	percpu_array_lookup) echo 'PerCpuArrayMapBench' ;;
+	perf_poll) echo 'PerfEventBench' ;; # poll and the zero-allocation pollRaw
 	*) awk -v g="$1" '$1 == g && $2 != "-" { print $2 "$" }' <<<"$mapping" ;;
 	esac
 }

@@ -41,5 +41,8 @@ void run_bench(const struct bench *b);
 extern volatile uint64_t sink;
 
 void bench_ringbuf(const struct cfg *c);
+/* eventbench.c: libbpf's perf_buffer__poll and ring_buffer__poll (links -lbpf). */
+void bench_perf_poll(const struct cfg *c);
+void bench_ringbuf_poll(const struct cfg *c);
 
 #endif

@@ -591,6 +591,8 @@ static const struct group {
 	{ "hash_iter_nextkey_1m", g_hash_iter_nextkey, 1, NULL },
 	{ "hash_update_batch_1m", g_hash_update_batch, 1, NULL },
 	{ "ringbuf_consume", g_ringbuf, 1, NULL },
+	{ "perf_poll", bench_perf_poll, 1, NULL },
+	{ "ringbuf_poll", bench_ringbuf_poll, 1, NULL },
 	{ "pin_1m", g_pin, 0, NULL },
 };
 

@@ -8,6 +8,7 @@ import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -80,6 +81,23 @@ public class RingBufBench {
     int n = ring.consume(this::accept);
     if (n != RECORDS || sum != 42L * RECORDS) {
       throw new IllegalStateException("ringbuf_consume: drained " + n + " records (sum " + sum
+          + "), produced " + RECORDS + " of 42");
+    }
+    return sum;
+  }
+
+  /**
+   * {@code ringbuf_poll}: the same drain through {@link BpfRingBuf#poll} with a zero timeout, the
+   * counterpart of libbpf's {@code ring_buffer__poll(rb, 0)} in {@code c/eventbench.c} (whose
+   * producer asks for wakeups, which only the untimed fill pays for).
+   */
+  @Benchmark
+  @OperationsPerInvocation(RECORDS)
+  public long poll() {
+    sum = 0;
+    int n = ring.poll(Duration.ZERO, this::accept);
+    if (n != RECORDS || sum != 42L * RECORDS) {
+      throw new IllegalStateException("ringbuf_poll: drained " + n + " records (sum " + sum
           + "), produced " + RECORDS + " of 42");
     }
     return sum;

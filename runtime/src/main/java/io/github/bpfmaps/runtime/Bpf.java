@@ -101,4 +101,36 @@ public final class Bpf {
     }
     return count;
   }
+
+  /**
+   * The ids of the CPUs now online ({@code /sys/devices/system/cpu/online}, read on every call: CPUs
+   * come and go). A perf event can be opened only on an online CPU ({@code ENODEV} otherwise).
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static int[] onlineCpus() {
+    try {
+      return cpuIds(Files.readString(Path.of("/sys/devices/system/cpu/online"), StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /sys/devices/system/cpu/online", e);
+    }
+  }
+
+  /** The CPU ids of a kernel CPU list such as {@code 0-3,8,10-11}, ascending as written. */
+  static int[] cpuIds(String list) {
+    int[] ids = new int[parseCpuList(list)];
+    int n = 0;
+    for (String part : list.strip().split(",")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      int dash = part.indexOf('-');
+      int from = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
+      int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1));
+      for (int c = from; c <= to; c++) {
+        ids[n++] = c;
+      }
+    }
+    return ids;
+  }
 }

@@ -487,15 +487,20 @@ public final class BpfObject implements AutoCloseable {
           + ". The name comes from the record's name in snake_case (XdpStats -> xdp_stats) or from"
           + " @BpfMap(name = \"...\"): set it to the C map's name");
     }
-    List<String> diffs = new ArrayList<>(SpecComparison.messages(
-        SpecComparison.definitions(SpecComparison.Definition.of(spec), SpecComparison.Definition.of(m)),
-        "Java", "C", true));
+    // A PERF_EVENT_ARRAY declared with max_entries 0 gets one slot per CPU at load: any spec fits it.
+    boolean sizedAtLoad = m.type() == MapType.PERF_EVENT_ARRAY && m.maxEntries() == 0;
+    List<SpecComparison.Difference> definitionDiffs = new ArrayList<>(SpecComparison.definitions(
+        SpecComparison.Definition.of(spec), SpecComparison.Definition.of(m)));
+    definitionDiffs.removeIf(d -> sizedAtLoad && d.field() == SpecComparison.Field.MAX_ENTRIES);
+    List<String> diffs = new ArrayList<>(SpecComparison.messages(definitionDiffs, "Java", "C", true));
     // Hand-written codecs may disagree with their own spec: say so where the spec did not already.
     if (key != null && key.byteSize() != m.keySize() && key.byteSize() != spec.keySize()) {
       diffs.add("key: Java codec of " + key.byteSize() + " bytes, C key_size " + m.keySize());
     }
     // A ring buffer's records are whatever the program reserves: its value size is 0, any codec fits.
-    boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF;
+    // A perf event array's values are ring fds; its codec is that of the events, which BTF never names.
+    boolean records = m.type() == MapType.RINGBUF || m.type() == MapType.USER_RINGBUF
+        || m.type() == MapType.PERF_EVENT_ARRAY;
     if (!records && value.byteSize() != m.valueSize() && value.byteSize() != spec.valueSize()) {
       diffs.add("value: Java codec of " + value.byteSize() + " bytes, C value_size " + m.valueSize());
     }
@@ -506,7 +511,7 @@ public final class BpfObject implements AutoCloseable {
         diffs.addAll(BtfLayoutCheck.differences(btf, m.keyTypeId(), keyLayout, "key"));
       }
       Layout valueLayout = value.layout();
-      if (valueLayout != null && m.valueTypeId() != 0 && m.kind() != MapKind.GLOBAL_DATA) {
+      if (valueLayout != null && m.valueTypeId() != 0 && m.kind() != MapKind.GLOBAL_DATA && !records) {
         diffs.addAll(BtfLayoutCheck.differences(btf, m.valueTypeId(), valueLayout, "value"));
       }
     }

@@ -25,5 +25,6 @@ class BpfTest {
   void malformedCpuListsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> Bpf.parseCpuList("\n"));
     assertThrows(NumberFormatException.class, () -> Bpf.parseCpuList("x-1"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 2, 3, 8, 10, 11}, Bpf.cpuIds("0-3,8,10-11\n"));
   }
 }

@@ -56,7 +56,7 @@ public final class MapRules {
       MapType.LRU_HASH, MapType.LRU_PERCPU_HASH, MapType.LPM_TRIE, MapType.ARRAY_OF_MAPS,
       MapType.HASH_OF_MAPS, MapType.DEVMAP, MapType.SOCKMAP, MapType.CPUMAP, MapType.XSKMAP,
       MapType.SOCKHASH, MapType.QUEUE, MapType.STACK, MapType.DEVMAP_HASH, MapType.RINGBUF,
-      MapType.BLOOM_FILTER);
+      MapType.BLOOM_FILTER, MapType.USER_RINGBUF);
 
   /**
    * Types whose values are file descriptors or ids of other kernel objects, which the kernel checks
@@ -109,7 +109,7 @@ public final class MapRules {
     map.key().ifPresent(key -> checkKey(map, key, what, rec, out));
     map.value().ifPresent(value -> checkValue(map, value, what, rec, out));
 
-    if (type == MapType.RINGBUF && map.maxEntries() > 0) {
+    if ((type == MapType.RINGBUF || type == MapType.USER_RINGBUF) && map.maxEntries() > 0) {
       // ringbuf_map_alloc() in kernel/bpf/ringbuf.c: max_entries must be a power of 2 and
       // page-aligned, i.e. a power-of-2 multiple of the page size.
       int n = map.maxEntries();
@@ -260,8 +260,9 @@ public final class MapRules {
     MapType type = map.type();
     int size = value.type().size();
     String where = rec + "." + value.component();
-    if (type == MapType.RINGBUF) {
-      return; // The record only describes what programs submit; the kernel sees no value size.
+    if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF || type == MapType.PERF_EVENT_ARRAY) {
+      // The record only describes what programs submit or output; the kernel sees no such value.
+      return;
     }
     if (size == 0) {
       out.add(error(Site.VALUE, "BpfMapValueSize", what + " needs a value of at least one byte, "

@@ -42,9 +42,14 @@ public record MapModel(
    */
   public record Entry(String component, String javaType, FieldType type) {}
 
-  /** True for the types with no key: the record has a single component, the value. */
+  /**
+   * True for the types with no key: the record has a single component, the value. For a
+   * PERF_EVENT_ARRAY that value is the event type; the kernel's keys and values are CPU indexes and
+   * ring fds, which the handle manages.
+   */
   public static boolean keyless(MapType type) {
-    return type.keyless() || type == MapType.RINGBUF || type == MapType.USER_RINGBUF;
+    return type.keyless() || type == MapType.RINGBUF || type == MapType.USER_RINGBUF
+        || type == MapType.PERF_EVENT_ARRAY;
   }
 
   /** How many components a record declaring a map of {@code type} has. */
@@ -52,8 +57,11 @@ public record MapModel(
     return keyless(type) ? 1 : 2;
   }
 
-  /** The key size for {@code SPEC}: 0 for keyless types. */
+  /** The key size for {@code SPEC}: 0 for keyless types, 4 (the CPU) for a perf event array. */
   public int keySize() {
+    if (type == MapType.PERF_EVENT_ARRAY) {
+      return 4;
+    }
     return keyless(type) ? 0 : key.map(e -> e.type().size()).orElse(0);
   }
 
@@ -62,6 +70,9 @@ public record MapModel(
    * ({@code kernel/bpf/ringbuf.c} requires key_size and value_size 0).
    */
   public int valueSize() {
+    if (type == MapType.PERF_EVENT_ARRAY) {
+      return 4; // a perf event fd (fd_array_map_alloc_check()); the record's value is the event
+    }
     return type == MapType.RINGBUF || type == MapType.USER_RINGBUF
         ? 0
         : value.map(e -> e.type().size()).orElse(0);

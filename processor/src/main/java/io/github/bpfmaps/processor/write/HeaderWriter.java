@@ -107,7 +107,10 @@ public final class HeaderWriter {
     if (!MapModel.keyless(m.type())) {
       m.key().ifPresent(k -> b.append("\t__type(key, ").append(typeName(k.type())).append(");\n"));
     }
-    if (!ring) {
+    if (m.type() == MapType.PERF_EVENT_ARRAY) {
+      // CPU index -> ring fd; the event struct above is what bpf_perf_event_output() sends.
+      b.append("\t__uint(key_size, sizeof(__u32));\n\t__uint(value_size, sizeof(__u32));\n");
+    } else if (!ring) {
       m.value().ifPresent(v -> b.append("\t__type(value, ").append(typeName(v.type())).append(");\n"));
     }
     if (m.flags() != 0) {

@@ -62,6 +62,16 @@ class MapRulesTest {
   }
 
   @Test
+  void perfEventArrayTakesTheEventTypeAsItsValueAndKeepsFourByteFdValues() {
+    StructLayout event = StructLayout.compute(TypeRef.of("p", "Exec"), "Exec", false, 0,
+        List.of(Component.of("pid", U32), Component.of("ts", U64)));
+    MapModel m = map(MapType.PERF_EVENT_ARRAY, 2, 0, null, new FieldType.StructType(event));
+    assertThat(tags(m)).isEmpty();
+    assertThat(m.keySize()).isEqualTo(4);
+    assertThat(m.valueSize()).isEqualTo(4);
+  }
+
+  @Test
   void lpmTrieNeedsAPrefixLengthKeyAndNoPrealloc() {
     StructLayout key = StructLayout.compute(TypeRef.of("p", "Prefix"), "Prefix", false, 0,
         List.of(Component.of("prefixLen", U32), Component.of("addr", U32)));

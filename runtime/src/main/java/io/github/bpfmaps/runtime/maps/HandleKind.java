@@ -32,6 +32,10 @@ public enum HandleKind {
   BLOOM_FILTER("BpfBloomFilter", false, true, MapType.BLOOM_FILTER),
   /** {@link BpfRingBuf}: the record codec. */
   RINGBUF("BpfRingBuf", false, true, MapType.RINGBUF),
+  /** {@link BpfUserRingBuf}: the record codec (user space produces, programs drain). */
+  USER_RINGBUF("BpfUserRingBuf", false, true, MapType.USER_RINGBUF),
+  /** {@link BpfPerfEventArray}: the event codec (the kernel's values are the per-CPU ring fds). */
+  PERF_EVENT_ARRAY("BpfPerfEventArray", false, true, MapType.PERF_EVENT_ARRAY),
   /** {@link BpfArrayOfMaps}: no codec (the values are inner map fds). */
   ARRAY_OF_MAPS("BpfArrayOfMaps", false, false, MapType.ARRAY_OF_MAPS),
   /** {@link BpfHashOfMaps}: the key codec. */

@@ -108,6 +108,12 @@ public final class LibC {
 
   /** {@code int open(const char *path, int flags)}: a cgroup directory's fd for {@code BPF_LINK_CREATE}. */
   public static native int open(String path, int flags) throws LastErrorException;
+  /**
+   * {@code int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask)}: with pid 0, moves
+   * the calling thread to the CPUs of the bit mask at {@code maskAddress} (used to run a program
+   * test on a chosen CPU, whose per-CPU ring then receives its events).
+   */
+  public static native int sched_setaffinity(int pid, long size, long maskAddress) throws LastErrorException;
 
   /** {@code long sysconf(int name)}: used for the page size. */
   public static native long sysconf(int name);

@@ -55,7 +55,8 @@ class HandleKindTest {
       assertEquals(seen.getOrDefault(t, HandleKind.KEYED), k, t.name());
       if (k != HandleKind.KEYED) {
         assertEquals(t.perCpu(), k == HandleKind.PERCPU_HASH || k == HandleKind.PERCPU_ARRAY, t + " per-CPU");
-        assertEquals(t.keyless(), !k.takesKey() && !t.indexed() && k != HandleKind.RINGBUF, t + " keyless");
+        assertEquals(t.keyless(), !k.takesKey() && !t.indexed() && k != HandleKind.RINGBUF
+            && k != HandleKind.USER_RINGBUF, t + " keyless");
         assertEquals(t.mapOfMaps(), !k.takesValue(), t + " map of maps");
       }
     }

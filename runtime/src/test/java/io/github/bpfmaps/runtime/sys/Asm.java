@@ -20,6 +20,11 @@ public final class Asm {
     return insn(0xb7, dst, 0, 0, imm);
   }
 
+  /** {@code (u32) dst = imm}, upper half zeroed (BPF_ALU | BPF_MOV | BPF_K). */
+  public Asm mov32Imm(int dst, int imm) {
+    return insn(0xb4, dst, 0, 0, imm);
+  }
+
   /** {@code dst = src} (BPF_ALU64 | BPF_MOV | BPF_X). */
   public Asm movReg(int dst, int src) {
     return insn(0xbf, dst, src, 0, 0);

@@ -1,0 +1,241 @@
+/*
+ * perf_poll and ringbuf_poll: how fast libbpf's own readers, perf_buffer__poll() and
+ * ring_buffer__poll(), deliver events that a BPF program emitted, so the Java readers
+ * (BpfPerfEventArray.poll, BpfRingBuf.poll) have a baseline from the library most tools use.
+ *
+ * One hand-assembled XDP program per channel writes one 16-byte record {42, 42} per run:
+ * bpf_perf_event_output(ctx, &map, BPF_F_CURRENT_CPU, buf, 16) or bpf_ringbuf_output(&ring,
+ * buf, 16, 0). BPF_PROG_TEST_RUN with repeat = K fills the ring untimed (the process is pinned
+ * to one CPU, so a perf array's samples all land in that CPU's ring), then one poll with a zero
+ * timeout that drains the K records is timed; the callback sums the first u64 as a content check.
+ *
+ * Sources: include/uapi/linux/bpf.h (helpers, BPF_F_CURRENT_CPU), tools/lib/bpf/libbpf.h
+ * (perf_buffer__new, ring_buffer__new and their poll functions).
+ */
+#define _GNU_SOURCE
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define RECORD_SIZE 16u
+/* perf: 8-byte perf_event_header + u32 size + 16 bytes padded to 20 = 32 bytes a sample. */
+#define PERF_FOOTPRINT 32u
+/* ring buffer: 8-byte header + 16 bytes. */
+#define RING_FOOTPRINT 24u
+/* perf ring per CPU, in pages: 4 MiB with 4 KiB pages (the Java side uses the same). */
+#define PERF_PAGES 1024u
+
+static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src, .off = off,
+			      .imm = imm };
+	return i;
+}
+
+/*
+ *   r6 = r1; r1 = 42; *(u64 *)(r10 - 16) = r1; *(u64 *)(r10 - 8) = r1
+ *   perf: r1 = r6; r2 = map; w3 = BPF_F_CURRENT_CPU; r4 = r10 - 16; r5 = 16; call perf_event_output
+ *   ring: r1 = map; r2 = r10 - 16; r3 = 16; r4 = 0; call ringbuf_output
+ *   r0 = XDP_PASS; exit
+ */
+static int load_producer(int map_fd, int perf, const char *op)
+{
+	struct bpf_insn p[20];
+	int n = 0, fd;
+	static char log[65536];
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+
+	p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+	p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 42);
+	p[n++] = insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_1, -16, 0);
+	p[n++] = insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_1, -8, 0);
+	if (perf) {
+		p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+		p[n++] = insn(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_2, BPF_PSEUDO_MAP_FD, 0, map_fd);
+		p[n++] = insn(0, 0, 0, 0, 0);
+		/* 32-bit move: 0xffffffff zero-extended (the upper half of flags is a packet length) */
+		p[n++] = insn(BPF_ALU | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, -1);
+		p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_10, 0, 0);
+		p[n++] = insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, -16);
+		p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_5, 0, 0, RECORD_SIZE);
+		p[n++] = insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_perf_event_output);
+	} else {
+		p[n++] = insn(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd);
+		p[n++] = insn(0, 0, 0, 0, 0);
+		p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+		p[n++] = insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -16);
+		p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, RECORD_SIZE);
+		/* flags 0: a wakeup, since ring_buffer__poll waits in epoll (untimed fill anyway) */
+		p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0);
+		p[n++] = insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_output);
+	}
+	p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 2);
+	p[n++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	opts.log_buf = log;
+	opts.log_size = sizeof(log);
+	opts.log_level = 0;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, perf ? "bench_perf_out" : "bench_rb_poll", "GPL", p,
+			   (size_t)n, &opts);
+	if (fd < 0) {
+		opts.log_level = 1;
+		fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bench_out", "GPL", p, (size_t)n, &opts);
+		fprintf(stderr, "%s\n", log);
+		errno = -fd;
+		die("BPF_PROG_LOAD", op);
+	}
+	return fd;
+}
+
+static void produce(int prog_fd, uint32_t repeat, const char *op)
+{
+	unsigned char pkt[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = sizeof(pkt),
+		    .repeat = (int)repeat);
+
+	if (bpf_prog_test_run_opts(prog_fd, &t))
+		die("BPF_PROG_TEST_RUN", op);
+}
+
+struct tally {
+	uint64_t seen, sum;
+};
+
+static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct tally *t = ctx;
+
+	(void)cpu;
+	(void)size;
+	t->sum += *(const uint64_t *)data;
+	t->seen++;
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 lost)
+{
+	(void)ctx;
+	fprintf(stderr, "mapbench: perf_poll: %llu samples lost on CPU %d\n", (unsigned long long)lost, cpu);
+	exit(1);
+}
+
+static int on_ring_record(void *ctx, void *data, size_t size)
+{
+	struct tally *t = ctx;
+
+	(void)size;
+	t->sum += *(const uint64_t *)data;
+	t->seen++;
+	return 0;
+}
+
+static void pin_to_first_cpu(const char *op)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die("sched_getaffinity", op);
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (CPU_ISSET(c, &set)) {
+			CPU_ZERO(&set);
+			CPU_SET(c, &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				die("sched_setaffinity", op);
+			return;
+		}
+	}
+}
+
+static void check(const char *op, const struct tally *t, uint32_t want)
+{
+	if (t->seen != want || t->sum != 42ull * want) {
+		fprintf(stderr, "mapbench: %s: delivered %llu records (sum %llu), produced %u of 42\n", op,
+			(unsigned long long)t->seen, (unsigned long long)t->sum, want);
+		exit(1);
+	}
+}
+
+void bench_perf_poll(const struct cfg *cfg)
+{
+	const char *op = "perf_poll";
+	long page = sysconf(_SC_PAGESIZE);
+	uint32_t per_round = (uint32_t)((uint64_t)page * PERF_PAGES / PERF_FOOTPRINT * 9 / 10);
+	int rounds = cfg->rounds > 64 ? 64 : cfg->rounds;
+	double ns[64];
+	struct tally t;
+	struct perf_buffer *pb;
+	int map_fd, prog_fd, ncpu = libbpf_num_possible_cpus();
+
+	pin_to_first_cpu(op);
+	map_fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "bench_perf", 4, 4, (uint32_t)ncpu, NULL);
+	if (map_fd < 0)
+		die("BPF_MAP_CREATE", op);
+	prog_fd = load_producer(map_fd, 1, op);
+	/* libbpf's defaults: a ring on every CPU, wakeup_events = 1, PERF_SAMPLE_RAW. */
+	pb = perf_buffer__new(map_fd, PERF_PAGES, on_perf_sample, on_perf_lost, &t, NULL);
+	if (!pb)
+		die("perf_buffer__new", op);
+	memset(&t, 0, sizeof(t));
+	produce(prog_fd, per_round, op); /* warm-up */
+	perf_buffer__poll(pb, 0);
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t0;
+
+		produce(prog_fd, per_round, op);
+		memset(&t, 0, sizeof(t));
+		t0 = now_ns();
+		if (perf_buffer__poll(pb, 0) < 0)
+			die("perf_buffer__poll", op);
+		ns[i] = (double)(now_ns() - t0) / per_round;
+		check(op, &t, per_round);
+	}
+	report(op, ns, rounds, per_round);
+	perf_buffer__free(pb);
+	close(prog_fd);
+	close(map_fd);
+}
+
+void bench_ringbuf_poll(const struct cfg *cfg)
+{
+	const char *op = "ringbuf_poll";
+	uint64_t size = cfg->ringbuf_bytes;
+	uint32_t per_round = (uint32_t)(size / RING_FOOTPRINT * 9 / 10);
+	int rounds = cfg->rounds > 64 ? 64 : cfg->rounds;
+	double ns[64];
+	struct tally t;
+	struct ring_buffer *rb;
+	int ring_fd, prog_fd;
+
+	pin_to_first_cpu(op);
+	ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bench_rb_poll", 0, 0, (uint32_t)size, NULL);
+	if (ring_fd < 0)
+		die("BPF_MAP_CREATE", op);
+	prog_fd = load_producer(ring_fd, 0, op);
+	rb = ring_buffer__new(ring_fd, on_ring_record, &t, NULL);
+	if (!rb)
+		die("ring_buffer__new", op);
+	memset(&t, 0, sizeof(t));
+	produce(prog_fd, per_round, op);
+	ring_buffer__poll(rb, 0);
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t0;
+
+		produce(prog_fd, per_round, op);
+		memset(&t, 0, sizeof(t));
+		t0 = now_ns();
+		if (ring_buffer__poll(rb, 0) < 0)
+			die("ring_buffer__poll", op);
+		ns[i] = (double)(now_ns() - t0) / per_round;
+		check(op, &t, per_round);
+	}
+	report(op, ns, rounds, per_round);
+	ring_buffer__free(rb);
+	close(prog_fd);
+	close(ring_fd);
+}

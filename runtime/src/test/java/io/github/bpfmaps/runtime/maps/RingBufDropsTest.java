@@ -1,0 +1,49 @@
+package io.github.bpfmaps.runtime.maps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.KernelTests;
+import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.elf.TestObjects;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code ringbuf_drops.bpf.o}: a 4 KiB ring filled by 64-byte reservations through the counting macro. */
+class RingBufDropsTest {
+  static final MapSpec SMALL = MapSpec.of("small", MapType.RINGBUF, 0, 0, 4096, 0);
+
+  @BeforeEach
+  void needBpf() {
+    KernelTests.needBpf();
+  }
+
+  @Test
+  void everyReservationThatFoundTheRingFullIsCounted() {
+    try (BpfObject obj = BpfObject.load(TestObjects.testObject("ringbuf_drops"));
+        var ring = new BpfRingBuf<>(obj.bindMap(SMALL, null, Codecs.U64), SMALL, Codecs.U64);
+        RingBufDrops drops = RingBufDrops.bind(obj, "small")) {
+      assertEquals(0, drops.dropped());
+      obj.program("fill").testRun(new byte[64], 100);
+      int kept = ring.consume(v -> assertEquals(7L, v));
+      assertEquals(4096 / 72, kept, "64-byte records with 8-byte headers");
+      assertEquals(100 - kept, drops.dropped(), "every run either kept a record or counted a drop");
+      obj.program("fill").testRun(new byte[64], 10); // room again after the read
+      assertEquals(10, ring.consume(v -> { }));
+      assertEquals(100 - kept, drops.dropped());
+    }
+  }
+
+  @Test
+  void aRingWithoutACounterSaysHowToDeclareOne() {
+    try (BpfObject obj = BpfObject.load(TestObjects.testObject("ringbuf_drops"))) {
+      BpfException e = assertThrows(BpfException.class, () -> RingBufDrops.bind(obj, "other"));
+      assertTrue(e.getMessage().contains("BPFMAPS_RINGBUF_DROPS(other)"), e.getMessage());
+    }
+  }
+}
