@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> {
   private final int cpus;
+  private final Codec<V> slotCodec;
 
   /**
    * @param valueCodec the codec of one CPU's value ({@code spec.valueSize()} bytes)
@@ -25,6 +26,12 @@ public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> 
   public BpfPerCpuArrayMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
     super(fd, spec, Codecs.U32, new PerCpuCodec<>(valueCodec, Bpf.possibleCpus()));
     this.cpus = Bpf.possibleCpus();
+    this.slotCodec = valueCodec;
+  }
+
+  /** The codec of one CPU's value ({@code spec.valueSize()} bytes; slots are 8-byte aligned). */
+  public Codec<V> slotCodec() {
+    return slotCodec;
   }
 
   /** Every CPU's value at {@code index}, null past the end. One system call. */

@@ -18,6 +18,7 @@ import io.github.bpfmaps.runtime.UpdateFlag;
  */
 public class BpfPerCpuHashMap<K, V> extends BpfKeyedMap<K, PerCpuValues<V>> {
   private final int cpus;
+  private final Codec<V> slotCodec;
 
   /**
    * @param valueCodec the codec of one CPU's value ({@code spec.valueSize()} bytes)
@@ -25,6 +26,12 @@ public class BpfPerCpuHashMap<K, V> extends BpfKeyedMap<K, PerCpuValues<V>> {
   public BpfPerCpuHashMap(MapFd fd, MapSpec spec, Codec<K> keyCodec, Codec<V> valueCodec) {
     super(fd, spec, keyCodec, new PerCpuCodec<>(valueCodec, Bpf.possibleCpus()));
     this.cpus = Bpf.possibleCpus();
+    this.slotCodec = valueCodec;
+  }
+
+  /** The codec of one CPU's value ({@code spec.valueSize()} bytes; slots are 8-byte aligned). */
+  public Codec<V> slotCodec() {
+    return slotCodec;
   }
 
   /** Writes {@code value} into every CPU's slot ({@code BPF_ANY}; one system call). */
