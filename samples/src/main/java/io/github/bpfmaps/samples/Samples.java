@@ -35,7 +35,9 @@ public final class Samples {
       new Sample("pinned", "write|read|clean [pinRoot]: a pinned map reused by a second process (flows.bpf.o)",
           PinnedReuseDemo::run),
       new Sample("legacy", "SEC(\"maps\") definitions libbpf 1.x refuses: protocol and length counts"
-          + " (legacy_maps.bpf.o)", (args, out, err) -> LegacyMapsDemo.run(out, err)));
+          + " (legacy_maps.bpf.o)", (args, out, err) -> LegacyMapsDemo.run(out, err)),
+      new Sample("metrics", "[--port N] [--seconds S]: /metrics for Prometheus from the annotated records,"
+          + " with a log2 size histogram (xdp_sizes.bpf.o)", MetricsDemo::run));
 
   private Samples() {}
 
