@@ -422,7 +422,23 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
 
     KeyRef(byte[] bytes) {
       this.bytes = bytes;
-      this.hash = Arrays.hashCode(bytes);
+      this.hash = hash(bytes);
+    }
+
+    /**
+     * FNV-1a over the bytes, then a 64-bit finalizer: {@link Arrays#hashCode(byte[])} of short keys
+     * that differ in a few bytes (an address and a port) collides so often that HashMap's tree bins
+     * made a scrape of 100,000 keys several times slower than the batch read itself.
+     */
+    static int hash(byte[] b) {
+      long h = 0xcbf29ce484222325L;
+      for (byte x : b) {
+        h = (h ^ (x & 0xff)) * 0x100000001b3L;
+      }
+      h ^= h >>> 33;
+      h *= 0xff51afd7ed558ccdL;
+      h ^= h >>> 33;
+      return (int) (h ^ (h >>> 32));
     }
 
     @Override
@@ -451,7 +467,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     @Override
     public KeyRef decode(ByteBuffer buf, int offset) {
       buf.get(offset, probe.bytes);
-      probe.hash = Arrays.hashCode(probe.bytes);
+      probe.hash = KeyRef.hash(probe.bytes);
       return probe;
     }
   }
