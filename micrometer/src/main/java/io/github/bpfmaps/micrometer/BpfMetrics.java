@@ -91,7 +91,7 @@ public final class BpfMetrics {
     for (String c : candidates) {
       try {
         Class<?> k = Class.forName(c, false, map.getClass().getClassLoader());
-        if (k.isRecord()) {
+        if (RecordModel.isEntryClass(k)) {
           return k;
         }
       } catch (ClassNotFoundException e) {

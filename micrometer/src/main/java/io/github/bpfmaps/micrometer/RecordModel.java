@@ -135,60 +135,64 @@ final class RecordModel {
    *     sense (a histogram on a non-array without a bucket key, two buckets, nothing to export)
    */
   static RecordModel of(Class<?> entry, String mapName, Codec<?> keyCodec, Codec<?> valueSlotCodec) {
-    if (!entry.isRecord()) {
-      throw new IllegalArgumentException(entry.getName() + " is not a record; bind the map with the"
-          + " @BpfMap record that declares it");
+    if (!isEntryClass(entry)) {
+      throw new IllegalArgumentException(entry.getName() + " is neither a record nor a Kotlin data class;"
+          + " bind the map with the @BpfMap class that declares it");
     }
-    RecordComponent[] rc = entry.getRecordComponents();
-    if (rc.length != 2) {
-      throw new IllegalArgumentException("[BpfMetrics] " + entry.getSimpleName() + " has " + rc.length
+    List<Part> rc = parts(entry);
+    if (rc.size() != 2) {
+      throw new IllegalArgumentException("[BpfMetrics] " + entry.getSimpleName() + " has " + rc.size()
           + " components; metrics need a keyed map (key, value)");
     }
     String where = entry.getSimpleName();
     List<TagSpec> tags = new ArrayList<>();
     MethodHandle bucket = null;
     boolean bucketIsKey = false;
-    RecordComponent key = rc[0];
-    if (key.getType().isRecord()) {
+    Part key = rc.get(0);
+    if (isEntryClass(key.type())) {
       Layout layout = keyCodec.layout();
-      for (RecordComponent c : key.getType().getRecordComponents()) {
-        Layout.Field f = field(layout, c.getName());
-        if (c.isAnnotationPresent(Bucket.class)) {
+      List<Part> kp = parts(key.type());
+      for (int i = 0; i < kp.size(); i++) {
+        Part c = kp.get(i);
+        Layout.Field f = field(layout, i);
+        if (c.element().isAnnotationPresent(Bucket.class)) {
           if (bucket != null) {
-            throw new IllegalArgumentException("[BpfMetrics] " + key.getType().getSimpleName() + "." + c.getName()
+            throw new IllegalArgumentException("[BpfMetrics] " + key.type().getSimpleName() + "." + c.name()
                 + ": a second @Bucket component; a key has one slot number");
           }
-          bucket = accessor(c);
+          bucket = c.accessor();
         }
-        Tag t = c.getAnnotation(Tag.class);
+        Tag t = c.element().getAnnotation(Tag.class);
         if (t != null) {
-          tags.add(new TagSpec(t.value().isEmpty() ? c.getName() : t.value(), accessor(c), c.getType(),
+          tags.add(new TagSpec(t.value().isEmpty() ? c.name() : t.value(), c.accessor(), c.type(),
               t.format(), t.names(), f, f == null ? true : f.signed()));
         }
       }
     } else {
-      if (key.isAnnotationPresent(Bucket.class)) {
+      if (key.element().isAnnotationPresent(Bucket.class)) {
         bucketIsKey = true;
       }
-      Tag t = key.getAnnotation(Tag.class);
+      Tag t = key.element().getAnnotation(Tag.class);
       if (t != null) {
-        tags.add(new TagSpec(t.value().isEmpty() ? key.getName() : t.value(), null, key.getType(),
+        tags.add(new TagSpec(t.value().isEmpty() ? key.name() : t.value(), null, key.type(),
             t.format(), t.names(), null, !unsignedCodec(keyCodec)));
       }
     }
 
     List<ValueSpec> values = new ArrayList<>();
     HistSpec hist = null;
-    RecordComponent value = rc[1];
+    Part value = rc.get(1);
     List<Member> members = new ArrayList<>();
-    if (value.getType().isRecord()) {
-      Layout layout = valueSlotCodec.layout();
-      for (RecordComponent c : value.getType().getRecordComponents()) {
-        Layout.Field f = field(layout, c.getName());
-        members.add(new Member(c, c.getName(), c.getType(), accessor(c), f == null || !f.signed()));
+    Layout valueLayout = valueSlotCodec.layout();
+    if (isEntryClass(value.type())) {
+      List<Part> vp = parts(value.type());
+      for (int i = 0; i < vp.size(); i++) {
+        Part c = vp.get(i);
+        Layout.Field f = field(valueLayout, i);
+        members.add(new Member(c.element(), c.name(), c.type(), c.accessor(), f == null || !f.signed(), f));
       }
     } else {
-      members.add(new Member(value, value.getName(), value.getType(), null, unsignedCodec(valueSlotCodec)));
+      members.add(new Member(value.element(), value.name(), value.type(), null, unsignedCodec(valueSlotCodec), null));
     }
     for (Member m : members) {
       Counter counter = m.element.getAnnotation(Counter.class);
@@ -228,7 +232,7 @@ final class RecordModel {
         }
         int max = h.bucketMax();
         if (max < 0) {
-          Layout.Field f = field(valueSlotCodec.layout(), m.name);
+          Layout.Field f = m.field;
           max = array && f != null ? f.count() - 1 : 63;
           if (array && f == null) {
             max = valueSlotCodec.byteSize() / (m.type == long[].class ? 8 : 4) - 1;
@@ -263,22 +267,75 @@ final class RecordModel {
   }
 
   private record Member(AnnotatedElement element, String name, Class<?> type,
-      @Nullable MethodHandle accessor, boolean unsigned) {}
+      @Nullable MethodHandle accessor, boolean unsigned, Layout.@Nullable Field field) {}
+
+  /** A component: where its annotations are, its name, type and accessor. */
+  private record Part(AnnotatedElement element, String name, Class<?> type, MethodHandle accessor) {}
+
+  /** A Java record, or a Kotlin data class (component1 … componentN, the primary constructor). */
+  static boolean isEntryClass(Class<?> c) {
+    return c.isRecord() || componentCount(c) > 0;
+  }
+
+  private static int componentCount(Class<?> c) {
+    int n = 0;
+    while (true) {
+      try {
+        c.getMethod("component" + (n + 1));
+        n++;
+      } catch (NoSuchMethodException e) {
+        return n;
+      }
+    }
+  }
+
+  /**
+   * The components in declaration order. For a Kotlin data class the annotations are on the
+   * primary constructor's parameters (Kotlin's default target for an annotation on a {@code val}
+   * parameter when PARAMETER is allowed), the accessors are {@code componentN()}, and the names come
+   * from the properties' getters where they can be matched, else {@code componentN}.
+   */
+  private static List<Part> parts(Class<?> c) {
+    List<Part> out = new ArrayList<>();
+    if (c.isRecord()) {
+      for (RecordComponent rc : c.getRecordComponents()) {
+        out.add(new Part(rc, rc.getName(), rc.getType(), accessor(rc.getAccessor(), c.getName() + "." + rc.getName())));
+      }
+      return out;
+    }
+    int n = componentCount(c);
+    Method[] comps = new Method[n];
+    Class<?>[] types = new Class<?>[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        comps[i] = c.getMethod("component" + (i + 1));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(e);
+      }
+      types[i] = comps[i].getReturnType();
+    }
+    java.lang.reflect.Constructor<?> ctor;
+    try {
+      ctor = c.getDeclaredConstructor(types);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException("[BpfMetrics] " + c.getName() + " has component1..component" + n
+          + " but no constructor taking them; is it a Kotlin data class?", e);
+    }
+    java.lang.reflect.Parameter[] params = ctor.getParameters();
+    for (int i = 0; i < n; i++) {
+      String name = params[i].isNamePresent() ? params[i].getName() : "component" + (i + 1);
+      out.add(new Part(params[i], name, types[i], accessor(comps[i], c.getName() + "." + name)));
+    }
+    return out;
+  }
 
   private static String orElse(String s, String fallback) {
     return s.isEmpty() ? fallback : s;
   }
 
-  private static Layout.@Nullable Field field(@Nullable Layout layout, String name) {
-    if (layout == null) {
-      return null;
-    }
-    for (Layout.Field f : layout.fields()) {
-      if (f.name().equals(name)) {
-        return f;
-      }
-    }
-    return null;
+  /** The layout's i-th member: members are in declaration order, as the components are. */
+  private static Layout.@Nullable Field field(@Nullable Layout layout, int i) {
+    return layout == null || i >= layout.fields().size() ? null : layout.fields().get(i);
   }
 
   /** The primitive codecs know their signedness; a raw or record codec is treated as unsigned. */
@@ -288,8 +345,7 @@ final class RecordModel {
   }
 
   /** The accessor as {@code (Object) -> Object}; records need not be public. */
-  private static MethodHandle accessor(RecordComponent c) {
-    Method m = c.getAccessor();
+  private static MethodHandle accessor(Method m, String what) {
     try {
       m.setAccessible(true);
     } catch (RuntimeException e) {
@@ -298,8 +354,8 @@ final class RecordModel {
     try {
       return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class, Object.class));
     } catch (IllegalAccessException e) {
-      throw new IllegalArgumentException("[BpfMetrics] cannot read " + c.getDeclaringRecord().getName()
-          + "." + c.getName() + ": " + e.getMessage() + "; make the record public or open its package", e);
+      throw new IllegalArgumentException("[BpfMetrics] cannot read " + what + ": " + e.getMessage()
+          + "; make the record public or open its package", e);
     }
   }
 }
