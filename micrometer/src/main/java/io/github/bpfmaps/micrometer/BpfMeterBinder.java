@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Histograms</b> are Micrometer {@code DistributionSummary}s whose service-level objectives are
  * the {@code 2^i * multiplier} bounds; each read records the slots' growth since the previous one
  * (at the slot's upper bound), so the exported bucket counts equal the map's and the cost of a read
- * grows with the number of new events (about 30 ns each). A slot that shrinks (the map was cleared)
+ * grows with the number of new events (one Micrometer {@code record} call each). A slot that shrinks (the map was cleared)
  * counts as a reset: its new count is recorded again.
  *
  * <p>{@link #close()} removes every meter and closes the binder's fd of the map (the map handle stays

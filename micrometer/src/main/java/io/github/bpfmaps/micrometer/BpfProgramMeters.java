@@ -32,6 +32,15 @@ public final class BpfProgramMeters implements AutoCloseable {
     this.registry = registry;
     this.maxAgeNanos = maxAge.toNanos();
     this.stats = BpfRunTimeStats.enable();
+    try {
+      register(programs);
+    } catch (RuntimeException e) {
+      close(); // a program that cannot be read: no meter and no statistics fd left behind
+      throw e;
+    }
+  }
+
+  private void register(Collection<BpfProgram> programs) {
     for (BpfProgram p : programs) {
       Probe probe = new Probe(p);
       Tags tags = Tags.of("program", p.name(), "type", p.type().name().toLowerCase(Locale.ROOT));

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * maps to Micrometer's Prometheus registry through the metric annotations of {@link XdpStats},
  * {@link DataRec}, {@link PktSizes} and {@link SizeHist}, exports the programs' run counts and run
  * times, drives frames through both programs with {@code BPF_PROG_TEST_RUN} once a second, and
- * serves {@code /metrics} on {@code 127.0.0.1} (port 9435 by default, 0 for any free port) for
+ * serves {@code /metrics} on {@code 127.0.0.1} (port 9436 by default, beside ebpf_exporter's 9435; 0 for any free port) for
  * {@code S} seconds (default: until interrupted).
  */
 public final class MetricsDemo implements AutoCloseable {
@@ -143,7 +143,7 @@ public final class MetricsDemo implements AutoCloseable {
 
   /** {@code metrics [--port N] [--seconds S]}; returns the exit status. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    int port = 9435;
+    int port = 9436;
     long seconds = Long.MAX_VALUE;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--port") && i + 1 < args.length) {
