@@ -43,7 +43,9 @@ public final class Samples {
       new Sample("profile", "[seconds [hz]]: perf_event on every CPU, STACK_TRACE stacks symbolized from"
           + " /proc/kallsyms (profile.bpf.o)", ProfileDemo::run),
       new Sample("runqlat", "[seconds]: run-queue latency from tp_btf sched tracepoints, a log2 histogram"
-          + " (runqlat.bpf.o)", RunqlatDemo::run));
+          + " (runqlat.bpf.o)", RunqlatDemo::run),
+      new Sample("metrics", "[--port N] [--seconds S]: /metrics for Prometheus from the annotated records,"
+          + " with a log2 size histogram (xdp_sizes.bpf.o)", MetricsDemo::run));
 
   private Samples() {}
 

@@ -74,6 +74,10 @@ public final class BpfSys {
   public static final int BPF_MAP_UPDATE_BATCH = 26;
   /** {@code BPF_MAP_DELETE_BATCH}, command 27 of {@code enum bpf_cmd}. */
   public static final int BPF_MAP_DELETE_BATCH = 27;
+  /** {@code BPF_ENABLE_STATS}, command 32 of {@code enum bpf_cmd} (Linux 5.8). */
+  public static final int BPF_ENABLE_STATS = 32;
+  /** {@code BPF_STATS_RUN_TIME}, value 0 of {@code enum bpf_stats_type}. */
+  public static final int BPF_STATS_RUN_TIME = 0;
 
   /** {@code BPF_OBJ_NAME_LEN}: names are at most 15 bytes plus the NUL. */
   public static final int BPF_OBJ_NAME_LEN = 16;
@@ -128,6 +132,7 @@ public final class BpfSys {
       case BPF_MAP_LOOKUP_AND_DELETE_BATCH: return "BPF_MAP_LOOKUP_AND_DELETE_BATCH";
       case BPF_MAP_UPDATE_BATCH: return "BPF_MAP_UPDATE_BATCH";
       case BPF_MAP_DELETE_BATCH: return "BPF_MAP_DELETE_BATCH";
+      case BPF_ENABLE_STATS: return "BPF_ENABLE_STATS";
       default: return "bpf cmd " + cmd;
     }
   }
@@ -613,6 +618,26 @@ public final class BpfSys {
     return new ProgInfo(b.getInt(0), b.getInt(4), tag.toString(), cName(b, 64, BPF_OBJ_NAME_LEN),
         b.getInt(16), b.getInt(20), b.getInt(52), b.getInt(128), b.getLong(192), b.getLong(200),
         b.getInt(216));
+  }
+
+  /**
+   * {@code BPF_ENABLE_STATS}: turns on the kernel's per-program statistics of {@code type} ({@link
+   * #BPF_STATS_RUN_TIME}: {@code run_time_ns} and {@code run_cnt} in {@code bpf_prog_info}) for as
+   * long as the returned fd is open ({@code bpf_enable_runtime_stats} in {@code kernel/bpf/syscall.c}
+   * counts the open fds; the sysctl {@code kernel.bpf_stats_enabled} is the global switch). The fd
+   * is the caller's to close. One system call; needs CAP_SYS_ADMIN.
+   */
+  public static int enableStats(int type) {
+    Scratch s = Scratch.get();
+    ByteBuffer a = s.attr(8);
+    a.putInt(0, type);
+    long r = call(BPF_ENABLE_STATS, s, 4); // enable_stats.type
+    if (r < 0) {
+      String detail = (int) -r == Errno.EPERM
+          ? "turning on program statistics needs CAP_SYS_ADMIN, CAP_BPF is not enough" : null;
+      throw BpfSyscallException.of("BPF_ENABLE_STATS", "BPF_STATS_RUN_TIME", (int) -r, detail);
+    }
+    return (int) r;
   }
 
   /** {@code BPF_MAP_FREEZE}: from now on user space cannot write the map (programs still can). */

@@ -4,14 +4,22 @@ import io.github.bpfmaps.annotations.BpfMap
 import io.github.bpfmaps.annotations.CName
 import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.annotations.Unsigned
+import io.github.bpfmaps.annotations.metrics.Counter
+import io.github.bpfmaps.annotations.metrics.Tag
 import io.github.bpfmaps.kotlin.loadWith
 import io.github.bpfmaps.kotlin.map
 import io.github.bpfmaps.runtime.Packets
 import io.github.bpfmaps.samples.SampleObjects
 
-/** `struct datarec` of `xdp_counter.bpf.c`: packets and bytes seen for one XDP action. */
+/**
+ * `struct datarec` of `xdp_counter.bpf.c`: packets and bytes seen for one XDP action; as metrics
+ * (`registry.bind(stats)`), the counters `xdp_packets_total` and `xdp_bytes_total`.
+ */
 @CName("datarec")
-data class DataRec(@Unsigned val packets: Long, @Unsigned val bytes: Long) {
+data class DataRec(
+    @Counter("xdp.packets") @Unsigned val packets: Long,
+    @Counter("xdp", baseUnit = "bytes") @Unsigned val bytes: Long,
+) {
     companion object {
         val ZERO = DataRec(0, 0)
     }
@@ -22,7 +30,11 @@ data class DataRec(@Unsigned val packets: Long, @Unsigned val bytes: Long) {
  * bpfmaps processor over this data class and generates `XdpStatsMap` and `DataRecCodec`.
  */
 @BpfMap(name = "xdp_stats", type = MapType.ARRAY, maxEntries = 10)
-data class XdpStats(@Unsigned val action: Int, val rec: DataRec)
+data class XdpStats(
+    @Tag("action", names = ["XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"])
+    @Unsigned val action: Int,
+    val rec: DataRec,
+)
 
 /** The XDP verdicts (`enum xdp_action` of `linux/bpf.h`), by their value. */
 enum class XdpAction { ABORTED, DROP, PASS, TX, REDIRECT }
