@@ -44,6 +44,9 @@ public final class BpfObject implements AutoCloseable {
   private final String file;
   /** What {@link #open} read and the deprecated setters edit; for a spec-loaded object, its copy. */
   private final BpfObjectSpec spec;
+  private final ParsedObject parsed;
+  /** The map definitions bindMap compares with: the spec's, then the loaded copy's. */
+  private volatile List<ObjectMapSpec> maps;
   private final List<BpfProgram> programs;
   /** The spec as loaded (with the load's constants), once loaded. */
   private @Nullable BpfObjectSpec loadedSpec;
@@ -54,6 +57,8 @@ public final class BpfObject implements AutoCloseable {
   private BpfObject(BpfObjectSpec spec) {
     this.file = spec.file();
     this.spec = spec;
+    this.parsed = spec.parsed();
+    this.maps = spec.mapSpecs();
     List<BpfProgram> progs = new ArrayList<>();
     for (ProgramSpec p : spec.programsToLoad()) {
       progs.add(new BpfProgram(p));
@@ -378,6 +383,7 @@ public final class BpfObject implements AutoCloseable {
   private synchronized void run(BpfObjectSpec snapshot, LoadOptions options) {
     ObjectLoader.Result r = new ObjectLoader(file, snapshot.parsed(), snapshot.mapSpecs(), programs, options).run();
     loadedSpec = snapshot;
+    maps = snapshot.mapSpecs();
     loadedMaps = new LinkedHashMap<>(r.maps());
     loadNotes = List.copyOf(r.notes());
     for (String note : loadNotes) {
@@ -448,7 +454,7 @@ public final class BpfObject implements AutoCloseable {
    *     has not been loaded
    */
   public synchronized MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
-    ObjectMapSpec m = current().find(spec.name());
+    ObjectMapSpec m = map(spec.name());
     List<String> diffs = new ArrayList<>();
     if (m.type() != spec.type()) {
       diffs.add("type " + m.type() + " (expected " + spec.type() + ")");
@@ -473,7 +479,7 @@ public final class BpfObject implements AutoCloseable {
     if (!records && value.byteSize() != m.valueSize()) {
       diffs.add("value codec of " + value.byteSize() + " bytes (the map's values are " + m.valueSize() + ")");
     }
-    Btf btf = this.spec.parsed().btf();
+    Btf btf = parsed.btf();
     if (btf != null) {
       Layout keyLayout = key == null ? null : key.layout();
       if (keyLayout != null && m.keyTypeId() != 0) {
