@@ -1,6 +1,7 @@
 package io.github.bpfmaps.kotlin
 
 import io.github.bpfmaps.runtime.BpfObject
+import io.github.bpfmaps.runtime.BpfObjectSpec
 import io.github.bpfmaps.runtime.LoadOptions
 import io.github.bpfmaps.runtime.MapFd
 import io.github.bpfmaps.runtime.maps.BpfMapHandle
@@ -143,4 +144,34 @@ public fun loadBpfObject(path: String, block: LoadOptionsScope.() -> Unit = {}):
     loadBpfObject(Path.of(path), block)
 
 /** Loads this opened object with the options of [block]; see [loadBpfObject]. */
+@Deprecated("Read a BpfObjectSpec and load it", ReplaceWith("readBpfObjectSpec(path).loadWith(block)"))
+@Suppress("DEPRECATION")
 public fun BpfObject.loadWith(block: LoadOptionsScope.() -> Unit): BpfObject = load(loadOptions(block))
+
+/**
+ * Reads the BPF object at [path] as a [BpfObjectSpec] and applies [edits] to it, receiver style,
+ * before anything reaches the kernel:
+ *
+ * ```
+ * val spec = readBpfObjectSpec(path) {
+ *     map("flows").maxEntries(1 shl 20)
+ *     program("debug_dump").autoload(false)
+ *     setVariable("min_len", 64)
+ * }
+ * spec.loadWith { pinRoot("/sys/fs/bpf/app") }.use { obj -> ... }
+ * ```
+ *
+ * Reads the file and makes no other system call.
+ *
+ * @throws io.github.bpfmaps.runtime.BpfException when the object cannot be read, or an edit names
+ *     a map, program or variable it lacks
+ */
+public fun readBpfObjectSpec(path: Path, edits: BpfObjectSpec.() -> Unit = {}): BpfObjectSpec =
+    BpfObjectSpec.read(path).apply(edits)
+
+/** As [readBpfObjectSpec] with a path string. */
+public fun readBpfObjectSpec(path: String, edits: BpfObjectSpec.() -> Unit = {}): BpfObjectSpec =
+    readBpfObjectSpec(Path.of(path), edits)
+
+/** Loads a copy of this spec with the options of [block]; see [BpfObjectSpec.load]. */
+public fun BpfObjectSpec.loadWith(block: LoadOptionsScope.() -> Unit): BpfObject = load(loadOptions(block))

@@ -4,15 +4,10 @@ import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.elf.Btf;
 import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
 import io.github.bpfmaps.runtime.elf.LinkedProgram;
-import io.github.bpfmaps.runtime.elf.ObjectParser;
 import io.github.bpfmaps.runtime.elf.ParsedObject;
 import io.github.bpfmaps.runtime.elf.ProgramLinker;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +16,11 @@ import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A compiled BPF object ({@code clang -target bpf}), read without the kernel: the maps it
- * declares (BTF-defined in {@code .maps}, legacy {@code struct bpf_map_def} in {@code maps}, and
- * global data as internal ARRAY maps), its programs, and its global variables. {@code .rodata}
- * (and other data) variables may be set by name before the object is loaded.
- *
- * <p>Opening reads the whole file into memory (at most {@value #MAX_FILE_SIZE} bytes) and makes no
- * system call beyond reading it. {@link #load(LoadOptions)} then does what libbpf's {@code
- * bpf_object__load} does, in Java: loads the BTF, creates (or reuses) every map, links every
- * program with {@link #link}'s relocation step and loads it. Once loaded, {@link #program} runs
- * programs with {@link BpfProgram#testRun}, and generated {@code <Record>Map.bind(obj)} handles (or
- * {@link #mapFd}) read and write the maps.
+ * A loaded BPF object: the live maps and programs that {@link BpfObjectSpec#load} created from a
+ * compiled object ({@code clang -target bpf}). {@link #program} runs programs with {@link
+ * BpfProgram#testRun}, and generated {@code <Record>Map.bind(obj)} handles (or {@link #mapFd}) read
+ * and write the maps. What the file declares, and what can be edited before load, is the {@link
+ * BpfObjectSpec}'s.
  *
  * <pre>{@code
  * try (BpfObject obj = BpfObject.load(path, o -> o.pinRoot("/sys/fs/bpf/app"))) {
@@ -42,34 +31,56 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #close()} closes every fd the object holds (maps, programs); maps pinned on bpffs stay.
  *
+ * <p>{@link #open} and the spec methods here ({@link #maps()}, {@link #setVariable}, {@link
+ * #load(LoadOptions)} on an opened object, ...) are the older shape, where one object was first a
+ * spec and then live; they still work and are deprecated in favour of {@link BpfObjectSpec}.
+ *
  * <p>Thread-safe. After {@link #close()}, every method throws {@link BpfException}.
  */
 public final class BpfObject implements AutoCloseable {
   /** The largest file {@link #open} reads. */
-  public static final long MAX_FILE_SIZE = 64L << 20;
+  public static final long MAX_FILE_SIZE = BpfObjectSpec.MAX_FILE_SIZE;
 
   private final String file;
+  /** What {@link #open} read and the deprecated setters edit; for a spec-loaded object, its copy. */
+  private final BpfObjectSpec spec;
   private final ParsedObject parsed;
-  private final List<ObjectMapSpec> maps;
+  /** The map definitions bindMap compares with: the spec's, then the loaded copy's. */
+  private volatile List<ObjectMapSpec> maps;
   private final List<BpfProgram> programs;
+  /** The spec as loaded (with the load's constants), once loaded. */
+  private @Nullable BpfObjectSpec loadedSpec;
   private @Nullable Map<String, MapFd> loadedMaps;
   private List<String> loadNotes = List.of();
   private boolean closed;
 
-  private BpfObject(String file, ParsedObject parsed) {
-    this.file = file;
-    this.parsed = parsed;
-    this.maps = new ArrayList<>(parsed.maps());
+  private BpfObject(BpfObjectSpec spec) {
+    this.file = spec.file();
+    this.spec = spec;
+    this.parsed = spec.parsed();
+    this.maps = spec.mapSpecs();
     List<BpfProgram> progs = new ArrayList<>();
-    for (ProgramSpec p : parsed.programs()) {
+    for (ProgramSpec p : spec.programsToLoad()) {
       progs.add(new BpfProgram(p));
     }
     this.programs = List.copyOf(progs);
   }
 
+  /** {@link BpfObjectSpec#load}: a snapshot with its options applied, loaded or closed. */
+  static BpfObject loadSpec(BpfObjectSpec snapshot, LoadOptions options) {
+    BpfObject obj = new BpfObject(snapshot);
+    try {
+      obj.run(snapshot, options);
+      return obj;
+    } catch (RuntimeException | Error e) {
+      obj.close();
+      throw e;
+    }
+  }
+
   /**
-   * Opens and loads a compiled BPF object with default options (no pin root, nothing reused); see
-   * {@link #load(LoadOptions)}. On failure nothing stays open.
+   * Reads and loads a compiled BPF object with default options (no pin root, nothing reused); the
+   * shorthand for {@code BpfObjectSpec.read(path).load()}. On failure nothing stays open.
    *
    * @throws BpfObjectFormatException if the file is not a well-formed BPF object
    * @throws BpfLoadException if the kernel refuses a program, with the verifier's log
@@ -80,64 +91,44 @@ public final class BpfObject implements AutoCloseable {
   }
 
   /**
-   * Opens and loads a compiled BPF object; {@code options} configures a fresh {@link LoadOptions}.
-   * On failure nothing stays open (the object is closed, nothing it created remains in the kernel).
+   * Reads and loads a compiled BPF object; {@code options} configures a fresh {@link LoadOptions}.
+   * The shorthand for {@code BpfObjectSpec.read(path).load(options)}. On failure nothing stays open
+   * (nothing it created remains in the kernel).
    *
    * @throws BpfObjectFormatException if the file is not a well-formed BPF object
    * @throws BpfLoadException if the kernel refuses a program, with the verifier's log
    * @throws BpfException for any other refusal (see {@link #load(LoadOptions)})
    */
   public static BpfObject load(Path path, Consumer<LoadOptions> options) {
-    BpfObject obj = open(path);
-    try {
-      return obj.load(options);
-    } catch (RuntimeException | Error e) {
-      obj.close();
-      throw e;
-    }
+    return BpfObjectSpec.read(path).load(options);
   }
 
   /**
-   * Reads a compiled BPF object.
+   * Reads a compiled BPF object, to load later with {@link #load()}.
    *
+   * @deprecated read a {@link BpfObjectSpec} ({@link BpfObjectSpec#read(Path)}), edit it, and
+   *     {@link BpfObjectSpec#load} it: the spec and the live object are two types now
    * @throws BpfObjectFormatException if the file is not a well-formed BPF object (naming the
    *     section, and the BTF type id where one is at fault)
    * @throws BpfException if the file cannot be read
    */
+  @Deprecated
   public static BpfObject open(Path path) {
-    String file = path.toString();
-    byte[] bytes;
-    try {
-      if (!Files.isRegularFile(path)) {
-        throw new BpfException("open", file, 0, file + ": " + (Files.exists(path) ? "not a regular file"
-            : "no such file"));
-      }
-      // Bounded even if the file grows while we read it.
-      try (InputStream in = Files.newInputStream(path)) {
-        bytes = in.readNBytes((int) MAX_FILE_SIZE + 1);
-      }
-      if (bytes.length > MAX_FILE_SIZE) {
-        throw new BpfObjectFormatException(file, null, "larger than the " + MAX_FILE_SIZE
-            + "-byte limit for BPF objects");
-      }
-    } catch (IOException e) {
-      throw new BpfException("open", file, 0, file + ": cannot read: " + e.getMessage(), e);
-    }
-    Path fileName = path.getFileName();
-    String objectName = ObjectParser.objectName(fileName == null ? file : fileName.toString());
-    return new BpfObject(file, ObjectParser.parse(bytes, file, objectName));
+    return new BpfObject(BpfObjectSpec.read(path));
   }
 
   /**
-   * Reads a compiled BPF object from memory.
+   * Reads a compiled BPF object from memory, to load later.
    *
+   * @deprecated use {@link BpfObjectSpec#read(byte[], String, String)}
    * @param file names the object in messages
    * @param objectName the prefix of global-data map names (libbpf uses the file name up to its
    *     first dot)
    * @throws BpfObjectFormatException if the bytes are not a well-formed BPF object
    */
+  @Deprecated
   public static BpfObject fromBytes(byte[] bytes, String file, String objectName) {
-    return new BpfObject(file, ObjectParser.parse(bytes.clone(), file, objectName));
+    return new BpfObject(BpfObjectSpec.read(bytes, file, objectName));
   }
 
   /** The file the object was read from. */
@@ -145,167 +136,185 @@ public final class BpfObject implements AutoCloseable {
     return file;
   }
 
-  /** Every map the object declares: BTF-defined, then legacy, then global data. */
+  /**
+   * A copy of the spec this object was loaded from (with the load's constants), or for an object
+   * from {@link #open} not yet loaded, of the spec as opened. No system call.
+   */
+  public synchronized BpfObjectSpec spec() {
+    checkOpen("spec");
+    return (loadedSpec != null ? loadedSpec : spec).copy();
+  }
+
+  /**
+   * Every map the object declares: BTF-defined, then legacy, then global data.
+   *
+   * @deprecated a spec: use {@link BpfObjectSpec#maps()} (or {@link #spec()}); the live maps are
+   *     {@link #mapNames()} and {@link #mapFd}
+   */
+  @Deprecated
   public synchronized List<ObjectMapSpec> maps() {
     checkOpen("maps");
-    return List.copyOf(maps);
+    return current().mapSpecs();
+  }
+
+  /** The names of the maps this object created or reused, once loaded (empty before). */
+  public synchronized List<String> mapNames() {
+    checkOpen("mapNames");
+    return loadedMaps == null ? List.of() : List.copyOf(loadedMaps.keySet());
   }
 
   /**
    * The map with this name; global-data maps also answer to their section name ({@code .rodata}).
    *
+   * @deprecated a spec: use {@link BpfObjectSpec#map(String)}; the live map is {@link #mapFd}
    * @throws BpfException if there is none, listing the maps there are
    */
+  @Deprecated
   public synchronized ObjectMapSpec map(String name) {
     checkOpen("map");
-    for (ObjectMapSpec m : maps) {
-      if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(name)) {
-        return m;
-      }
-    }
-    return parsed.named(maps, MapSpec::name, name, "map", "");
+    return current().find(name);
+  }
+
+  private BpfObjectSpec current() {
+    BpfObjectSpec s = loadedSpec;
+    return s != null ? s : spec;
   }
 
   /**
-   * What the object declares about each program, in section order. The kernel programs are {@link
-   * #program(String)}'s. No system call.
+   * What the object declares about each loaded program, in section order. No system call.
+   *
+   * @deprecated a spec: use {@link BpfObjectSpec#programs()}; the live programs are {@link
+   *     #loadedPrograms()}
    */
+  @Deprecated
   public List<ProgramSpec> programs() {
     checkOpen("programs");
-    return parsed.programs();
+    return programs.stream().map(BpfProgram::spec).toList();
+  }
+
+  /** The programs of this object that load: every one but those a spec set {@code autoload(false)}. */
+  public List<BpfProgram> loadedPrograms() {
+    checkOpen("loadedPrograms");
+    return programs;
   }
 
   /**
-   * The program with this (function) name: the same {@link BpfProgram} before and after load; its
-   * {@link BpfProgram#spec()} is the declaration, and once the object is loaded it can be test-run,
-   * pinned and inspected. No system call.
+   * The program with this (function) name: a live handle once the object is loaded (it can be
+   * test-run, pinned and inspected); its {@link BpfProgram#spec()} is the declaration. No system
+   * call.
    *
-   * @throws BpfException if there is none, listing the programs there are
+   * @throws BpfException if there is none (listing the programs there are), or if the spec set it
+   *     {@code autoload(false)}
    */
   public BpfProgram program(String name) {
     checkOpen("program");
-    return parsed.named(programs, BpfProgram::name, name, "program", "");
+    if (current().skipped(name)) {
+      throw new BpfException("program", name, 0, file + ": program '" + name
+          + "' was not loaded: its spec set autoload(false)");
+    }
+    return current().parsed().named(programs, BpfProgram::name, name, "program", "");
   }
 
-  /** A copy of a program's own instructions, before relocation. Allocates. */
+  /**
+   * A copy of a program's own instructions, before relocation. Allocates.
+   *
+   * @deprecated for tools that read objects; {@link BpfObjectSpec} will carry it
+   */
+  @Deprecated
   public byte[] instructions(String program) {
     checkOpen("instructions");
+    ParsedObject parsed = spec.parsed();
     return parsed.instructions(parsed.program(program));
   }
 
   /** The object's license ({@code license} section); empty if it has none. */
   public String license() {
     checkOpen("license");
-    return parsed.license();
+    return spec.license();
   }
 
-  /** The object's BTF, or null when it was compiled without {@code -g}. */
+  /**
+   * The object's BTF, or null when it was compiled without {@code -g}.
+   *
+   * @deprecated exposes the internal BTF reader; kept for tools until objects are read by their
+   *     own module
+   */
+  @Deprecated
   public @Nullable Btf btf() {
     checkOpen("btf");
-    return parsed.btf();
+    return spec.parsed().btf();
   }
 
-  /** The global variables of every data section described by BTF. */
+  /**
+   * The global variables of every data section described by BTF.
+   *
+   * @deprecated a spec: use {@link BpfObjectSpec#variables()}
+   */
+  @Deprecated
   public List<GlobalVariable> variables() {
     checkOpen("variables");
-    return parsed.variables();
+    return spec.variables();
   }
 
   /**
    * The global variable with this name.
    *
+   * @deprecated a spec: use {@link BpfObjectSpec#variable(String)}
    * @throws BpfException if there is none
    */
+  @Deprecated
   public GlobalVariable variable(String name) {
     checkOpen("variable");
-    return parsed.named(parsed.variables(), GlobalVariable::name, name, "global variable",
-        parsed.btf() == null ? " (it has no BTF; compile with clang -g)" : "");
+    return spec.variable(name);
   }
 
   /**
-   * Sets the initial value of a global variable before load (a {@code const volatile} in {@code
-   * .rodata} is the usual case: the verifier then sees the value). The bytes are in the program's
-   * (native) byte order.
+   * Sets the initial value of a global variable before load.
    *
-   * @throws BpfException if there is no such variable or {@code value} is not exactly its size
+   * @deprecated edit a spec: {@link BpfObjectSpec#setVariable(String, byte[])}
+   * @throws BpfException if there is no such variable, {@code value} is not exactly its size, or
+   *     the object is loaded
    */
+  @Deprecated
   public synchronized void setVariable(String name, byte[] value) {
     checkNotLoaded("setVariable");
-    GlobalVariable v = variable(name);
-    checkSize(v, value);
-    setIn(maps, v, value);
+    spec.setVariable(name, value);
   }
 
   /**
    * Sets an integer global variable of 1, 2, 4 or 8 bytes, little-endian.
    *
+   * @deprecated edit a spec: {@link BpfObjectSpec#setVariable(String, long)}
    * @throws BpfException if the variable is not integer-sized or {@code value} does not fit it
    *     (signed or unsigned)
    */
-  public void setVariable(String name, long value) {
-    setVariable(name, integerBytes(variable(name), value));
-  }
-
-  private static void checkSize(GlobalVariable v, byte[] value) {
-    if (value.length != v.size()) {
-      throw new BpfException("setVariable", v.name(), 0, "variable '" + v.name() + "' in " + v.section() + " is "
-          + v.size() + " bytes, not " + value.length);
-    }
-  }
-
-  private static byte[] integerBytes(GlobalVariable v, long value) {
-    int size = v.size();
-    String name = v.name();
-    if (size != 1 && size != 2 && size != 4 && size != 8) {
-      throw new BpfException("setVariable", name, 0, "variable '" + name + "' is " + size
-          + " bytes; set it with setVariable(String, byte[])");
-    }
-    if (size < 8) {
-      long min = -(1L << (size * 8 - 1));
-      long max = (1L << (size * 8)) - 1;
-      if (value < min || value > max) {
-        throw new BpfException("setVariable", name, 0, value + " does not fit the " + size
-            + "-byte variable '" + name + "'");
-      }
-    }
-    byte[] b = new byte[size];
-    for (int i = 0; i < size; i++) {
-      b[i] = (byte) (value >>> (8 * i));
-    }
-    return b;
-  }
-
-  /** Writes a variable's bytes into the initial value of the map holding its section, in {@code specs}. */
-  private void setIn(List<ObjectMapSpec> specs, GlobalVariable v, byte[] value) {
-    for (int i = 0; i < specs.size(); i++) {
-      ObjectMapSpec m = specs.get(i);
-      if (m.kind() == MapKind.GLOBAL_DATA && m.section().equals(v.section())) {
-        byte[] data = m.initialData();
-        System.arraycopy(value, 0, data, v.offset(), value.length);
-        specs.set(i, m.withInitialData(data));
-        return;
-      }
-    }
-    throw new BpfException("setVariable", v.name(), 0, "no map holds section " + v.section());
+  @Deprecated
+  public synchronized void setVariable(String name, long value) {
+    checkNotLoaded("setVariable");
+    spec.setVariable(name, value);
   }
 
   /**
    * The relocation step of loading, with no system call: the program's instructions with its
    * subprograms appended, call offsets fixed and map references patched with the given fds.
    *
+   * @deprecated exposes the internal linker's result; kept for tests and tools
    * @param mapFd the kernel fd of each map the program uses, by map name
    * @throws BpfException if there is no such program, or from {@code mapFd}
    */
+  @Deprecated
   public LinkedProgram link(String program, ToIntFunction<String> mapFd) {
     checkOpen("link");
-    return ProgramLinker.link(parsed, program, mapFd);
+    return ProgramLinker.link(spec.parsed(), program, mapFd);
   }
 
   /**
    * Loads the object with default options; see {@link #load(LoadOptions)}.
    *
+   * @deprecated load a {@link BpfObjectSpec}: {@link BpfObjectSpec#load()}
    * @return this object
    */
+  @Deprecated
   public BpfObject load() {
     return load(new LoadOptions());
   }
@@ -314,8 +323,10 @@ public final class BpfObject implements AutoCloseable {
    * Loads the object; {@code options} configures a fresh {@link LoadOptions}. See {@link
    * #load(LoadOptions)}.
    *
+   * @deprecated load a {@link BpfObjectSpec}: {@link BpfObjectSpec#load(Consumer)}
    * @return this object
    */
+  @Deprecated
   public BpfObject load(Consumer<LoadOptions> options) {
     LoadOptions o = new LoadOptions();
     options.accept(o);
@@ -345,6 +356,8 @@ public final class BpfObject implements AutoCloseable {
    * closed and every pin it made is removed (maps that were pinned before stay), and the object can
    * be loaded again. A reused map is never written: not its initial data, not its slots.
    *
+   * @deprecated the description stays true for {@link BpfObjectSpec#load(LoadOptions)}, which is
+   *     how to load now
    * @return this object, loaded
    * @throws BpfLoadException if the kernel refuses a program: the message names the program, its
    *     section and the file and ends with the verifier log's last lines; {@link
@@ -357,56 +370,24 @@ public final class BpfObject implements AutoCloseable {
    *     not fit its variable, a program needs what this loader does not do yet (an attach target,
    *     externs), or the object is already loaded
    */
+  @Deprecated
   public synchronized BpfObject load(LoadOptions options) {
     checkOpen("load");
     checkNotLoaded("load");
-    List<ObjectMapSpec> specs = new ArrayList<>(maps);
-    for (String name : options.reuses().keySet()) {
-      try {
-        map(name);
-      } catch (BpfException e) {
-        throw new BpfException("load", name, 0, file + ": LoadOptions.reuse(\"" + name
-            + "\") names a map the object does not declare; its maps are "
-            + maps.stream().map(MapSpec::name).toList());
-      }
-    }
-    for (Map.Entry<String, LoadOptions.Constant> c : options.constantEntries().entrySet()) {
-      GlobalVariable v;
-      try {
-        v = variable(c.getKey());
-      } catch (BpfException e) {
-        throw new BpfException("load", c.getKey(), 0, file + ": LoadOptions.constant(\"" + c.getKey()
-            + "\", ...) names a variable the object does not declare; its variables are "
-            + parsed.variables().stream().map(GlobalVariable::name).toList());
-      }
-      setIn(specs, v, constantBytes(v, c.getValue().bytes(), c.getValue().kind()));
-    }
-    ObjectLoader.Result r = new ObjectLoader(file, parsed, specs, programs, options).run();
+    BpfObjectSpec snapshot = spec.copy();
+    snapshot.applyOptions(options);
+    run(snapshot, options);
+    return this;
+  }
+
+  private synchronized void run(BpfObjectSpec snapshot, LoadOptions options) {
+    ObjectLoader.Result r = new ObjectLoader(file, snapshot.parsed(), snapshot.mapSpecs(), programs, options).run();
+    loadedSpec = snapshot;
+    maps = snapshot.mapSpecs();
     loadedMaps = new LinkedHashMap<>(r.maps());
     loadNotes = List.copyOf(r.notes());
     for (String note : loadNotes) {
       System.getLogger(BpfObject.class.getName()).log(System.Logger.Level.INFO, note);
-    }
-    return this;
-  }
-
-  private static byte[] constantBytes(GlobalVariable v, byte[] given, LoadOptions.ConstantKind kind) {
-    switch (kind) {
-      case INTEGER:
-        long value = 0;
-        for (int i = 7; i >= 0; i--) {
-          value = (value << 8) | (given[i] & 0xff);
-        }
-        return integerBytes(v, value);
-      case STRING:
-        if (given.length >= v.size()) {
-          throw new BpfException("load", v.name(), 0, "the string constant for '" + v.name() + "' is "
-              + given.length + " bytes of UTF-8; the variable holds " + (v.size() - 1) + " and a NUL");
-        }
-        return Arrays.copyOf(given, v.size());
-      default:
-        checkSize(v, given);
-        return given;
     }
   }
 
@@ -433,7 +414,7 @@ public final class BpfObject implements AutoCloseable {
    * @throws BpfException if the object has no such map (listing its maps) or is not loaded
    */
   public synchronized MapFd mapFd(String name) {
-    return loaded("mapFd", map(name)).dup();
+    return loaded("mapFd", current().find(name)).dup();
   }
 
   private MapFd loaded(String operation, ObjectMapSpec m) {
@@ -449,10 +430,16 @@ public final class BpfObject implements AutoCloseable {
     return fd;
   }
 
-  /** The parsed object behind this one, for the loader. */
+  /**
+   * The parsed object behind this one.
+   *
+   * @deprecated exposes the internal ELF reader; kept for tools until objects are read by their
+   *     own module
+   */
+  @Deprecated
   public ParsedObject parsed() {
     checkOpen("parsed");
-    return parsed;
+    return spec.parsed();
   }
 
   /**
@@ -574,7 +561,7 @@ public final class BpfObject implements AutoCloseable {
 
   private synchronized void checkNotLoaded(String operation) {
     if (loadedMaps != null) {
-      throw new BpfException(operation, file, 0, file + " is already loaded; open it again to load another copy");
+      throw new BpfException(operation, file, 0, file + " is already loaded; load its BpfObjectSpec again for another copy");
     }
   }
 
@@ -586,6 +573,6 @@ public final class BpfObject implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "BpfObject[" + file + ", " + parsed.maps().size() + " maps, " + parsed.programs().size() + " programs]";
+    return "BpfObject[" + file + ", " + current().mapSpecs().size() + " maps, " + programs.size() + " programs]";
   }
 }

@@ -128,6 +128,15 @@ public final class ObjectMapSpec implements MapSpec {
     return new ObjectMapSpec(spec, kind, section, keyTypeId, valueTypeId, data, initialSlots);
   }
 
+  /**
+   * This spec with other kernel-facing fields, as {@link BpfObjectSpec.MapDefinition} edits it;
+   * {@code dropBtf} forgets the BTF key and value types (a resized key or value no longer matches them).
+   */
+  ObjectMapSpec edited(MapSpec edited, boolean dropBtf) {
+    return new ObjectMapSpec(edited, kind, section, dropBtf ? 0 : keyTypeId, dropBtf ? 0 : valueTypeId,
+        initialData, initialSlots);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (!(o instanceof ObjectMapSpec)) {

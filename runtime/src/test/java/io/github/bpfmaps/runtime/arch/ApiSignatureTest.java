@@ -1,0 +1,82 @@
+package io.github.bpfmaps.runtime.arch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No public or protected member of a public class in an API package ({@code runtime}, {@code
+ * runtime.maps}) names a type of the internal packages ({@code runtime.sys}, {@code runtime.elf})
+ * in its signature: return type, parameters, or field type, generic arguments included.
+ *
+ * <p>{@link #KNOWN} lists the members that did when this test was written (issue 13); each is to
+ * be hidden or wrapped, and then struck from the list. A member that is not on it fails the build.
+ */
+class ApiSignatureTest {
+  private static final Set<String> API = Set.of("io.github.bpfmaps.runtime", "io.github.bpfmaps.runtime.maps");
+  private static final List<String> INTERNAL = List.of("io.github.bpfmaps.runtime.sys", "io.github.bpfmaps.runtime.elf");
+
+  /** Exposures that predate the test; shrink this list, never grow it. */
+  private static final Set<String> KNOWN = Set.of(
+      "io.github.bpfmaps.runtime.BpfObject.btf() exposes io.github.bpfmaps.runtime.elf.Btf",
+      "io.github.bpfmaps.runtime.BpfObject.link(java.lang.String, java.util.function.ToIntFunction) exposes io.github.bpfmaps.runtime.elf.LinkedProgram",
+      "io.github.bpfmaps.runtime.BpfObject.parsed() exposes io.github.bpfmaps.runtime.elf.ParsedObject",
+      "io.github.bpfmaps.runtime.BpfProgram.info() exposes io.github.bpfmaps.runtime.sys.ProgInfo",
+      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupInt(io.github.bpfmaps.runtime.sys.Scratch, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupLong(io.github.bpfmaps.runtime.sys.Scratch, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupScratchKey(io.github.bpfmaps.runtime.sys.Scratch) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.updateInt(io.github.bpfmaps.runtime.sys.Scratch, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.updateLong(io.github.bpfmaps.runtime.sys.Scratch, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.updateScratchKey(io.github.bpfmaps.runtime.sys.Scratch, java.lang.Object, io.github.bpfmaps.runtime.UpdateFlag) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfKeylessMap.encoded(java.lang.Object) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfMapHandle.elem(io.github.bpfmaps.runtime.sys.Scratch, int, long, long, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfMapHandle.found(io.github.bpfmaps.runtime.sys.Scratch, int, long, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfMapHandle.read(int, long, io.github.bpfmaps.runtime.sys.Scratch, io.github.bpfmaps.runtime.Codec, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
+      "io.github.bpfmaps.runtime.maps.BpfMapOfMaps.updateInner(io.github.bpfmaps.runtime.sys.Scratch, io.github.bpfmaps.runtime.MapFd, io.github.bpfmaps.runtime.UpdateFlag) exposes io.github.bpfmaps.runtime.sys.Scratch");
+
+  @Test
+  void apiSignaturesNameNoInternalType() {
+    JavaClasses classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.github.bpfmaps.runtime");
+    Set<String> found = new TreeSet<>();
+    for (JavaClass c : classes) {
+      if (!API.contains(c.getPackageName()) || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
+        continue;
+      }
+      for (JavaMember m : c.getMembers()) {
+        if (!m.getModifiers().contains(JavaModifier.PUBLIC) && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
+          continue;
+        }
+        List<JavaClass> types = new ArrayList<>();
+        if (m instanceof JavaField f) {
+          types.addAll(f.getType().getAllInvolvedRawTypes());
+        } else if (m instanceof JavaCodeUnit u) {
+          types.addAll(u.getReturnType().getAllInvolvedRawTypes());
+          u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
+        }
+        for (JavaClass t : types) {
+          if (INTERNAL.stream().anyMatch(p -> t.getPackageName().equals(p) || t.getPackageName().startsWith(p + "."))) {
+            found.add(m.getFullName() + " exposes " + t.getName());
+          }
+        }
+      }
+    }
+    Set<String> fresh = new TreeSet<>(found);
+    fresh.removeAll(KNOWN);
+    assertEquals(Set.of(), fresh, "public or protected API members that name internal types "
+        + "(hide them, or wrap the internal type in an API value type)");
+  }
+}
