@@ -8,6 +8,7 @@ import io.github.bpfmaps.micrometer.BpfProgramMeters;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.runtime.Packets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.github.bpfmaps.samples;
 
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfProgram;
+import io.github.bpfmaps.runtime.Packets;
 import java.io.PrintStream;
 
 /**

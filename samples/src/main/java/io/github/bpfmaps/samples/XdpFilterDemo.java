@@ -2,6 +2,7 @@ package io.github.bpfmaps.samples;
 
 import io.github.bpfmaps.runtime.BpfLink;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.Packets;
 import io.github.bpfmaps.runtime.TcxDirection;
 import java.io.PrintStream;
 

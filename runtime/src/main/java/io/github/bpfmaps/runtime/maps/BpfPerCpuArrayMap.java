@@ -100,6 +100,8 @@ public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> 
           + spec.name() + "' with " + spec.maxEntries() + " entries");
     }
     return v;
+  }
+
   /** The codec of one CPU's value ({@code spec.valueSize()} bytes; slots are 8-byte aligned). */
   public Codec<V> slotCodec() {
     return slotCodec;

@@ -93,6 +93,8 @@ public class BpfPerCpuHashMap<K, V> extends BpfKeyedMap<K, PerCpuValues<V>> {
     encodeKey(key, s.key(keySize), 0);
     ByteBuffer v = s.value(valueSize);
     return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress()) ? v : null;
+  }
+
   /** The codec of one CPU's value ({@code spec.valueSize()} bytes; slots are 8-byte aligned). */
   public Codec<V> slotCodec() {
     return slotCodec;

@@ -2,7 +2,7 @@ package io.github.bpfmaps.samples.kotlin
 
 import io.github.bpfmaps.kotlin.bind
 import io.github.bpfmaps.runtime.Bpf
-import io.github.bpfmaps.samples.Packets
+import io.github.bpfmaps.runtime.Packets
 import io.github.bpfmaps.samples.SampleObjects
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry
 import org.junit.jupiter.api.Assertions.assertEquals
