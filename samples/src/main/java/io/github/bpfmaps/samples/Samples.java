@@ -36,14 +36,16 @@ public final class Samples {
           PinnedReuseDemo::run),
       new Sample("legacy", "SEC(\"maps\") definitions libbpf 1.x refuses: protocol and length counts"
           + " (legacy_maps.bpf.o)", (args, out, err) -> LegacyMapsDemo.run(out, err)),
-      new Sample("exec-snoop", "[seconds [command...]]: every execve from a tracepoint, through a RINGBUF"
-          + " (exec_snoop.bpf.o)", ExecSnoopDemo::run),
+      new Sample("exec-snoop", "[--perf] [seconds [command...]]: every execve from a tracepoint, through a RINGBUF"
+          + " (exec_snoop.bpf.o) or a PERF_EVENT_ARRAY (exec_snoop_perf.bpf.o)", ExecSnoopDemo::run),
       new Sample("xdp-filter", "XDP drop filter and tcx counter linked to a veth pair it makes (xdp_filter.bpf.o)",
           (args, out, err) -> XdpFilterDemo.run(out, err)),
       new Sample("profile", "[seconds [hz]]: perf_event on every CPU, STACK_TRACE stacks symbolized from"
           + " /proc/kallsyms (profile.bpf.o)", ProfileDemo::run),
       new Sample("runqlat", "[seconds]: run-queue latency from tp_btf sched tracepoints, a log2 histogram"
           + " (runqlat.bpf.o)", RunqlatDemo::run),
+      new Sample("user-commands", "USER_RINGBUF: Java offers commands, an XDP program drains them and answers"
+          + " in an array (user_commands.bpf.o)", (args, out, err) -> UserCommandsDemo.run(out, err)),
       new Sample("metrics", "[--port N] [--seconds S]: /metrics for Prometheus from the annotated records,"
           + " with a log2 size histogram (xdp_sizes.bpf.o)", MetricsDemo::run));
 

@@ -129,17 +129,22 @@ public final class RecordGenerator {
     }
   }
 
+  /** The {@code maxEntries} written for a perf event array the object sizes at load: CPUs at most. */
+  static final int PERF_CPUS_BOUND = 4096;
+
   private String mapRecord(ObjectMapSpec m) {
     MapType type = m.type();
     String name = camel(m.name());
-    boolean keyless = type.keyless() || type == MapType.RINGBUF || type == MapType.USER_RINGBUF;
+    // Event channels have no key in their record: the component is the event.
+    boolean events = type == MapType.RINGBUF || type == MapType.USER_RINGBUF || type == MapType.PERF_EVENT_ARRAY;
+    boolean keyless = type.keyless() || events;
     List<String> components = new ArrayList<>();
     if (!keyless) {
       components.add(entry(m.keyTypeId(), m.keySize(), "key").declare("key"));
     }
     JType value;
-    if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
-      // A ring buffer has no value type in BTF: what programs submit is up to them.
+    if (events) {
+      // An event channel has no event type in BTF: what programs submit is up to them.
       value = new JType("@Size(1) ", "byte[]", 1, 1);
     } else if (type.mapOfMaps()) {
       value = new JType("@Unsigned ", "int", 4, 4); // inner map ids
@@ -148,8 +153,11 @@ public final class RecordGenerator {
     }
     components.add(value.declare("value"));
 
+    // A PERF_EVENT_ARRAY declared with max_entries 0 gets one slot per possible CPU at load (as in
+    // libbpf), which a record cannot say; any bound at least the CPU count binds to it.
+    boolean sizedAtLoad = type == MapType.PERF_EVENT_ARRAY && m.maxEntries() == 0;
     StringBuilder ann = new StringBuilder("@BpfMap(name = \"").append(m.name()).append("\", type = MapType.")
-        .append(type.name()).append(", maxEntries = ").append(m.maxEntries());
+        .append(type.name()).append(", maxEntries = ").append(sizedAtLoad ? PERF_CPUS_BOUND : m.maxEntries());
     if (m.flags() != 0) {
       ann.append(", flags = 0x").append(Integer.toHexString(m.flags()));
     }
@@ -161,8 +169,9 @@ public final class RecordGenerator {
     }
     ann.append(')');
     String doc = "/**\n * The " + type + " map {@code " + m.name() + "} of {@code " + objectFile + "}.\n"
-        + (type == MapType.RINGBUF ? " *\n * <p>BTF does not say what the programs submit to a ring buffer: replace the value\n"
+        + (events ? " *\n * <p>BTF does not say what the programs submit to this map: replace the value\n"
             + " * with a record of what they do.\n" : "")
+        + (sizedAtLoad ? " *\n * <p>The object declares max_entries 0: the loader makes one slot per possible CPU.\n" : "")
         + " */\n";
     return file(doc + ann + "\npublic record " + name + "(" + String.join(", ", components) + ") {}\n");
   }
