@@ -27,7 +27,7 @@ class KotlinDataClassTest {
   private static final JavaFileObject METADATA = JavaFileObjects.forSourceLines("kotlin.Metadata",
       "package kotlin;",
       "@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)",
-      "public @interface Metadata { int k() default 1; }");
+      "public @interface Metadata { int k() default 1; String[] d2() default {}; }");
   private static final JavaFileObject NOT_NULL = JavaFileObjects.forSourceLines(
       "org.jetbrains.annotations.NotNull",
       "package org.jetbrains.annotations;",
@@ -215,7 +215,8 @@ class KotlinDataClassTest {
   @Test
   void unsignedValueClassPropertyIsRefusedWithAHint() {
     // data class Counter(val index: Int, val hits: UInt): kapt keeps only the private synthetic
-    // constructor and drops the mangled getter getHits-pVg5ArA.
+    // constructor and drops the mangled getter getHits-pVg5ArA. Without metadata strings the
+    // shape alone says it is a UInt; the first reason is that, not "the constructor is private".
     JavaFileObject f = stub("Counter",
         "@kotlin.Metadata(k = 1)",
         "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
@@ -227,10 +228,45 @@ class KotlinDataClassTest {
         "}");
     Compilation c = compile(f);
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("[BpfMapDataClassGetter] Counter.hits has no getter that the "
-        + "codec can call (getHits() returning int)").inFile(f).onLineContaining("int hits = 0");
-    assertThat(c).hadErrorContaining("[BpfMapDataClassConstructor] the constructor of Counter is "
-        + "private").inFile(f).onLineContaining("class Counter");
+    assertThat(c).hadErrorContaining("[BpfMapKotlinUnsigned] Counter.hits is a UInt, a Kotlin "
+        + "value class whose getter and constructor Java cannot call").inFile(f)
+        .onLineContaining("int hits = 0");
+    assertThat(c).hadErrorContaining("declare it as @Unsigned val hits: Int");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void everyUnsignedKindIsNamedFromTheMetadataStrings() {
+    // data class Pkt(val ttl: UByte, val sport: UShort, val hits: UInt, val bytes: ULong,
+    // val plain: Int): the metadata's string table names each mangled getter; "plain" has a
+    // normal getter and is not reported.
+    JavaFileObject f = stub("Pkt",
+        "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UByte;\", \"getTtl-w2LRezQ\", "
+            + "\"getSport-Mh2AYeg\", \"getHits-pVg5ArA\", \"getBytes-s-VKNKU\", \"plain\"})",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Pkt {",
+        "  private final byte ttl = 0;",
+        "  private final short sport = 0;",
+        "  private final int hits = 0;",
+        "  private final long bytes = 0L;",
+        "  private final int plain = 0;",
+        "  private Pkt(byte ttl, short sport, int hits, long bytes, int plain) { super(); }",
+        "  public final int getPlain() { return 0; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("Pkt.ttl is a UByte").inFile(f)
+        .onLineContaining("byte ttl = 0");
+    assertThat(c).hadErrorContaining("@Unsigned val ttl: Byte");
+    assertThat(c).hadErrorContaining("Pkt.sport is a UShort").inFile(f)
+        .onLineContaining("short sport = 0");
+    assertThat(c).hadErrorContaining("@Unsigned val sport: Short");
+    assertThat(c).hadErrorContaining("Pkt.hits is a UInt").inFile(f)
+        .onLineContaining("int hits = 0");
+    assertThat(c).hadErrorContaining("Pkt.bytes is a ULong").inFile(f)
+        .onLineContaining("long bytes = 0L");
+    assertThat(c).hadErrorContaining("@Unsigned val bytes: Long");
+    assertThat(c).hadErrorCount(4);
   }
 
   @Test
