@@ -83,7 +83,16 @@ final class RecordReader {
    *     parameter unless a use-site target ({@code @field:}, {@code @get:}) says otherwise
    */
   record Part(Element site, String name, TypeMirror type, String accessor,
-      List<Element> annotated) {
+      List<Element> annotated, boolean kotlinUnsigned) {
+    Part(Element site, String name, TypeMirror type, String accessor, List<Element> annotated) {
+      this(site, name, type, accessor, annotated, false);
+    }
+
+    /** Whether the C member is unsigned: {@code @Unsigned}, or a Kotlin UByte..ULong property. */
+    boolean unsigned() {
+      return kotlinUnsigned || annotation(Unsigned.class) != null;
+    }
+
     <A extends Annotation> @Nullable A annotation(Class<A> type) {
       for (Element e : annotated) {
         A a = e.getAnnotation(type);
@@ -162,15 +171,20 @@ final class RecordReader {
       ExecutableElement getter = getter(type, f);
       getters.add(getter);
       String kotlinType = getter == null ? unsignedKotlinType(f, mangled, hidden) : null;
-      if (kotlinType != null) {
+      if (kotlinType != null && mangledGetter(f, mangled) != null) {
         // A Kotlin unsigned property (UInt, ...) is a value class: its getter's JVM name is
-        // mangled (getHits-pVg5ArA) and the constructor taking it is private and synthetic, so
-        // kapt's stub shows neither in a form Java can call. Name that cause, not the symptoms.
+        // mangled (getHits-pVg5ArA) and the constructor taking it is private, with a public
+        // synthetic twin taking a trailing DefaultConstructorMarker. The codec reaches both
+        // through method handles, by the names the metadata's d2 strings give.
+        unsignedSeen = true;
+      } else if (kotlinType != null) {
+        // Without metadata strings the mangled name is unknown, so the codec could not read it.
         String signed = SIGNED_TWIN.get(kotlinType);
         reporter.error(f, "BpfMapKotlinUnsigned", simple + "." + names.get(i) + " is a "
             + kotlinType + ", a Kotlin value class whose getter and constructor Java cannot call "
-            + "(their JVM names are mangled); declare it as @Unsigned val " + names.get(i) + ": "
-            + signed + " (the same " + kotlinType.substring(1).toLowerCase(Locale.ROOT)
+            + "(their JVM names are mangled) and whose mangled getter the class's @kotlin.Metadata "
+            + "does not name; declare it as @Unsigned val " + names.get(i) + ": " + signed
+            + " (the same " + kotlinType.substring(1).toLowerCase(Locale.ROOT)
             + "-sized unsigned C field)");
         unsignedSeen = true;
         ok = false;
@@ -187,6 +201,13 @@ final class RecordReader {
       VariableElement f = fields.get(i);
       String name = names.get(i);
       ExecutableElement getter = getters.get(i);
+      String mangledGetter = getter == null && unsignedKotlinType(f, mangled, hidden) != null
+          ? mangledGetter(f, mangled) : null;
+      if (mangledGetter != null) {
+        out.add(new Part(f, name, f.asType(), mangledGetter,
+            List.of(f, constructor.getParameters().get(i)), true));
+        continue;
+      }
       if (getter == null) {
         if (unsignedKotlinType(f, mangled, hidden) == null) {
           reporter.error(f, "BpfMapDataClassGetter", simple + "." + name + " has no getter that "
@@ -222,8 +243,17 @@ final class RecordReader {
       return null;
     }
     String prefix = getterName(field.getSimpleName().toString()) + "-";
-    boolean mangled = metadata.stream().anyMatch(s -> s.startsWith(prefix));
+    // A value class of the user's own (value class Port(val v: Short)) has a mangled getter too;
+    // only a class whose metadata names kotlin/UShort (...) is read as Kotlin's unsigned type.
+    boolean mangled = metadata.stream().anyMatch(s -> s.startsWith(prefix))
+        && metadata.contains("Lkotlin/" + kotlin + ";");
     return mangled || (metadata.isEmpty() && hiddenConstructor) ? kotlin : null;
+  }
+
+  /** The mangled getter name ({@code getHits-pVg5ArA}) of {@code field} in {@code metadata}, or null. */
+  private static @Nullable String mangledGetter(VariableElement field, List<String> metadata) {
+    String prefix = getterName(field.getSimpleName().toString()) + "-";
+    return metadata.stream().filter(s -> s.startsWith(prefix)).findFirst().orElse(null);
   }
 
   /** The strings of {@code @kotlin.Metadata(d2 = ...)} on {@code type}, empty when there are none. */
@@ -341,7 +371,7 @@ final class RecordReader {
       }
       return ok
           ? Optional.of(new MapModel.Entry(c.name(), javaType,
-              FieldType.Scalar.of(p, c.annotation(Unsigned.class) != null)))
+              FieldType.Scalar.of(p, c.unsigned())))
           : Optional.empty();
     }
     if (t.getKind() == TypeKind.ARRAY
@@ -538,7 +568,7 @@ final class RecordReader {
   private Optional<FieldType> scalar(Part c, JavaPrimitive p) {
     String where = where(c.site());
     boolean ok = true;
-    boolean unsigned = c.annotation(Unsigned.class) != null;
+    boolean unsigned = c.unsigned();
     if (unsigned && !p.integral()) {
       reporter.error(c.site(), "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
           + " is " + p.keyword() + "; remove it");

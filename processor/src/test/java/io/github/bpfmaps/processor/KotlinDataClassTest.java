@@ -236,14 +236,15 @@ class KotlinDataClassTest {
   }
 
   @Test
-  void everyUnsignedKindIsNamedFromTheMetadataStrings() {
+  void unsignedPropertiesNamedInTheMetadataGetACodecThroughMethodHandles()
+      throws java.io.IOException {
     // data class Pkt(val ttl: UByte, val sport: UShort, val hits: UInt, val bytes: ULong,
-    // val plain: Int): the metadata's string table names each mangled getter; "plain" has a
-    // normal getter and is not reported.
-    JavaFileObject f = stub("Pkt",
-        "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UByte;\", \"getTtl-w2LRezQ\", "
+    // val plain: Int): kapt's stub has no getter for the unsigned ones and only a private
+    // constructor; the metadata's string table names each mangled getter.
+    JavaFileObject pkt = stub("Pkt",
+        "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UByte;\", \"Lkotlin/UShort;\", "
+            + "\"Lkotlin/UInt;\", \"Lkotlin/ULong;\", \"getTtl-w2LRezQ\", "
             + "\"getSport-Mh2AYeg\", \"getHits-pVg5ArA\", \"getBytes-s-VKNKU\", \"plain\"})",
-        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
         "public final class Pkt {",
         "  private final byte ttl = 0;",
         "  private final short sport = 0;",
@@ -253,20 +254,33 @@ class KotlinDataClassTest {
         "  private Pkt(byte ttl, short sport, int hits, long bytes, int plain) { super(); }",
         "  public final int getPlain() { return 0; }",
         "}");
-    Compilation c = compile(f);
-    assertThat(c).failed();
-    assertThat(c).hadErrorContaining("Pkt.ttl is a UByte").inFile(f)
-        .onLineContaining("byte ttl = 0");
-    assertThat(c).hadErrorContaining("@Unsigned val ttl: Byte");
-    assertThat(c).hadErrorContaining("Pkt.sport is a UShort").inFile(f)
-        .onLineContaining("short sport = 0");
-    assertThat(c).hadErrorContaining("@Unsigned val sport: Short");
-    assertThat(c).hadErrorContaining("Pkt.hits is a UInt").inFile(f)
-        .onLineContaining("int hits = 0");
-    assertThat(c).hadErrorContaining("Pkt.bytes is a ULong").inFile(f)
-        .onLineContaining("long bytes = 0L");
-    assertThat(c).hadErrorContaining("@Unsigned val bytes: Long");
-    assertThat(c).hadErrorCount(4);
+    JavaFileObject map = stub("Pkts",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Pkts {",
+        "  private final int index = 0;",
+        "  private final Pkt value = null;",
+        "  public Pkts(int index, Pkt value) { super(); }",
+        "  public final int getIndex() { return 0; }",
+        "  public final Pkt getValue() { return null; }",
+        "}");
+    Compilation c = compile(pkt, map);
+    assertThat(c).succeeded();
+    String codec = c.generatedSourceFile("test.PktCodec").orElseThrow().getCharContent(true)
+        .toString();
+    for (String mangled : List.of("getTtl-w2LRezQ", "getSport-Mh2AYeg", "getHits-pVg5ArA",
+        "getBytes-s-VKNKU")) {
+      org.junit.jupiter.api.Assertions.assertTrue(codec.contains("\"" + mangled + "\""), mangled);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(codec.contains("value.getPlain()"), codec);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        codec.contains("\"kotlin.jvm.internal.DefaultConstructorMarker\""), codec);
+    // The members are unsigned without @Unsigned: __u8, __u16, __u32, __u64; plain stays __s32.
+    for (String member : List.of("ttl", "sport", "hits", "bytes")) {
+      org.junit.jupiter.api.Assertions.assertTrue(
+          codec.matches("(?s).*\"" + member + "\", \"" + member + "\", \\d+, \\d+, 0, "
+              + "[\\w.]*INT, false.*"), member + " unsigned in " + codec);
+    }
   }
 
   @Test
