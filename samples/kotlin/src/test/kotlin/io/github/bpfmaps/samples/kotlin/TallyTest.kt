@@ -1,5 +1,6 @@
 package io.github.bpfmaps.samples.kotlin
 
+import io.github.bpfmaps.runtime.NeedsBpf
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -27,5 +28,17 @@ class TallyTest {
         assertEquals(listOf("last_ttl", "port", "packets", "bytes"), fields.map { it.cName() })
         assertEquals(listOf(0, 2, 4, 8), fields.map { it.offset() })
         assertEquals(listOf(false, false, false, false), fields.map { it.signed() })
+    }
+
+    @Test
+    @NeedsBpf
+    fun unsignedValuesSurviveAKernelArrayMap() {
+        // The kernel stores the 16 bytes; reading them back must give the same unsigned values.
+        val tally = Tally(255u, 65535u, UInt.MAX_VALUE, ULong.MAX_VALUE)
+        TalliesMap.create().use { map ->
+            map.setAt(2, tally)
+            assertEquals(tally, map.getAt(2))
+            assertEquals(Tally(0u, 0u, 0u, 0uL), map.getAt(1))
+        }
     }
 }
