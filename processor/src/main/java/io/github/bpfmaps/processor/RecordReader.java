@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -81,7 +83,16 @@ final class RecordReader {
    *     parameter unless a use-site target ({@code @field:}, {@code @get:}) says otherwise
    */
   record Part(Element site, String name, TypeMirror type, String accessor,
-      List<Element> annotated) {
+      List<Element> annotated, boolean kotlinUnsigned) {
+    Part(Element site, String name, TypeMirror type, String accessor, List<Element> annotated) {
+      this(site, name, type, accessor, annotated, false);
+    }
+
+    /** Whether the C member is unsigned: {@code @Unsigned}, or a Kotlin UByte..ULong property. */
+    boolean unsigned() {
+      return kotlinUnsigned || annotation(Unsigned.class) != null;
+    }
+
     <A extends Annotation> @Nullable A annotation(Class<A> type) {
       for (Element e : annotated) {
         A a = e.getAnnotation(type);
@@ -151,25 +162,58 @@ final class RecordReader {
       return List.of();
     }
     boolean ok = true;
-    if (constructor.getModifiers().contains(Modifier.PRIVATE)) {
-      // kapt keeps a constructor with a value-class parameter (UInt, ULong, ...) only as the
-      // private synthetic one, because its JVM name is mangled.
+    boolean hidden = constructor.getModifiers().contains(Modifier.PRIVATE);
+    List<String> mangled = metadataStrings(type);
+    List<ExecutableElement> getters = new ArrayList<>();
+    boolean unsignedSeen = false;
+    for (int i = 0; i < fields.size(); i++) {
+      VariableElement f = fields.get(i);
+      ExecutableElement getter = getter(type, f);
+      getters.add(getter);
+      String kotlinType = getter == null ? unsignedKotlinType(f, mangled, hidden) : null;
+      if (kotlinType != null && mangledGetter(f, mangled) != null) {
+        // A Kotlin unsigned property (UInt, ...) is a value class: its getter's JVM name is
+        // mangled (getHits-pVg5ArA) and the constructor taking it is private, with a public
+        // synthetic twin taking a trailing DefaultConstructorMarker. The codec reaches both
+        // through method handles, by the names the metadata's d2 strings give.
+        unsignedSeen = true;
+      } else if (kotlinType != null) {
+        // Without metadata strings the mangled name is unknown, so the codec could not read it.
+        String signed = SIGNED_TWIN.get(kotlinType);
+        reporter.error(f, "BpfMapKotlinUnsigned", simple + "." + names.get(i) + " is a "
+            + kotlinType + ", a Kotlin value class whose getter and constructor Java cannot call "
+            + "(their JVM names are mangled) and whose mangled getter the class's @kotlin.Metadata "
+            + "does not name; declare it as @Unsigned val " + names.get(i) + ": " + signed
+            + " (the same " + kotlinType.substring(1).toLowerCase(Locale.ROOT)
+            + "-sized unsigned C field)");
+        unsignedSeen = true;
+        ok = false;
+      }
+    }
+    if (hidden && !unsignedSeen) {
       reporter.error(type, "BpfMapDataClassConstructor", "the constructor of " + simple
           + " is private, so the codec cannot call it; make it public or internal (a Kotlin "
-          + "constructor taking UInt, ULong or another value class is hidden from Java: use Int "
-          + "or Long with @Unsigned instead)");
+          + "constructor taking a value class other than UByte..ULong is hidden from Java too)");
       ok = false;
     }
     List<Part> out = new ArrayList<>();
     for (int i = 0; i < fields.size(); i++) {
       VariableElement f = fields.get(i);
       String name = names.get(i);
-      ExecutableElement getter = getter(type, f);
+      ExecutableElement getter = getters.get(i);
+      String mangledGetter = getter == null && unsignedKotlinType(f, mangled, hidden) != null
+          ? mangledGetter(f, mangled) : null;
+      if (mangledGetter != null) {
+        out.add(new Part(f, name, f.asType(), mangledGetter,
+            List.of(f, constructor.getParameters().get(i)), true));
+        continue;
+      }
       if (getter == null) {
-        reporter.error(f, "BpfMapDataClassGetter", simple + "." + name + " has no getter that "
-            + "the codec can call (" + getterName(name) + "() returning " + display(f.asType())
-            + "); declare it as a public val (an unsigned or other value-class property, such as "
-            + "UInt, has a mangled getter that Java cannot call: use Int or Long with @Unsigned)");
+        if (unsignedKotlinType(f, mangled, hidden) == null) {
+          reporter.error(f, "BpfMapDataClassGetter", simple + "." + name + " has no getter that "
+              + "the codec can call (" + getterName(name) + "() returning " + display(f.asType())
+              + "); declare it as a public val");
+        }
         ok = false;
         continue;
       }
@@ -177,6 +221,61 @@ final class RecordReader {
           List.of(f, constructor.getParameters().get(i), getter)));
     }
     return ok ? out : List.of();
+  }
+
+  /** Kotlin's unsigned types by the JVM type they are stored as, with the signed type to use. */
+  private static final Map<TypeKind, String> UNSIGNED_BY_JVM = Map.of(
+      TypeKind.BYTE, "UByte", TypeKind.SHORT, "UShort", TypeKind.INT, "UInt",
+      TypeKind.LONG, "ULong");
+  private static final Map<String, String> SIGNED_TWIN = Map.of(
+      "UByte", "Byte", "UShort", "Short", "UInt", "Int", "ULong", "Long");
+
+  /**
+   * The Kotlin unsigned type of a data-class property that has no callable getter, or null when it
+   * is not one. The metadata's string table ({@code d2}) names the mangled getter
+   * ({@code getHits-pVg5ArA}) of a value-class property; a stub without it (a hand-written one) is
+   * read by its shape: an integral field with no getter behind a private constructor.
+   */
+  private static @Nullable String unsignedKotlinType(VariableElement field, List<String> metadata,
+      boolean hiddenConstructor) {
+    String kotlin = UNSIGNED_BY_JVM.get(field.asType().getKind());
+    if (kotlin == null) {
+      return null;
+    }
+    String prefix = getterName(field.getSimpleName().toString()) + "-";
+    // A value class of the user's own (value class Port(val v: Short)) has a mangled getter too;
+    // only a class whose metadata names kotlin/UShort (...) is read as Kotlin's unsigned type.
+    boolean mangled = metadata.stream().anyMatch(s -> s.startsWith(prefix))
+        && metadata.contains("Lkotlin/" + kotlin + ";");
+    return mangled || (metadata.isEmpty() && hiddenConstructor) ? kotlin : null;
+  }
+
+  /** The mangled getter name ({@code getHits-pVg5ArA}) of {@code field} in {@code metadata}, or null. */
+  private static @Nullable String mangledGetter(VariableElement field, List<String> metadata) {
+    String prefix = getterName(field.getSimpleName().toString()) + "-";
+    return metadata.stream().filter(s -> s.startsWith(prefix)).findFirst().orElse(null);
+  }
+
+  /** The strings of {@code @kotlin.Metadata(d2 = ...)} on {@code type}, empty when there are none. */
+  private static List<String> metadataStrings(TypeElement type) {
+    List<String> out = new ArrayList<>();
+    for (AnnotationMirror m : type.getAnnotationMirrors()) {
+      if (!((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+          .contentEquals("kotlin.Metadata")) {
+        continue;
+      }
+      m.getElementValues().forEach((k, v) -> {
+        if (k.getSimpleName().contentEquals("d2") && v.getValue() instanceof List<?> list) {
+          for (Object o : list) {
+            if (o instanceof AnnotationValue a
+                && a.getValue() instanceof String str) {
+              out.add(str);
+            }
+          }
+        }
+      });
+    }
+    return out;
   }
 
   private boolean matches(ExecutableElement constructor, List<VariableElement> fields) {
@@ -272,7 +371,7 @@ final class RecordReader {
       }
       return ok
           ? Optional.of(new MapModel.Entry(c.name(), javaType,
-              FieldType.Scalar.of(p, c.annotation(Unsigned.class) != null)))
+              FieldType.Scalar.of(p, c.unsigned())))
           : Optional.empty();
     }
     if (t.getKind() == TypeKind.ARRAY
@@ -469,7 +568,7 @@ final class RecordReader {
   private Optional<FieldType> scalar(Part c, JavaPrimitive p) {
     String where = where(c.site());
     boolean ok = true;
-    boolean unsigned = c.annotation(Unsigned.class) != null;
+    boolean unsigned = c.unsigned();
     if (unsigned && !p.integral()) {
       reporter.error(c.site(), "BpfMapUnsigned", "@Unsigned applies to integral types, but " + where
           + " is " + p.keyword() + "; remove it");

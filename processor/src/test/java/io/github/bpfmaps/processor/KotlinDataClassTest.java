@@ -27,7 +27,7 @@ class KotlinDataClassTest {
   private static final JavaFileObject METADATA = JavaFileObjects.forSourceLines("kotlin.Metadata",
       "package kotlin;",
       "@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)",
-      "public @interface Metadata { int k() default 1; }");
+      "public @interface Metadata { int k() default 1; String[] d2() default {}; }");
   private static final JavaFileObject NOT_NULL = JavaFileObjects.forSourceLines(
       "org.jetbrains.annotations.NotNull",
       "package org.jetbrains.annotations;",
@@ -215,7 +215,8 @@ class KotlinDataClassTest {
   @Test
   void unsignedValueClassPropertyIsRefusedWithAHint() {
     // data class Counter(val index: Int, val hits: UInt): kapt keeps only the private synthetic
-    // constructor and drops the mangled getter getHits-pVg5ArA.
+    // constructor and drops the mangled getter getHits-pVg5ArA. Without metadata strings the
+    // shape alone says it is a UInt; the first reason is that, not "the constructor is private".
     JavaFileObject f = stub("Counter",
         "@kotlin.Metadata(k = 1)",
         "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
@@ -227,10 +228,59 @@ class KotlinDataClassTest {
         "}");
     Compilation c = compile(f);
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("[BpfMapDataClassGetter] Counter.hits has no getter that the "
-        + "codec can call (getHits() returning int)").inFile(f).onLineContaining("int hits = 0");
-    assertThat(c).hadErrorContaining("[BpfMapDataClassConstructor] the constructor of Counter is "
-        + "private").inFile(f).onLineContaining("class Counter");
+    assertThat(c).hadErrorContaining("[BpfMapKotlinUnsigned] Counter.hits is a UInt, a Kotlin "
+        + "value class whose getter and constructor Java cannot call").inFile(f)
+        .onLineContaining("int hits = 0");
+    assertThat(c).hadErrorContaining("declare it as @Unsigned val hits: Int");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void unsignedPropertiesNamedInTheMetadataGetACodecThroughMethodHandles()
+      throws java.io.IOException {
+    // data class Pkt(val ttl: UByte, val sport: UShort, val hits: UInt, val bytes: ULong,
+    // val plain: Int): kapt's stub has no getter for the unsigned ones and only a private
+    // constructor; the metadata's string table names each mangled getter.
+    JavaFileObject pkt = stub("Pkt",
+        "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UByte;\", \"Lkotlin/UShort;\", "
+            + "\"Lkotlin/UInt;\", \"Lkotlin/ULong;\", \"getTtl-w2LRezQ\", "
+            + "\"getSport-Mh2AYeg\", \"getHits-pVg5ArA\", \"getBytes-s-VKNKU\", \"plain\"})",
+        "public final class Pkt {",
+        "  private final byte ttl = 0;",
+        "  private final short sport = 0;",
+        "  private final int hits = 0;",
+        "  private final long bytes = 0L;",
+        "  private final int plain = 0;",
+        "  private Pkt(byte ttl, short sport, int hits, long bytes, int plain) { super(); }",
+        "  public final int getPlain() { return 0; }",
+        "}");
+    JavaFileObject map = stub("Pkts",
+        "@kotlin.Metadata(k = 1)",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Pkts {",
+        "  private final int index = 0;",
+        "  private final Pkt value = null;",
+        "  public Pkts(int index, Pkt value) { super(); }",
+        "  public final int getIndex() { return 0; }",
+        "  public final Pkt getValue() { return null; }",
+        "}");
+    Compilation c = compile(pkt, map);
+    assertThat(c).succeeded();
+    String codec = c.generatedSourceFile("test.PktCodec").orElseThrow().getCharContent(true)
+        .toString();
+    for (String mangled : List.of("getTtl-w2LRezQ", "getSport-Mh2AYeg", "getHits-pVg5ArA",
+        "getBytes-s-VKNKU")) {
+      org.junit.jupiter.api.Assertions.assertTrue(codec.contains("\"" + mangled + "\""), mangled);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(codec.contains("value.getPlain()"), codec);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        codec.contains("\"kotlin.jvm.internal.DefaultConstructorMarker\""), codec);
+    // The members are unsigned without @Unsigned: __u8, __u16, __u32, __u64; plain stays __s32.
+    for (String member : List.of("ttl", "sport", "hits", "bytes")) {
+      org.junit.jupiter.api.Assertions.assertTrue(
+          codec.matches("(?s).*\"" + member + "\", \"" + member + "\", \\d+, \\d+, 0, "
+              + "[\\w.]*INT, false.*"), member + " unsigned in " + codec);
+    }
   }
 
   @Test

@@ -102,6 +102,9 @@ public final class CodecWriter {
     type.addMethod(decode(s, record));
     type.addMethod(check(s, record));
     type.addMethod(write(s, record));
+    if (viaHandles(s)) {
+      handles(s, record, type);
+    }
     for (FieldType.EnumType e : enums(s)) {
       type.addMethod(enumToC(e));
       type.addMethod(enumFromC(e));
@@ -162,7 +165,7 @@ public final class CodecWriter {
         .addStatement("$T.requireNonNull(value, $S)", CODECS, rec);
     for (Member member : s.members()) {
       String where = rec + "." + member.name();
-      String get = "value." + member.accessor() + "()";
+      String get = get(member);
       FieldType t = member.type();
       if (t instanceof FieldType.ArrayType a) {
         String local = local(member.name());
@@ -236,7 +239,7 @@ public final class CodecWriter {
         continue;
       }
       Member member = (Member) part;
-      String get = "value." + member.accessor() + "()";
+      String get = get(member);
       FieldType t = member.type();
       if (t instanceof FieldType.ArrayType a) {
         String local = local(member.name());
@@ -365,7 +368,11 @@ public final class CodecWriter {
       }
       args.add(local);
     }
-    m.addStatement("return new $T($L)", record, String.join(", ", args));
+    if (viaHandles(s)) {
+      m.addStatement("return construct($L)", String.join(", ", args));
+    } else {
+      m.addStatement("return new $T($L)", record, String.join(", ", args));
+    }
     return m.build();
   }
 
@@ -488,6 +495,91 @@ public final class CodecWriter {
 
   private static String at(int offset) {
     return offset == 0 ? "offset" : "offset + " + offset;
+  }
+
+  // ---- Kotlin unsigned properties ----
+
+  /**
+   * Whether the record is a Kotlin data class with UByte..ULong properties. Their getters have
+   * mangled JVM names ({@code getHits-pVg5ArA}) that Java source cannot spell, and the constructor
+   * taking them is private with a public synthetic twin whose last parameter is a
+   * {@code kotlin.jvm.internal.DefaultConstructorMarker}; the codec reaches both through method
+   * handles looked up once, when the codec class initialises.
+   */
+  private static boolean viaHandles(StructLayout s) {
+    return s.members().stream().anyMatch(m -> m.accessor().contains("-"));
+  }
+
+  /** The expression that reads {@code member} of {@code value}. */
+  private static String get(Member member) {
+    return member.accessor().contains("-")
+        ? "get$" + member.name() + "(value)"
+        : "value." + member.accessor() + "()";
+  }
+
+  private static void handles(StructLayout s, ClassName record, TypeSpec.Builder type) {
+    ClassName handle = ClassName.get("java.lang.invoke", "MethodHandle");
+    ClassName handles = ClassName.get("java.lang.invoke", "MethodHandles");
+    ClassName methodType = ClassName.get("java.lang.invoke", "MethodType");
+    CodeBlock.Builder init = CodeBlock.builder()
+        .beginControlFlow("try")
+        .addStatement("$T.Lookup lookup = $T.publicLookup()", handles, handles)
+        .addStatement("Class<?> marker = Class.forName($S, false, $T.class.getClassLoader())",
+            "kotlin.jvm.internal.DefaultConstructorMarker", record);
+    CodeBlock.Builder params = CodeBlock.builder();
+    List<String> args = new ArrayList<>();
+    MethodSpec.Builder construct = MethodSpec.methodBuilder("construct")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(record);
+    for (Member member : s.members()) {
+      TypeName java = javaType(member.type());
+      params.add("$T.class, ", java);
+      construct.addParameter(java, local(member.name()));
+      args.add(local(member.name()));
+      if (!member.accessor().contains("-")) {
+        continue;
+      }
+      String field = "GET_" + member.name();
+      type.addField(handle, field, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL);
+      init.addStatement("$L = lookup.findVirtual($T.class, $S, $T.methodType($T.class))", field,
+          record, member.accessor(), methodType, java);
+      type.addMethod(MethodSpec.methodBuilder("get$" + member.name())
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(java)
+          .addParameter(record, "value")
+          .beginControlFlow("try")
+          .addStatement("return ($T) $L.invokeExact(value)", java, field)
+          .nextControlFlow("catch (RuntimeException | Error e)")
+          .addStatement("throw e")
+          .nextControlFlow("catch (Throwable e)")
+          .addStatement("throw new IllegalStateException($S, e)", "Kotlin getter "
+              + member.accessor() + " of " + record.simpleName() + " failed")
+          .endControlFlow()
+          .build());
+    }
+    type.addField(handle, "NEW", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL);
+    // The marker argument is always null (Kotlin passes null too); binding it leaves a handle
+    // whose type is exactly the properties', which invokeExact needs.
+    init.addStatement("NEW = $T.insertArguments(lookup.findConstructor($T.class, "
+            + "$T.methodType(void.class, new Class<?>[] {$Lmarker})), $L, (Object) null)",
+            handles, record, methodType, params.build(), s.members().size())
+        .nextControlFlow("catch (ReflectiveOperationException e)")
+        .addStatement("throw new IllegalStateException($S, e)", record.simpleName()
+            + " is a Kotlin data class with unsigned properties whose mangled getters or synthetic "
+            + "constructor were not found; was it compiled by another Kotlin version than its "
+            + "kapt stub, or is kotlin-stdlib missing from the class path?")
+        .endControlFlow();
+    type.addStaticBlock(init.build());
+    type.addMethod(construct
+        .beginControlFlow("try")
+        .addStatement("return ($T) NEW.invokeExact($L)", record, String.join(", ", args))
+        .nextControlFlow("catch (RuntimeException | Error e)")
+        .addStatement("throw e")
+        .nextControlFlow("catch (Throwable e)")
+        .addStatement("throw new IllegalStateException($S, e)", "the Kotlin constructor of "
+            + record.simpleName() + " failed")
+        .endControlFlow()
+        .build());
   }
 
   private static String local(String component) {

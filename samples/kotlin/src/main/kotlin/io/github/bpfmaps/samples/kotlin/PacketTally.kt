@@ -1,0 +1,15 @@
+package io.github.bpfmaps.samples.kotlin
+
+import io.github.bpfmaps.annotations.BpfMap
+import io.github.bpfmaps.annotations.MapType
+
+/**
+ * A per-port tally in Kotlin's own unsigned types: `UByte`..`ULong` are `__u8`..`__u64`, no
+ * `@Unsigned` needed. C: `struct tally { __u8 last_ttl; __u16 port; __u32 packets; __u64 bytes; }`
+ * (16 bytes: 1 byte of padding after `last_ttl`, none after `packets`).
+ */
+data class Tally(val lastTtl: UByte, val port: UShort, val packets: UInt, val bytes: ULong)
+
+/** An ARRAY of [Tally] by slot; declared for its codec, which the tests round-trip. */
+@BpfMap(type = MapType.ARRAY, maxEntries = 4)
+data class Tallies(val slot: UInt, val value: Tally)
