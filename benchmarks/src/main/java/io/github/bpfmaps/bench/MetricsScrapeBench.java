@@ -84,7 +84,7 @@ public class MetricsScrapeBench {
   @Benchmark
   public long batchRead() {
     sum = 0;
-    map.forEach((k, v) -> sum += v.packets());
+    map.forEachEntry((k, v) -> sum += v.packets());
     return sum;
   }
 

@@ -28,7 +28,7 @@ class KotlinCallSitesCompileTest {
                 val present: Boolean = 1 in map
                 val absent: Boolean = 2 !in map
                 for ((k, v) in map) { val kk: Int = k; val vv: Long = v }
-                map.forEach { k, v -> println("${'$'}k ${'$'}v") }
+                map.forEachEntry { k, v -> println("${'$'}k ${'$'}v") }
                 val (cpu0, cpu1) = pc[0]!!
                 val total: Long = pc[0]?.sumOf { it } ?: 0L
                 map += 3 to 4L

@@ -100,7 +100,7 @@ class BpfArrayMapTest {
         a.set(i, Long.valueOf(i + 1));
       }
       a.clear();
-      a.forEach((k, v) -> assertEquals(0L, v));
+      a.forEachEntry((k, v) -> assertEquals(0L, v));
       assertEquals(16, a.toMap().size());
     }
   }
@@ -114,7 +114,7 @@ class BpfArrayMapTest {
       }
       assertEquals(300, a.putAll(all, UpdateFlag.ANY));
       List<Integer> order = new ArrayList<>();
-      a.forEach((k, v) -> {
+      a.forEachEntry((k, v) -> {
         order.add(k);
         assertEquals(k * 3L, v);
       });

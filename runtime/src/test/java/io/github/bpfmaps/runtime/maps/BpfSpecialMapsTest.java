@@ -65,7 +65,7 @@ class BpfSpecialMapsTest {
       assertEquals(8, t.get(prefix(32, 10, 9, 9, 9)));
       assertNull(t.get(prefix(32, 11, 0, 0, 0)));
       List<Integer> lengths = new ArrayList<>();
-      t.forEach((k, v) -> lengths.add(k.length()));
+      t.forEachEntry((k, v) -> lengths.add(k.length()));
       assertEquals(Set.of(8, 24), new HashSet<>(lengths));
       assertTrue(t.remove(prefix(24, 10, 1, 2, 0)));
       assertEquals(8, t.get(prefix(32, 10, 1, 2, 3)));
