@@ -106,6 +106,22 @@ class KotlinCallSitesCompileTest {
         assertTrue(result.ok, result.messages)
     }
 
+    /** Arrays offer no deleting operator: `arr -= i` would always fail at run time, so it does not compile. */
+    @Test
+    fun removingFromAnArrayIsACompileError() {
+        val result = KotlinSourceCompiler.compile(mapOf(
+            "ArrayRemove.kt" to imports + """
+                fun remove(arr: BpfArrayMap<Long>) { arr -= 1 }
+            """.trimIndent(),
+            "PerCpuArrayRemove.kt" to imports + """
+                fun remove(pc: BpfPerCpuArrayMap<Long>) { pc -= 1 }
+            """.trimIndent(),
+        ))
+        assertFalse(result.ok, "expected compile errors")
+        assertError(result.messages, "ArrayRemove.kt", "DEPRECATION_ERROR")
+        assertError(result.messages, "PerCpuArrayRemove.kt", "DEPRECATION_ERROR")
+    }
+
     private fun assertError(messages: String, file: String, id: String) {
         val line = messages.lines().firstOrNull { file in it && "error:" in it && id in it }
         assertTrue(line != null, "no $id error in $file; compiler said:\n$messages")

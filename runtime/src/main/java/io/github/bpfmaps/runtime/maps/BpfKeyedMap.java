@@ -345,8 +345,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * Deletes the entry ({@code BPF_MAP_DELETE_ELEM}: one system call).
    *
    * @return false if the key was absent
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for arrays, whose entries cannot be
-   *     deleted
+   * @throws UnsupportedOperationException on array handles ({@link BpfIndexedMap}), whose entries
+   *     cannot be deleted
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for a generic handle of an array
    */
   public boolean remove(K key) {
     Scratch s = Scratch.get();
