@@ -71,7 +71,7 @@ public final class LegacyMapsDemo {
         out.println("len_hist (HASH), packets per 64-byte bucket of skb->len:");
         out.printf("%-11s %8s%n", "skb->len", "packets");
         Map<Integer, Long> histogram = new TreeMap<>(lengths.toMap());
-        histogram.forEachEntry((bucket, packets) ->
+        histogram.forEach((bucket, packets) ->
             out.printf("%4d..%-5d %8d%n", bucket * 64, bucket * 64 + 63, packets));
         return 0;
       }
