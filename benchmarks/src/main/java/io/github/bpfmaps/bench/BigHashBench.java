@@ -46,13 +46,13 @@ public class BigHashBench {
     seen++;
   }
 
-  /** {@link BpfHashMap#forEach}: {@code BPF_MAP_LOOKUP_BATCH} chunks, keys and values decoded. */
+  /** {@link BpfHashMap#forEachEntry}: {@code BPF_MAP_LOOKUP_BATCH} chunks, keys and values decoded. */
   @Benchmark
   @OperationsPerInvocation(Shapes.BIG_ENTRIES)
   public long iterateBatch() {
     seen = 0;
     sum = 0;
-    big.forEach(this::accept);
+    big.forEachEntry(this::accept);
     Shapes.checkSeen("hash_iter_batch_1m", seen, Shapes.BIG_ENTRIES);
     return sum;
   }

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * {@code bpftool map dump} in Java, for the whole-process comparison of {@code bench.sh}: opens a
  * map by id and prints every entry as raw bytes in bpftool's plain format, or with {@code --json}
  * in the format of {@code bpftool -j map dump} (maps without BTF). Entries are read with batch
- * lookups ({@link BpfKeyedMap#forEach}); bpftool takes a next-key and a lookup per entry.
+ * lookups ({@link BpfKeyedMap#forEachEntry}); bpftool takes a next-key and a lookup per entry.
  *
  * <pre>java -cp ... io.github.bpfmaps.bench.Dump --id 42 [--json]</pre>
  *
@@ -82,7 +82,7 @@ public final class Dump {
       if (json) {
         out.ascii("[");
       }
-      map.forEach(d::entry);
+      map.forEachEntry(d::entry);
       if (json) {
         out.ascii("]\n");
       } else {

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * per entry ({@code -prof gc}'s {@code gc.alloc.rate.norm} likewise).
  *
  * <ul>
- *   <li>{@code batchRead}: {@code forEach} over the map, keys and values decoded (the floor);
+ *   <li>{@code batchRead}: {@code forEachEntry} over the map, keys and values decoded (the floor);
  *   <li>{@code scrapeRead}: the binder's read: the same batch read, plus the series update;
  *   <li>{@code prometheusText}: the registry's text for the 200,000 series (no map read), for scale;
  *   <li>{@code bpftoolDump}: {@code bpftool map dump id N}, a whole process, output discarded.
@@ -84,7 +84,7 @@ public class MetricsScrapeBench {
   @Benchmark
   public long batchRead() {
     sum = 0;
-    map.forEach((k, v) -> sum += v.packets());
+    map.forEachEntry((k, v) -> sum += v.packets());
     return sum;
   }
 

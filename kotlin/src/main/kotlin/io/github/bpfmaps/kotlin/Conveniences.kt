@@ -1,6 +1,8 @@
 package io.github.bpfmaps.kotlin
 
+import io.github.bpfmaps.runtime.maps.BpfArrayMap
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap
+import io.github.bpfmaps.runtime.maps.BpfPerCpuArrayMap
 import io.github.bpfmaps.runtime.maps.BpfPushPopMap
 
 /**
@@ -19,10 +21,30 @@ public operator fun <K : Any, V : Any> BpfKeyedMap<K, V>.plusAssign(entry: Pair<
     set(entry.first, entry.second)
 }
 
-/** `map -= key`: removes the entry if present, as [BpfKeyedMap.remove]. */
+/**
+ * `map -= key`: removes the entry if present, as [BpfKeyedMap.remove]. Not for arrays, whose
+ * entries cannot be deleted: `array -= i` is a compile error (the overloads below).
+ */
 public operator fun <K : Any, V : Any> BpfKeyedMap<K, V>.minusAssign(key: K) {
     remove(key)
 }
+
+/** Arrays have no `-=`: their entries cannot be deleted ([BpfArrayMap.remove] always throws). */
+@Deprecated(ARRAY_NO_REMOVE, level = DeprecationLevel.ERROR)
+public operator fun <V : Any> BpfArrayMap<V>.minusAssign(index: Int) {
+    @Suppress("DEPRECATION")
+    remove(index)
+}
+
+/** Per-CPU arrays have no `-=` either; see the [BpfArrayMap] overload. */
+@Deprecated(ARRAY_NO_REMOVE, level = DeprecationLevel.ERROR)
+public operator fun <V : Any> BpfPerCpuArrayMap<V>.minusAssign(index: Int) {
+    @Suppress("DEPRECATION")
+    remove(index)
+}
+
+private const val ARRAY_NO_REMOVE =
+    "array entries cannot be deleted; write a value at the index, or clear() to write zeros everywhere"
 
 /**
  * The entries as a lazy [Sequence] of pairs: each step is one `GET_NEXT_KEY` and one lookup system

@@ -28,7 +28,7 @@ class KotlinCallSitesCompileTest {
                 val present: Boolean = 1 in map
                 val absent: Boolean = 2 !in map
                 for ((k, v) in map) { val kk: Int = k; val vv: Long = v }
-                map.forEach { k, v -> println("${'$'}k ${'$'}v") }
+                map.forEachEntry { k, v -> println("${'$'}k ${'$'}v") }
                 val (cpu0, cpu1) = pc[0]!!
                 val total: Long = pc[0]?.sumOf { it } ?: 0L
                 map += 3 to 4L
@@ -104,6 +104,22 @@ class KotlinCallSitesCompileTest {
             """.trimIndent(),
         ))
         assertTrue(result.ok, result.messages)
+    }
+
+    /** Arrays offer no deleting operator: `arr -= i` would always fail at run time, so it does not compile. */
+    @Test
+    fun removingFromAnArrayIsACompileError() {
+        val result = KotlinSourceCompiler.compile(mapOf(
+            "ArrayRemove.kt" to imports + """
+                fun remove(arr: BpfArrayMap<Long>) { arr -= 1 }
+            """.trimIndent(),
+            "PerCpuArrayRemove.kt" to imports + """
+                fun remove(pc: BpfPerCpuArrayMap<Long>) { pc -= 1 }
+            """.trimIndent(),
+        ))
+        assertFalse(result.ok, "expected compile errors")
+        assertError(result.messages, "ArrayRemove.kt", "DEPRECATION_ERROR")
+        assertError(result.messages, "PerCpuArrayRemove.kt", "DEPRECATION_ERROR")
     }
 
     private fun assertError(messages: String, file: String, id: String) {

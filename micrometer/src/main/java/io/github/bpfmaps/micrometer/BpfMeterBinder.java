@@ -154,7 +154,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     }
     int gen = ++generation;
     long[] counts = new long[2];
-    v.forEach((k, value) -> {
+    v.forEachEntry((k, value) -> {
       counts[0]++;
       KeyRef ref = keys.get(k);
       if (ref == null) {

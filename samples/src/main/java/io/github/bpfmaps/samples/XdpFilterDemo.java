@@ -57,7 +57,7 @@ public final class XdpFilterDemo {
           DataRec r = verdicts.get(action);
           out.printf("%-13s %8d %10d%n", XdpCounterDemo.action(action), r.packets(), r.bytes());
         }
-        blocked.forEach((addr, drops) -> out.printf("dropped from %s: %d%n", Packets.dotted(addr.addr()), drops));
+        blocked.forEachEntry((addr, drops) -> out.printf("dropped from %s: %d%n", Packets.dotted(addr.addr()), drops));
         DataRec seen = tcx.get(0);
         out.printf("tcx ingress saw %d packets, %d bytes (what XDP passed)%n", seen.packets(), seen.bytes());
         return 0;

@@ -2,7 +2,6 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
@@ -11,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * ARRAY maps: {@code max_entries} values indexed {@code 0 .. max_entries-1}, all present from the
- * start (zeroed); entries cannot be deleted ({@link #remove} fails with EINVAL), {@link #clear()}
- * writes zeros. {@code get(i)}/{@code set(i, v)} (Kotlin: {@code m[i]}, {@code m[i] = v}) are the
+ * start (zeroed); entries cannot be deleted, so the deleting operations are deprecated and refused
+ * (see {@link BpfIndexedMap}); {@link #clear()} writes zeros. {@code get(i)}/{@code set(i, v)} (Kotlin: {@code m[i]}, {@code m[i] = v}) are the
  * inherited keyed operations; {@link #getAt(int)}, {@link #setAt(int, Object)} and the
  * {@code getLongAt}/{@code setLongAt} family take the index as a primitive and allocate nothing but
  * the returned value. An index past the end reads as null and fails to write with E2BIG
@@ -24,12 +23,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <V> the value type
  */
-public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
+public class BpfArrayMap<V> extends BpfIndexedMap<V> {
   /**
    * @param valueCodec encodes values of {@code spec.valueSize()} bytes
    */
   public BpfArrayMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
-    super(fd, spec, Codecs.U32, valueCodec);
+    super(fd, spec, valueCodec);
   }
 
   /**
@@ -85,17 +84,6 @@ public class BpfArrayMap<V> extends BpfKeyedMap<Integer, V> {
     Scratch s = Scratch.get();
     s.key(4).putInt(0, index);
     updateInt(s, value);
-  }
-
-  /** The number of indexes ({@code max_entries}). No system call. */
-  public int length() {
-    return spec.maxEntries();
-  }
-
-  /** Writes zeros at every index: one system call per index. */
-  @Override
-  public void clear() {
-    zeroEveryIndex();
   }
 
   /**

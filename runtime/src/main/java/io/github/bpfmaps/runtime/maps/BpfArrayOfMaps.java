@@ -25,6 +25,11 @@ public class BpfArrayOfMaps extends BpfMapOfMaps<Integer> {
     updateInner(s, inner, UpdateFlag.ANY);
   }
 
+  /** Stores the map of the handle {@code inner} at {@code index}. One system call. */
+  public void set(int index, BpfMapHandle inner) {
+    set(index, inner.fd());
+  }
+
   /** The id of the inner map at {@code index}, or null if empty. One system call. */
   public @Nullable Integer get(int index) {
     Scratch s = Scratch.get();

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * one system call each and allocate nothing but the value they return (keys and values are encoded
  * into per-thread native buffers); for 8- and 4-byte values, {@link #getLong}, {@link #getInt},
  * {@link #setLong} and {@link #setInt} skip the box too, so they allocate nothing at all. The
- * batch operations ({@link #forEach}, {@link #toMap}, {@link
+ * batch operations ({@link #forEachEntry}, {@link #toMap}, {@link
  * #putAll}, {@link #removeAll}, {@link #drain}) use {@code BPF_MAP_*_BATCH}, one system call per
  * chunk, and fall back to one call per element where the map type or kernel has no batch command
  * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
@@ -57,8 +57,8 @@ import org.jspecify.annotations.Nullable;
  *       {@link BpfException} naming the map, so a walk always ends;
  *   <li>arrays never restart: every index is returned exactly once.
  * </ul>
- * {@link #forEach}, {@link #toMap()} and {@link #drain()} use the batch commands where the kernel
- * has them (hash and array families): the kernel reads whole hash buckets under their lock and
+ * {@link #forEachEntry}, {@link #toMap()} and {@link #drain()} use the batch commands where the
+ * kernel has them (hash and array families): the kernel reads whole hash buckets under their lock and
  * resumes at the next bucket, so an entry that stays put during the walk is returned exactly once
  * and never repeated; inserted or deleted ones may or may not be. Types without batches fall back
  * to the walk above.
@@ -345,8 +345,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * Deletes the entry ({@code BPF_MAP_DELETE_ELEM}: one system call).
    *
    * @return false if the key was absent
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for arrays, whose entries cannot be
-   *     deleted
+   * @throws UnsupportedOperationException on array handles ({@link BpfIndexedMap}), whose entries
+   *     cannot be deleted
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for a generic handle of an array
    */
   public boolean remove(K key) {
     Scratch s = Scratch.get();
@@ -389,8 +390,11 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * Walks the entries with next-key and lookup (two system calls per entry; allocates the walk's
-   * three native buffers once, and each entry). See the class comment for what concurrent changes
-   * do. The iterator is not thread-safe; the map is.
+   * three native buffers once, and each entry). Under concurrent change an entry that stays put is
+   * returned at least once, but on hash, LRU and LPM maps a deletion of the walk's current key
+   * restarts the walk, so entries may be returned again (bounded; see the class comment). Use
+   * {@link #forEachEntry} for each entry exactly once. The iterator is not thread-safe; the map is.
+   * {@code Iterable.forEach(Consumer)} walks this iterator, with the same guarantees.
    */
   @Override
   public Iterator<Map.Entry<K, V>> iterator() {
@@ -399,8 +403,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * A snapshot of the keys (one next-key system call per key; allocates the list and the keys).
-   * Keys deleted meanwhile may be missing or listed; after a restart a key may be listed twice
-   * (see the class comment).
+   * Same guarantees as {@link #iterator()}: keys deleted meanwhile may be missing or listed; after a
+   * restart a key may be listed twice (see the class comment).
    */
   public List<K> keys() {
     List<K> out = new ArrayList<>();
@@ -411,7 +415,10 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     return out;
   }
 
-  /** The entries as a sequential stream over {@link #iterator()}. */
+  /**
+   * The entries as a sequential stream over {@link #iterator()}, with its guarantees: under
+   * concurrent deletes entries may repeat.
+   */
   public Stream<Map.Entry<K, V>> stream() {
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(iterator(), Spliterator.NONNULL), false);
@@ -422,8 +429,13 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * system call per chunk; a chunk that a hash bucket overflows (ENOSPC) is retried twice as large),
    * or with {@link #iterator()} where batches are unsupported. Allocates only the decoded keys and
    * values (the chunk buffers are per thread). {@code action} may use this map.
+   *
+   * <p>Under concurrent change, where the batch command exists (hash and array families) an entry
+   * that stays put during the walk is passed exactly once, never repeated; entries inserted or
+   * deleted meanwhile may or may not be passed. Where it does not (LPM tries and other types), this
+   * falls back to {@link #iterator()} and its guarantees (entries may repeat after a delete).
    */
-  public void forEach(BiConsumer<? super K, ? super V> action) {
+  public void forEachEntry(BiConsumer<? super K, ? super V> action) {
     if (!noLookupBatch && lookupBatch(false, action)) {
       return;
     }
@@ -432,10 +444,24 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     }
   }
 
-  /** A snapshot as an insertion-ordered {@link LinkedHashMap}, via {@link #forEach}. */
+  /**
+   * The batched walk under its old name, which was easy to confuse with {@code
+   * Iterable.forEach(Consumer)} (a next-key walk whose entries may repeat).
+   *
+   * @deprecated use {@link #forEachEntry}, which is the same walk with the same guarantees.
+   */
+  @Deprecated
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    forEachEntry(action);
+  }
+
+  /**
+   * A snapshot as an insertion-ordered {@link LinkedHashMap}, via {@link #forEachEntry} (so each
+   * entry that stays put during the read appears once).
+   */
   public Map<K, V> toMap() {
     Map<K, V> out = new LinkedHashMap<>();
-    forEach(out::put);
+    forEachEntry(out::put);
     return out;
   }
 

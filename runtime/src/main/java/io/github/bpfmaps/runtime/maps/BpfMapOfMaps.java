@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * arraymap.c}): a value is <em>written</em> as an inner map's fd and <em>read</em> as the inner
  * map's id. So {@link #set(Object, MapFd)} takes the inner map's {@link MapFd}, while {@link #get},
  * iteration and {@link #toMap()} yield ids, which {@link #openInner} turns back into a map.
- * The inherited {@code set(K, Integer)}/{@code put} take a raw fd number; prefer the
- * {@code MapFd} overloads. Inner maps must match the outer map's inner template (type, sizes,
+ * {@link #set(Object, BpfMapHandle)} takes an open handle of the inner map. The inherited {@code
+ * set(K, Integer)}/{@code put(K, Integer, UpdateFlag)} took a raw fd number, which nothing checks
+ * is open or still the map meant; they are deprecated here. Inner maps must match the outer map's inner template (type, sizes,
  * flags). Thread-safe.
  *
  * @param <K> the key type ({@code Integer} index for arrays)
@@ -44,6 +45,47 @@ public abstract class BpfMapOfMaps<K> extends BpfKeyedMap<K, Integer> {
     Scratch s = Scratch.get();
     encodeKey(key, s.key(keySize), 0);
     updateInner(s, inner, flag);
+  }
+
+  /**
+   * Stores the map of the handle {@code inner} at {@code key}: {@link #set(Object, MapFd)} with
+   * {@code inner.fd()}. One system call.
+   *
+   * @throws io.github.bpfmaps.runtime.BpfClosedException if {@code inner} is closed
+   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL if {@code inner} does not match
+   *     the inner template
+   */
+  public void set(K key, BpfMapHandle inner) {
+    put(key, inner.fd(), UpdateFlag.ANY);
+  }
+
+  /** Stores the map of the handle {@code inner} at {@code key} with the given update semantics. */
+  public void put(K key, BpfMapHandle inner, UpdateFlag flag) {
+    put(key, inner.fd(), flag);
+  }
+
+  /**
+   * Writes a raw fd number as the value.
+   *
+   * @deprecated a raw fd is not checked to be open, nor to be the map meant; use {@link #set(Object,
+   *     MapFd)} or {@link #set(Object, BpfMapHandle)}.
+   */
+  @Deprecated
+  @Override
+  public void set(K key, Integer innerFd) {
+    super.set(key, innerFd);
+  }
+
+  /**
+   * Writes a raw fd number as the value with the given update semantics.
+   *
+   * @deprecated use {@link #put(Object, MapFd, UpdateFlag)} or {@link #put(Object, BpfMapHandle,
+   *     UpdateFlag)}.
+   */
+  @Deprecated
+  @Override
+  public void put(K key, Integer innerFd, UpdateFlag flag) {
+    super.put(key, innerFd, flag);
   }
 
   /** Writes the fd of {@code inner} for the key already in {@code s.key}. */

@@ -2,7 +2,6 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
@@ -19,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <V> the type of one CPU's value
  */
-public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> {
+public class BpfPerCpuArrayMap<V> extends BpfIndexedMap<PerCpuValues<V>> {
   private final int cpus;
   private final Codec<V> slotCodec;
 
@@ -27,7 +26,7 @@ public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> 
    * @param valueCodec the codec of one CPU's value ({@code spec.valueSize()} bytes)
    */
   public BpfPerCpuArrayMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
-    super(fd, spec, Codecs.U32, new PerCpuCodec<>(valueCodec, Bpf.possibleCpus()));
+    super(fd, spec, new PerCpuCodec<>(valueCodec, Bpf.possibleCpus()));
     this.cpus = Bpf.possibleCpus();
     this.slotCodec = valueCodec;
   }
@@ -131,14 +130,5 @@ public class BpfPerCpuArrayMap<V> extends BpfKeyedMap<Integer, PerCpuValues<V>> 
     return cpus;
   }
 
-  /** The number of indexes ({@code max_entries}). */
-  public int length() {
-    return spec.maxEntries();
-  }
 
-  /** Writes zeros at every index and CPU: one system call per index. */
-  @Override
-  public void clear() {
-    zeroEveryIndex();
-  }
 }

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 @NeedsBpf
 class BpfArrayMapTest {
@@ -85,11 +86,28 @@ class BpfArrayMapTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // calls the deprecated, refused deleting operations on purpose
   void arrayEntriesCannotBeDeletedOrCreatedWithNoexist() {
-    try (var a = array(4, 0)) {
-      BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> a.remove(1));
-      assertEquals(Errno.EINVAL, e.errno());
+    MapSpec ps = MapSpec.of("pcpu_array_rm", MapType.PERCPU_ARRAY, 4, 4, 4, 0);
+    try (var a = array(4, 0); var pc = new BpfPerCpuArrayMap<>(MapFd.create(ps), ps, Codecs.U32)) {
+      a.setAt(1, 7L);
+      pc.setAll(1, 7);
+      for (BpfKeyedMap<Integer, ?> m : List.<BpfKeyedMap<Integer, ?>>of(a, pc)) {
+        for (Executable op : List.<Executable>of(() -> m.remove(1), () -> m.getAndRemove(1),
+            () -> m.removeAll(List.of(1, 2)), m::drain)) {
+          var e = assertThrows(UnsupportedOperationException.class, op);
+          assertTrue(e.getMessage().contains("'" + m.spec().name() + "'")
+              && e.getMessage().contains("cannot be deleted"), e.getMessage());
+        }
+      }
+      assertEquals(7L, a.getAt(1), "a refused remove leaves the value");
+      assertEquals(7, pc.getAt(1).get(0));
       assertThrows(io.github.bpfmaps.runtime.BpfKeyExistsException.class, () -> a.put(1, 1L, UpdateFlag.NOEXIST));
+      // a generic handle of the same array still reaches the kernel, which answers EINVAL
+      try (var generic = new BpfKeyedMap<>(a.fd().dup(), a.spec(), Codecs.U32, Codecs.U64)) {
+        BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> generic.remove(1));
+        assertEquals(Errno.EINVAL, e.errno());
+      }
     }
   }
 
@@ -100,7 +118,7 @@ class BpfArrayMapTest {
         a.set(i, Long.valueOf(i + 1));
       }
       a.clear();
-      a.forEach((k, v) -> assertEquals(0L, v));
+      a.forEachEntry((k, v) -> assertEquals(0L, v));
       assertEquals(16, a.toMap().size());
     }
   }
@@ -114,7 +132,7 @@ class BpfArrayMapTest {
       }
       assertEquals(300, a.putAll(all, UpdateFlag.ANY));
       List<Integer> order = new ArrayList<>();
-      a.forEach((k, v) -> {
+      a.forEachEntry((k, v) -> {
         order.add(k);
         assertEquals(k * 3L, v);
       });

@@ -135,7 +135,7 @@ class BpfHashMapTest {
       assertEquals(100, m.keys().size());
       assertEquals(expected, m.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
       Map<Integer, Long> viaForEach = new HashMap<>();
-      m.forEach((k, v) -> assertEquals(null, viaForEach.put(k, v)));
+      m.forEachEntry((k, v) -> assertEquals(null, viaForEach.put(k, v)));
       assertEquals(expected, viaForEach);
       assertEquals(expected, m.toMap());
     }
@@ -331,7 +331,7 @@ class BpfHashMapTest {
     MapSpec s = MapSpec.of("decode_test", MapType.HASH, 4, 4, 8, 0);
     try (var m = new BpfHashMap<>(MapFd.create(s), s, Codecs.U32, small)) {
       m.set(1, 7); // encodes fine; only reading it back fails
-      for (Executable read : List.<Executable>of(() -> m.get(1), () -> m.forEach((k, v) -> { }),
+      for (Executable read : List.<Executable>of(() -> m.get(1), () -> m.forEachEntry((k, v) -> { }),
           () -> m.iterator().next(), m::toMap)) {
         BpfValueException e = assertThrows(BpfValueException.class, read);
         assertTrue(e.getMessage().startsWith("value of map 'decode_test': Small.value holds 7"),
@@ -441,7 +441,7 @@ class BpfHashMapTest {
       Thread reader = new Thread(() -> {
         try {
           while (!stop.get()) {
-            m.forEach((k, v) -> assertEquals((long) k, v));
+            m.forEachEntry((k, v) -> assertEquals((long) k, v));
           }
         } catch (Throwable e) {
           errors.add(e);

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
+import io.github.bpfmaps.runtime.BpfClosedException;
+import io.github.bpfmaps.runtime.BpfKeyExistsException;
 import io.github.bpfmaps.runtime.BpfMapFullException;
 import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.BpfValueException;
@@ -23,6 +25,7 @@ import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.NeedsBpf;
+import io.github.bpfmaps.runtime.UpdateFlag;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -65,7 +68,7 @@ class BpfSpecialMapsTest {
       assertEquals(8, t.get(prefix(32, 10, 9, 9, 9)));
       assertNull(t.get(prefix(32, 11, 0, 0, 0)));
       List<Integer> lengths = new ArrayList<>();
-      t.forEach((k, v) -> lengths.add(k.length()));
+      t.forEachEntry((k, v) -> lengths.add(k.length()));
       assertEquals(Set.of(8, 24), new HashSet<>(lengths));
       assertTrue(t.remove(prefix(24, 10, 1, 2, 0)));
       assertEquals(8, t.get(prefix(32, 10, 1, 2, 3)));
@@ -233,6 +236,25 @@ class BpfSpecialMapsTest {
       assertNull(o.openInner(0, inner));
       assertTrue(o.remove(1));
       assertNull(o.get(1));
+    }
+  }
+
+  @Test
+  void mapsOfMapsTakeInnerHandles() {
+    MapSpec inner = MapSpec.of("inner_hd", MapType.ARRAY, 4, 8, 4, 0);
+    MapSpec outerA = MapSpec.of("outer_hda", MapType.ARRAY_OF_MAPS, 4, 4, 3, 0, Pinning.NONE, inner);
+    MapSpec outerH = MapSpec.of("outer_hdh", MapType.HASH_OF_MAPS, 4, 4, 3, 0, Pinning.NONE, inner);
+    try (var a = new BpfArrayOfMaps(MapFd.create(outerA), outerA);
+        var h = new BpfHashOfMaps<>(MapFd.create(outerH), outerH, Codecs.U32);
+        var in = new BpfArrayMap<>(MapFd.create(inner), inner, Codecs.U64)) {
+      a.set(2, in);
+      h.set(7, in);
+      assertThrows(BpfKeyExistsException.class, () -> h.put(7, in, UpdateFlag.NOEXIST));
+      assertEquals(in.id(), a.get(2));
+      assertEquals(in.id(), h.get(7));
+      in.close();
+      assertThrows(BpfClosedException.class, () -> a.set(0, in));
+      assertNull(a.get(0));
     }
   }
 

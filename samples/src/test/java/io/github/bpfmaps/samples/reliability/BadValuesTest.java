@@ -69,7 +69,7 @@ class BadValuesTest {
 
   private static Map<Key, Entry> contents(TaggedMap m) {
     Map<Key, Entry> out = new LinkedHashMap<>();
-    m.forEach(out::put);
+    m.forEachEntry(out::put);
     return out;
   }
 
