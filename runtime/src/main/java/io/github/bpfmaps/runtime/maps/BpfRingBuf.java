@@ -12,7 +12,6 @@ import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import io.github.bpfmaps.runtime.sys.Scratch;
-import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -56,13 +55,12 @@ import java.util.function.Consumer;
  * @param <V> the record type
  */
 public class BpfRingBuf<V> extends BpfMapHandle {
-  private static final int BUSY = 1 << 31;
-  private static final int DISCARD = 1 << 30;
-  private static final int HEADER = 8;
-  private static final VarHandle LONGS =
-      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-  private static final VarHandle INTS =
-      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  // The ring header bits and ordered word views are RingMemory's, shared with BpfUserRingBuf.
+  private static final int BUSY = RingMemory.BUSY;
+  private static final int DISCARD = RingMemory.DISCARD;
+  private static final int HEADER = RingMemory.HEADER;
+  private static final VarHandle LONGS = RingMemory.LONGS;
+  private static final VarHandle INTS = RingMemory.INTS;
 
   /** The record codec. */
   protected final Codec<V> valueCodec;
@@ -137,8 +135,8 @@ public class BpfRingBuf<V> extends BpfMapHandle {
       detail = "watching the ring buffer's fd";
       LibC.epoll_ctl(epoll, LibC.EPOLL_CTL_ADD, raw, Scratch.get().spareAddress());
     } catch (LastErrorException e) {
-      unmapQuietly(consumer, page);
-      unmapQuietly(producer, page + 2 * size);
+      RingMemory.unmapQuietly(consumer, page);
+      RingMemory.unmapQuietly(producer, page + 2 * size);
       if (epoll >= 0) {
         LibC.close(epoll);
       }
@@ -152,16 +150,6 @@ public class BpfRingBuf<V> extends BpfMapHandle {
     this.producerPage = new Pointer(producer).getByteBuffer(0, page).order(ByteOrder.nativeOrder());
     this.data = new Pointer(producer).getByteBuffer(page, 2 * size).order(ByteOrder.nativeOrder());
     this.cleanable = RefCount.CLEANER.register(this, ring);
-  }
-
-  private static void unmapQuietly(long address, long size) {
-    if (address != 0) {
-      try {
-        LibC.munmap(address, size);
-      } catch (LastErrorException ignored) {
-        // best effort on the error path
-      }
-    }
   }
 
   /** Bytes written by producers and not yet consumed. No system call. */
