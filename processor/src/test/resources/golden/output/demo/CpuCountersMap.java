@@ -5,8 +5,8 @@ import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.maps.BpfPerCpuHashMap;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.file.Path;
 import javax.annotation.processing.Generated;
 

@@ -6,8 +6,8 @@ import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.maps.BpfLpmTrieMap;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.file.Path;
 import javax.annotation.processing.Generated;
 

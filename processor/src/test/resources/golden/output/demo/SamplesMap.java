@@ -4,8 +4,8 @@ import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.maps.BpfRingBuf;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.file.Path;
 import javax.annotation.processing.Generated;
 

@@ -2,7 +2,7 @@ package demo;
 
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -56,7 +56,7 @@ public final class Samples_HeaderCodec implements Codec<Samples.Header> {
   }
 
   /**
-   * Throws {@link io.github.bpfmaps.runtime.BpfValueException} naming the component if {@code value} does not fit
+   * Throws {@link io.github.bpfmaps.errors.BpfValueException} naming the component if {@code value} does not fit
    * the C layout: a null, a string longer than its {@code @Size}, an array of another length,
    * a number outside its {@code @Width}. Writes nothing.
    */

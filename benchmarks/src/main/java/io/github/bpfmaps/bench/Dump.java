@@ -1,11 +1,11 @@
 package io.github.bpfmaps.bench;
 
-import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapInfo;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap;
+import io.github.bpfmaps.spec.MapInfo;
+import io.github.bpfmaps.spec.MapSpec;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;

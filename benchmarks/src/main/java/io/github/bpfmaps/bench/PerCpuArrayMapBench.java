@@ -2,9 +2,9 @@ package io.github.bpfmaps.bench;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.maps.BpfPerCpuArrayMap;
 import io.github.bpfmaps.runtime.maps.PerCpuValues;
+import io.github.bpfmaps.spec.MapSpec;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,10 +2,10 @@ package io.github.bpfmaps.bench;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.maps.BpfRingBuf;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;

@@ -4,11 +4,11 @@ import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap;
+import io.github.bpfmaps.spec.MapSpec;
 import java.util.HashMap;
 import java.util.Map;
 

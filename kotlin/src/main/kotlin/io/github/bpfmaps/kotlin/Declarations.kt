@@ -2,9 +2,9 @@ package io.github.bpfmaps.kotlin
 
 import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.annotations.Pinning
-import io.github.bpfmaps.runtime.BpfMaps
+import io.github.bpfmaps.runtime.maps.BpfMaps
 import io.github.bpfmaps.runtime.Codec
-import io.github.bpfmaps.runtime.MapSpec
+import io.github.bpfmaps.spec.MapSpec
 import io.github.bpfmaps.runtime.maps.BpfArrayMap
 import io.github.bpfmaps.runtime.maps.BpfHashMap
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap

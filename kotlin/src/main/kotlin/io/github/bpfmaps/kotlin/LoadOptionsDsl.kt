@@ -100,7 +100,7 @@ public class ReuseScope internal constructor(private val reuse: LoadOptions.MapR
 
     /** Reuse the map behind an open handle; the caller keeps ownership of it. */
     public fun handle(handle: BpfMapHandle) {
-        reuse.handle(handle)
+        reuse.handle(handle.fd())
     }
 }
 
@@ -133,7 +133,7 @@ public fun LoadOptions.configure(block: LoadOptionsScope.() -> Unit): LoadOption
  *
  * Costs the system calls of loading: BTF, one per map and one per program.
  *
- * @throws io.github.bpfmaps.runtime.BpfException when the object cannot be read or loaded; nothing
+ * @throws io.github.bpfmaps.errors.BpfException when the object cannot be read or loaded; nothing
  *     it created is left behind
  */
 public fun loadBpfObject(path: Path, block: LoadOptionsScope.() -> Unit = {}): BpfObject =
@@ -163,7 +163,7 @@ public fun BpfObject.loadWith(block: LoadOptionsScope.() -> Unit): BpfObject = l
  *
  * Reads the file and makes no other system call.
  *
- * @throws io.github.bpfmaps.runtime.BpfException when the object cannot be read, or an edit names
+ * @throws io.github.bpfmaps.errors.BpfException when the object cannot be read, or an edit names
  *     a map, program or variable it lacks
  */
 public fun readBpfObjectSpec(path: Path, edits: BpfObjectSpec.() -> Unit = {}): BpfObjectSpec =

@@ -4,7 +4,7 @@ import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.runtime.Bpf
 import io.github.bpfmaps.runtime.NeedsBpf
 import io.github.bpfmaps.runtime.Codecs
-import io.github.bpfmaps.runtime.MapSpec
+import io.github.bpfmaps.spec.MapSpec
 import io.github.bpfmaps.runtime.maps.BpfHashMap
 import io.github.bpfmaps.runtime.maps.PerCpuValues
 import org.junit.jupiter.api.Assertions.assertEquals

@@ -4,7 +4,7 @@ import io.github.bpfmaps.annotations.MapType
 import io.github.bpfmaps.runtime.Bpf
 import io.github.bpfmaps.runtime.BpfObject
 import io.github.bpfmaps.runtime.Codecs
-import io.github.bpfmaps.runtime.MapSpec
+import io.github.bpfmaps.spec.MapSpec
 import io.github.bpfmaps.runtime.maps.BpfRingBuf
 import java.nio.ByteBuffer
 import java.nio.ByteOrder

@@ -3,7 +3,7 @@ package io.github.bpfmaps.kotlin
 import io.github.bpfmaps.runtime.BpfObject
 import io.github.bpfmaps.runtime.Codecs
 import io.github.bpfmaps.runtime.MapFd
-import io.github.bpfmaps.runtime.MapSpec
+import io.github.bpfmaps.spec.MapSpec
 import io.github.bpfmaps.runtime.maps.BpfHashMap
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertSame

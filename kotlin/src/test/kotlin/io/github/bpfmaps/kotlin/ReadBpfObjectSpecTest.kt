@@ -1,7 +1,7 @@
 package io.github.bpfmaps.kotlin
 
 import io.github.bpfmaps.annotations.Pinning
-import io.github.bpfmaps.runtime.BpfException
+import io.github.bpfmaps.errors.BpfException
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Test

@@ -1,13 +1,13 @@
 package io.github.bpfmaps.micrometer;
 
 import io.github.bpfmaps.annotations.metrics.Tag;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Layout;
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap;
 import io.github.bpfmaps.runtime.maps.BpfPerCpuArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfPerCpuHashMap;
+import io.github.bpfmaps.spec.Layout;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -28,7 +28,7 @@ public final class BpfMetrics {
    * XdpStatsMap} → {@code XdpStats} in the same package), with default options.
    *
    * @throws IllegalArgumentException if the record cannot be found or its annotations make no sense
-   * @throws io.github.bpfmaps.runtime.BpfException if the map cannot be read
+   * @throws io.github.bpfmaps.errors.BpfException if the map cannot be read
    */
   public static BpfMeterBinder bind(MeterRegistry registry, BpfKeyedMap<?, ?> map) {
     return bind(registry, map, entryRecordOf(map), o -> {});
@@ -39,7 +39,7 @@ public final class BpfMetrics {
    * declares, with options; the map is read once now, then at scrape time.
    *
    * @throws IllegalArgumentException if the annotations make no sense (the message names the component)
-   * @throws io.github.bpfmaps.runtime.BpfException if the map cannot be read
+   * @throws io.github.bpfmaps.errors.BpfException if the map cannot be read
    */
   public static BpfMeterBinder bind(MeterRegistry registry, BpfKeyedMap<?, ?> map, Class<?> entryRecord,
       Consumer<Options> options) {
@@ -71,7 +71,7 @@ public final class BpfMetrics {
    * type, and keeps run-time statistics switched on ({@code BPF_ENABLE_STATS}) until the returned
    * binder is closed.
    *
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException if statistics cannot be switched on
+   * @throws io.github.bpfmaps.errors.BpfSyscallException if statistics cannot be switched on
    *     (EPERM without CAP_SYS_ADMIN)
    */
   public static BpfProgramMeters bindPrograms(MeterRegistry registry, Collection<BpfProgram> programs) {

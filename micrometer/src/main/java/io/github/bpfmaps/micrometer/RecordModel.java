@@ -7,7 +7,7 @@ import io.github.bpfmaps.annotations.metrics.Histogram;
 import io.github.bpfmaps.annotations.metrics.Tag;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

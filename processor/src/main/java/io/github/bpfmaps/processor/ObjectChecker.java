@@ -1,13 +1,13 @@
 package io.github.bpfmaps.processor;
 
+import io.github.bpfmaps.elf.ObjectParser;
+import io.github.bpfmaps.elf.ParsedObject;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.processor.check.ObjectRules;
 import io.github.bpfmaps.processor.check.Problem;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.MapModel;
 import io.github.bpfmaps.processor.model.Member;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.elf.ObjectParser;
-import io.github.bpfmaps.runtime.elf.ParsedObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

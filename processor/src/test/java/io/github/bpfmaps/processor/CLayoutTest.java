@@ -3,7 +3,7 @@ package io.github.bpfmaps.processor;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Array;

@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;

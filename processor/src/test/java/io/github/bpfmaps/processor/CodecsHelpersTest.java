@@ -3,7 +3,7 @@ package io.github.bpfmaps.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codecs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

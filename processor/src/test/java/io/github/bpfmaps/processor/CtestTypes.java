@@ -2,7 +2,7 @@ package io.github.bpfmaps.processor;
 
 import com.google.testing.compile.JavaFileObjects;
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.util.List;
 
 /** ctest/Types.java compiled once with the processor, with handles on its generated codecs. */

@@ -6,7 +6,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 import java.lang.reflect.Constructor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package io.github.bpfmaps.processor;
 
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;

@@ -4,8 +4,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.JavaFileObjects;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfSpecMismatchException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfSpecMismatchException;
 import io.github.bpfmaps.runtime.BpfObject;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,11 +1,16 @@
 package io.github.bpfmaps.runtime;
 
-import io.github.bpfmaps.runtime.elf.NativeSymbols;
-import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.elf.NativeSymbols;
+import io.github.bpfmaps.errors.BpfAttachException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.LinkSys;
 import io.github.bpfmaps.runtime.sys.PerfEvent;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.ProgramType;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
 package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
 import java.io.IOException;

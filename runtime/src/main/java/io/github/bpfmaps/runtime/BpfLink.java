@@ -1,10 +1,17 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfKeyExistsException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
+import io.github.bpfmaps.runtime.maps.BpfMaps;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.LinkSys;
 import io.github.bpfmaps.runtime.sys.RefCount;
+import io.github.bpfmaps.spec.AttachType;
 import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;

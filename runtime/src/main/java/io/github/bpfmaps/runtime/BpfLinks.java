@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.errors.BpfException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -2,8 +2,17 @@ package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
-import io.github.bpfmaps.runtime.elf.ObjectParser;
-import io.github.bpfmaps.runtime.elf.ParsedObject;
+import io.github.bpfmaps.elf.ObjectParser;
+import io.github.bpfmaps.elf.ParsedObject;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfObjectFormatException;
+import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.GlobalVariable;
+import io.github.bpfmaps.spec.MapKind;
+import io.github.bpfmaps.spec.MapSpec;
+import io.github.bpfmaps.spec.ObjectMapSpec;
+import io.github.bpfmaps.spec.ProgramSpec;
+import io.github.bpfmaps.spec.ProgramType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BpfObjectSpec {
   /** The largest file {@link #read} reads. */
-  public static final long MAX_FILE_SIZE = 64L << 20;
+  public static final long MAX_FILE_SIZE = ObjectParser.MAX_FILE_SIZE;
 
   private final String file;
   private final ParsedObject parsed;
@@ -75,27 +84,7 @@ public final class BpfObjectSpec {
    * @throws BpfException if the file cannot be read
    */
   public static BpfObjectSpec read(Path path) {
-    String file = path.toString();
-    byte[] bytes;
-    try {
-      if (!Files.isRegularFile(path)) {
-        throw new BpfException("open", file, 0, file + ": " + (Files.exists(path) ? "not a regular file"
-            : "no such file"));
-      }
-      // Bounded even if the file grows while we read it.
-      try (InputStream in = Files.newInputStream(path)) {
-        bytes = in.readNBytes((int) MAX_FILE_SIZE + 1);
-      }
-      if (bytes.length > MAX_FILE_SIZE) {
-        throw new BpfObjectFormatException(file, null, "larger than the " + MAX_FILE_SIZE
-            + "-byte limit for BPF objects");
-      }
-    } catch (IOException e) {
-      throw new BpfException("open", file, 0, file + ": cannot read: " + e.getMessage(), e);
-    }
-    Path fileName = path.getFileName();
-    String objectName = ObjectParser.objectName(fileName == null ? file : fileName.toString());
-    return of(file, ObjectParser.parse(bytes, file, objectName));
+    return of(path.toString(), ObjectParser.read(path));
   }
 
   /**

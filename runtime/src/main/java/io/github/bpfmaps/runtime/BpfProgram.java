@@ -1,9 +1,18 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.errors.BpfAttachException;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfKeyExistsException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
 import io.github.bpfmaps.runtime.sys.ProgInfo;
 import io.github.bpfmaps.runtime.sys.RefCount;
+import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.ProgramSpec;
+import io.github.bpfmaps.spec.ProgramType;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -154,7 +163,8 @@ public final class BpfProgram implements AutoCloseable {
     }
     int fd = acquire();
     try {
-      return BpfSys.progTestRun(fd, input, outputSize, context, repeat);
+      BpfSys.TestRun r = BpfSys.progTestRun(fd, input, outputSize, context, repeat);
+      return new TestRunResult(r.retval(), r.dataOut(), r.durationNs());
     } catch (BpfSyscallException e) {
       throw BpfException.withCause(BpfSyscallException.of("BPF_PROG_TEST_RUN", spec.name(), e.errno(),
           "program type " + spec.type() + ", " + input.length + " bytes in"

@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
 import io.github.bpfmaps.runtime.sys.RefCount;

@@ -1,5 +1,7 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.errors.BpfValueException;
+import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

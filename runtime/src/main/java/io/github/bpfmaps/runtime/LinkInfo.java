@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.spec.AttachType;
 import org.jspecify.annotations.Nullable;
 
 /**

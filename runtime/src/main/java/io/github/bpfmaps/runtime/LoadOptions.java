@@ -1,6 +1,5 @@
 package io.github.bpfmaps.runtime;
 
-import io.github.bpfmaps.runtime.maps.BpfMapHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -191,15 +190,10 @@ public final class LoadOptions {
 
     /**
      * Reuse an already open map, as libbpf's {@code bpf_map__reuse_fd}. The object duplicates the fd;
-     * the caller keeps ownership of {@code fd}.
+     * the caller keeps ownership of {@code fd}. For a typed handle pass {@code handle.fd()}.
      */
     public LoadOptions handle(MapFd fd) {
       return put(new Reuse(null, 0, Objects.requireNonNull(fd, "fd")));
-    }
-
-    /** Reuse the map behind an open handle; as {@link #handle(MapFd)}. */
-    public LoadOptions handle(BpfMapHandle handle) {
-      return handle(handle.fd());
     }
 
     private LoadOptions put(Reuse reuse) {

@@ -1,10 +1,20 @@
 package io.github.bpfmaps.runtime;
 
 import com.sun.jna.LastErrorException;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfKeyExistsException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfPermissionException;
+import io.github.bpfmaps.errors.BpfSpecMismatchException;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
 import io.github.bpfmaps.runtime.sys.RefCount;
+import io.github.bpfmaps.spec.MapInfo;
+import io.github.bpfmaps.spec.MapSpec;
+import io.github.bpfmaps.spec.SpecComparison;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;

@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime;
 
+import io.github.bpfmaps.errors.BpfAttachException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,10 @@
 package io.github.bpfmaps.runtime;
 
-import io.github.bpfmaps.runtime.elf.AttachTargets;
-import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.elf.AttachTargets;
+import io.github.bpfmaps.errors.Errno;
+import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.ProgramSpec;
+import io.github.bpfmaps.spec.ProgramType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

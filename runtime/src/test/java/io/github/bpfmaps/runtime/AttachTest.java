@@ -10,9 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfAttachException;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.sys.LibC;
+import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.MapSpec;
+import io.github.bpfmaps.spec.ProgramSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,9 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfLoadException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfSpecMismatchException;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfHashMap;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -355,7 +360,7 @@ class BpfObjectLoadTest {
   @Test
   void aMapIsReusedThroughAnOpenHandleWhichTheCallerKeeps() {
     try (BpfArrayMap<byte[]> stats = new BpfArrayMap<>(MapFd.create(XDP_STATS), XDP_STATS, Codecs.bytes(16))) {
-      try (BpfObject obj = BpfObject.load(sample("xdp_counter"), o -> o.reuse("xdp_stats").handle(stats))) {
+      try (BpfObject obj = BpfObject.load(sample("xdp_counter"), o -> o.reuse("xdp_stats").handle(stats.fd()))) {
         obj.program("xdp_count").testRun(frame(64), 1);
       }
       assertFalse(stats.fd().isClosed());

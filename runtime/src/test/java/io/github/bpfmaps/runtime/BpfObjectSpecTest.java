@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.MapSpec;
+import io.github.bpfmaps.spec.ProgramType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bpfmaps.runtime.elf.Kallsyms;
-import io.github.bpfmaps.runtime.elf.Kconfig;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.Kallsyms;
+import io.github.bpfmaps.elf.Kconfig;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfLoadException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.ObjectMapSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

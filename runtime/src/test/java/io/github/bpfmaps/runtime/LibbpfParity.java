@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.spec.MapInfo;
+import io.github.bpfmaps.spec.ObjectMapSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -10,8 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfKeyExistsException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfPermissionException;
+import io.github.bpfmaps.errors.BpfSpecMismatchException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.spec.MapInfo;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;

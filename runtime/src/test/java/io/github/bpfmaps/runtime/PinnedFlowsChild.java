@@ -2,6 +2,7 @@ package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.maps.BpfHashMap;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.file.Path;
 
 /**

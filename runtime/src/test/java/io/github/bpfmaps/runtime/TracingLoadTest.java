@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfLoadException;
+import io.github.bpfmaps.spec.ProgramType;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,7 @@ class TracingLoadTest {
   private static void needKernelBtf() {
     KernelTests.needBpf();
     org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(
-        io.github.bpfmaps.runtime.elf.KernelBtf.DIR.resolve("vmlinux")), "no /sys/kernel/btf/vmlinux");
+        io.github.bpfmaps.elf.KernelBtf.DIR.resolve("vmlinux")), "no /sys/kernel/btf/vmlinux");
   }
 
   private static Path object(String name) {

@@ -2,12 +2,12 @@ package io.github.bpfmaps.samples;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.micrometer.BpfMeterBinder;
 import io.github.bpfmaps.micrometer.BpfMetrics;
 import io.github.bpfmaps.micrometer.BpfProgramMeters;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfProgram;
-import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.Packets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -75,7 +75,7 @@ public final class MetricsDemo implements AutoCloseable {
    * Loads both objects, binds the meters and starts serving on {@code 127.0.0.1:port} (0: any free
    * port). Close it to stop serving and release every map, program and meter.
    *
-   * @throws io.github.bpfmaps.runtime.BpfException if an object cannot be loaded
+   * @throws io.github.bpfmaps.errors.BpfException if an object cannot be loaded
    */
   public static MetricsDemo start(int port) {
     return new MetricsDemo(port);

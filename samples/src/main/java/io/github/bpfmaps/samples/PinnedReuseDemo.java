@@ -1,6 +1,6 @@
 package io.github.bpfmaps.samples;
 
-import io.github.bpfmaps.runtime.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.MapFd;
 import java.io.IOException;

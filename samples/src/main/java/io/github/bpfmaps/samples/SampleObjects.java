@@ -1,8 +1,8 @@
 package io.github.bpfmaps.samples;
 
-import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.elf.ObjectParser;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.elf.ObjectParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

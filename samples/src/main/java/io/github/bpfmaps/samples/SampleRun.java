@@ -1,7 +1,7 @@
 package io.github.bpfmaps.samples;
 
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.Bpf;
-import io.github.bpfmaps.runtime.BpfException;
 import java.io.PrintStream;
 import java.util.function.IntSupplier;
 

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.bpfmaps.errors.BpfPermissionException;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.BpfPermissionException;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.NeedsBpf;
@@ -208,11 +208,11 @@ class SampleObjectsLoadTest {
   @Test
   void aBindOfARecordThatDiffersFromTheObjectNamesBothSides() {
     try (BpfObject obj = SampleObjects.open("xdp_counter").load()) {
-      var e = assertThrows(io.github.bpfmaps.runtime.BpfSpecMismatchException.class, () -> WrongXdpStatsMap.bind(obj));
+      var e = assertThrows(io.github.bpfmaps.errors.BpfSpecMismatchException.class, () -> WrongXdpStatsMap.bind(obj));
       assertTrue(e.getMessage().contains("map 'xdp_stats' (in "), e.getMessage());
       assertTrue(e.differences().contains("type: Java HASH, C ARRAY; use type = MapType.ARRAY"), e.getMessage());
       assertTrue(e.differences().contains("value_size: Java 8, C 16"), e.getMessage());
-      var missing = assertThrows(io.github.bpfmaps.runtime.BpfException.class, () -> FlowsMap.bind(obj));
+      var missing = assertThrows(io.github.bpfmaps.errors.BpfException.class, () -> FlowsMap.bind(obj));
       assertTrue(missing.getMessage().contains("has no map 'flows'"), missing.getMessage());
     }
   }

@@ -1,7 +1,7 @@
 package io.github.bpfmaps.tools;
 
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.elf.ObjectParser;
+import io.github.bpfmaps.errors.BpfException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -66,8 +66,8 @@ public final class BpfMapsTool {
     }
     Path objectPath = Paths.get(object);
     RecordGenerator.Output o;
-    try (BpfObject obj = BpfObject.open(objectPath)) {
-      o = RecordGenerator.generate(obj.parsed(), objectPath.getFileName().toString(), pkg, objectAttribute);
+    try {
+      o = RecordGenerator.generate(ObjectParser.read(objectPath), objectPath.getFileName().toString(), pkg, objectAttribute);
     } catch (BpfException e) {
       err.println("bpfmaps-tools: " + e.getMessage());
       return 1;

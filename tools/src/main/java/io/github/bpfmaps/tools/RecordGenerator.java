@@ -2,12 +2,12 @@ package io.github.bpfmaps.tools;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
-import io.github.bpfmaps.runtime.MapKind;
-import io.github.bpfmaps.runtime.ObjectMapSpec;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfKind;
-import io.github.bpfmaps.runtime.elf.BtfType;
-import io.github.bpfmaps.runtime.elf.ParsedObject;
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.BtfKind;
+import io.github.bpfmaps.elf.BtfType;
+import io.github.bpfmaps.elf.ParsedObject;
+import io.github.bpfmaps.spec.MapKind;
+import io.github.bpfmaps.spec.ObjectMapSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

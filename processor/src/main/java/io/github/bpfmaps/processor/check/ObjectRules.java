@@ -1,17 +1,17 @@
 package io.github.bpfmaps.processor.check;
 
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.BtfLayoutCheck.Difference;
+import io.github.bpfmaps.elf.BtfLayoutCheck;
+import io.github.bpfmaps.elf.ParsedObject;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.Layouts;
 import io.github.bpfmaps.processor.model.MapModel;
 import io.github.bpfmaps.processor.model.Member;
-import io.github.bpfmaps.runtime.MapKind;
-import io.github.bpfmaps.runtime.ObjectMapSpec;
-import io.github.bpfmaps.runtime.SpecComparison;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfLayoutCheck;
-import io.github.bpfmaps.runtime.elf.BtfLayoutCheck.Difference;
-import io.github.bpfmaps.runtime.elf.ParsedObject;
+import io.github.bpfmaps.spec.MapKind;
+import io.github.bpfmaps.spec.ObjectMapSpec;
+import io.github.bpfmaps.spec.SpecComparison;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

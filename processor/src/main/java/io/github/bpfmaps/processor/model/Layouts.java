@@ -1,6 +1,6 @@
 package io.github.bpfmaps.processor.model;
 
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -23,10 +23,10 @@ import com.squareup.javapoet.TypeSpec;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.Gap;
 import io.github.bpfmaps.processor.model.JavaPrimitive;
-import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.processor.model.Layouts;
+import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.processor.model.StructLayout;
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,7 +156,7 @@ public final class CodecWriter {
   private static MethodSpec check(StructLayout s, ClassName record) {
     String rec = s.name().simpleName();
     MethodSpec.Builder m = MethodSpec.methodBuilder("check")
-        .addJavadoc("Throws {@link io.github.bpfmaps.runtime.BpfValueException} naming the component "
+        .addJavadoc("Throws {@link io.github.bpfmaps.errors.BpfValueException} naming the component "
             + "if {@code value} does not fit\nthe C layout: a null, a string longer than its "
             + "{@code @Size}, an array of another length,\na number outside its {@code @Width}. "
             + "Writes nothing.\n")

@@ -22,7 +22,7 @@ import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.MapModel;
-import io.github.bpfmaps.runtime.maps.HandleKind;
+import io.github.bpfmaps.spec.HandleKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

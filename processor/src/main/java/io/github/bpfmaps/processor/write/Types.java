@@ -14,11 +14,12 @@ final class Types {
   static final String RUNTIME = "io.github.bpfmaps.runtime";
   static final ClassName CODEC = ClassName.get(RUNTIME, "Codec");
   static final ClassName CODECS = ClassName.get(RUNTIME, "Codecs");
-  static final ClassName LAYOUT = ClassName.get(RUNTIME, "Layout");
+  static final String SPEC = "io.github.bpfmaps.spec";
+  static final ClassName LAYOUT = ClassName.get(SPEC, "Layout");
   static final ClassName LAYOUT_FIELD = LAYOUT.nestedClass("Field");
   static final ClassName LAYOUT_ENUM_CONSTANT = LAYOUT.nestedClass("EnumConstant");
   static final ClassName LAYOUT_KIND = LAYOUT.nestedClass("Kind");
-  static final ClassName MAP_SPEC = ClassName.get(RUNTIME, "MapSpec");
+  static final ClassName MAP_SPEC = ClassName.get(SPEC, "MapSpec");
   static final ClassName MAP_FD = ClassName.get(RUNTIME, "MapFd");
   static final ClassName BPF_OBJECT = ClassName.get(RUNTIME, "BpfObject");
   static final ClassName MAP_TYPE = ClassName.get("io.github.bpfmaps.annotations", "MapType");
@@ -26,7 +27,7 @@ final class Types {
   static final ClassName PINNING = ClassName.get("io.github.bpfmaps.annotations", "Pinning");
   static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
   static final ClassName LIST = ClassName.get(List.class);
-  static final String MAPS = RUNTIME + ".maps";
+  static final String MAPS = io.github.bpfmaps.spec.HandleKind.HANDLE_PACKAGE;
 
   static ClassName className(TypeRef ref) {
     List<String> names = ref.simpleNames();

@@ -2,14 +2,14 @@ package io.github.bpfmaps.runtime.maps;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
-import io.github.bpfmaps.runtime.BpfClosedException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.RefCount;
+import io.github.bpfmaps.spec.MapSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
@@ -27,7 +27,7 @@ import java.nio.ByteOrder;
  *
  * <p><b>Fields without decoding.</b> {@link #getLong(int, int)}, {@link #getInt(int, int)}, {@link
  * #setLong(int, int, long)} … read or write one field of a slot at a byte offset in the value ({@link
- * #fieldOffset(String)} looks it up once in the value's {@link io.github.bpfmaps.runtime.Layout}); {@link #getLong(int)} and
+ * #fieldOffset(String)} looks it up once in the value's {@link io.github.bpfmaps.spec.Layout}); {@link #getLong(int)} and
  * {@link #setLong(int, long)} are the offset-0 forms for 8-byte values; {@link #getLongs} and {@link
  * #getInts} copy a field of consecutive slots into a caller's array. None allocates. {@link
  * #addLong} and {@link #compareAndSetLong} are atomic read-modify-writes (a {@code lock xadd} /
@@ -123,7 +123,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
    * The byte offset of the value's field {@code name} (its Java component name, or its C member
    * name), to pass to the field accessors. Look it up once, not per access.
    *
-   * @throws IllegalArgumentException if the value codec has no {@link io.github.bpfmaps.runtime.Layout} or no such field
+   * @throws IllegalArgumentException if the value codec has no {@link io.github.bpfmaps.spec.Layout} or no such field
    */
   public int fieldOffset(String name) {
     return Fields.offset(codec, name, "ARRAY map '" + this.name + "'");

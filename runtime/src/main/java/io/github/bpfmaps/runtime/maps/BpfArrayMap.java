@@ -3,9 +3,9 @@ package io.github.bpfmaps.runtime.maps;
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * inherited keyed operations; {@link #getAt(int)}, {@link #setAt(int, Object)} and the
  * {@code getLongAt}/{@code setLongAt} family take the index as a primitive and allocate nothing but
  * the returned value. An index past the end reads as null and fails to write with E2BIG
- * ({@link io.github.bpfmaps.runtime.BpfMapFullException}, whose message gives the index; a negative
+ * ({@link io.github.bpfmaps.errors.BpfMapFullException}, whose message gives the index; a negative
  * {@code int} is a {@code u32} index past the end).
  *
  * <p>A map created with {@code BPF_F_MMAPABLE} can also be read and written through shared memory,
@@ -92,7 +92,7 @@ public class BpfArrayMap<V> extends BpfIndexedMap<V> {
    * {@code BPF_F_MMAPABLE}.
    *
    * @throws IllegalStateException if the map is not mmapable
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException if the kernel refuses the mapping (EPERM
+   * @throws io.github.bpfmaps.errors.BpfSyscallException if the kernel refuses the mapping (EPERM
    *     for a frozen map)
    */
   public ArrayMmap<V> mmap() {

@@ -2,9 +2,9 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import org.jspecify.annotations.Nullable;
 
 /**

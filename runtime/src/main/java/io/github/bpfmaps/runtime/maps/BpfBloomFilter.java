@@ -2,8 +2,8 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.spec.MapSpec;
 
 /**
  * BLOOM_FILTER maps ({@code kernel/bpf/bloom_filter.c}): a set that answers "maybe present" or

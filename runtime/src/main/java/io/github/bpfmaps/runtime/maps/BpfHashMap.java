@@ -2,7 +2,7 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 
 /**
  * HASH and LRU_HASH maps. All operations are those of {@link BpfKeyedMap}; an LRU map never fails

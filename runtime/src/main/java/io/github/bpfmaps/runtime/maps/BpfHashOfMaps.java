@@ -2,7 +2,7 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 
 /**
  * HASH_OF_MAPS maps: inner maps by key. See {@link BpfMapOfMaps} for the fd-in, id-out rule.

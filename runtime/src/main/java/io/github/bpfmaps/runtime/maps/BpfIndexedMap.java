@@ -3,7 +3,7 @@ package io.github.bpfmaps.runtime.maps;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 import java.util.Collection;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

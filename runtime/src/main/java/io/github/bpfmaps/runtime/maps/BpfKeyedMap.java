@@ -1,16 +1,16 @@
 package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfValueException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -174,8 +174,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * The value at {@code key}, or null if absent ({@code BPF_MAP_LOOKUP_ELEM}: one system call;
    * allocates the decoded value only, nothing when absent).
    *
-   * @throws io.github.bpfmaps.runtime.BpfClosedException if the handle is closed
-   * @throws io.github.bpfmaps.runtime.BpfValueException if the key does not encode
+   * @throws io.github.bpfmaps.errors.BpfClosedException if the handle is closed
+   * @throws io.github.bpfmaps.errors.BpfValueException if the key does not encode
    */
   public @Nullable V get(K key) {
     Scratch s = Scratch.get();
@@ -201,7 +201,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   /**
    * Creates or replaces the entry ({@code BPF_ANY}); same as {@code put(key, value, ANY)}.
    *
-   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full (hash maps) or the
+   * @throws io.github.bpfmaps.errors.BpfMapFullException if the map is full (hash maps) or the
    *     index is out of range (arrays: E2BIG)
    */
   public void set(K key, V value) {
@@ -212,11 +212,11 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * Writes the entry with the kernel's update semantics ({@code BPF_MAP_UPDATE_ELEM}: one system
    * call, no allocation).
    *
-   * @throws io.github.bpfmaps.runtime.BpfKeyExistsException with {@link UpdateFlag#NOEXIST} if the
+   * @throws io.github.bpfmaps.errors.BpfKeyExistsException with {@link UpdateFlag#NOEXIST} if the
    *     key is present
-   * @throws io.github.bpfmaps.runtime.BpfNotFoundException with {@link UpdateFlag#EXIST} if absent
-   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full
-   * @throws io.github.bpfmaps.runtime.BpfValueException if the key or value does not encode
+   * @throws io.github.bpfmaps.errors.BpfNotFoundException with {@link UpdateFlag#EXIST} if absent
+   * @throws io.github.bpfmaps.errors.BpfMapFullException if the map is full
+   * @throws io.github.bpfmaps.errors.BpfValueException if the key or value does not encode
    */
   public void put(K key, V value, UpdateFlag flag) {
     Scratch s = Scratch.get();
@@ -347,7 +347,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * @return false if the key was absent
    * @throws UnsupportedOperationException on array handles ({@link BpfIndexedMap}), whose entries
    *     cannot be deleted
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL for a generic handle of an array
+   * @throws io.github.bpfmaps.errors.BpfSyscallException EINVAL for a generic handle of an array
    */
   public boolean remove(K key) {
     Scratch s = Scratch.get();
@@ -527,8 +527,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * encode leaves the map as it was (where more than one call is needed, each entry is encoded twice).
    *
    * @return the number of entries written (all of them, unless an exception is thrown)
-   * @throws io.github.bpfmaps.runtime.BpfValueException if any entry does not encode; nothing written
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException for the first entry the kernel refuses,
+   * @throws io.github.bpfmaps.errors.BpfValueException if any entry does not encode; nothing written
+   * @throws io.github.bpfmaps.errors.BpfSyscallException for the first entry the kernel refuses,
    *     saying how many were written before it
    */
   public int putAll(Map<? extends K, ? extends V> entries, UpdateFlag flag) {

@@ -1,12 +1,12 @@
 package io.github.bpfmaps.runtime.maps;
 
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfValueException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 
 /**
  * The maps used without a key (QUEUE, STACK, BLOOM_FILTER: {@code MapType.keyless()}): every
@@ -45,7 +45,7 @@ public abstract class BpfKeylessMap<V> extends BpfMapHandle {
    * Adds {@code value} ({@code BPF_MAP_UPDATE_ELEM} with a null key and {@code flags}: one system
    * call, no allocation).
    *
-   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map is full
+   * @throws io.github.bpfmaps.errors.BpfMapFullException if the map is full
    */
   protected final void insert(V value, long flags) {
     int err = elem(BpfSys.BPF_MAP_UPDATE_ELEM, 0, encoded(value).valueAddress(), flags);

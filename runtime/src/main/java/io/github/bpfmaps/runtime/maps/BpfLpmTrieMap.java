@@ -2,7 +2,7 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 
 /**
  * LPM_TRIE maps: longest-prefix-match tables. The key's C layout starts with {@code __u32

@@ -1,15 +1,15 @@
 package io.github.bpfmaps.runtime.maps;
 
-import io.github.bpfmaps.runtime.BpfPermissionException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfPermissionException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfValueException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapInfo;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapInfo;
+import io.github.bpfmaps.spec.MapSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * its system call with {@link MapFd#acquire()}/{@link MapFd#release()}, so any number of threads may
  * use one handle, and {@link #close()} from one thread while others are inside a call defers the
  * real {@code close(2)} until they return; calls that start after {@code close} throw {@link
- * io.github.bpfmaps.runtime.BpfClosedException}. Handles are {@link AutoCloseable}; an unreachable
+ * io.github.bpfmaps.errors.BpfClosedException}. Handles are {@link AutoCloseable}; an unreachable
  * unclosed handle's fd is closed by a {@code Cleaner}.
  */
 public abstract class BpfMapHandle implements AutoCloseable {
@@ -71,7 +71,7 @@ public abstract class BpfMapHandle implements AutoCloseable {
   /**
    * Pins the map at {@code path} on bpffs ({@code BPF_OBJ_PIN}, one system call).
    *
-   * @throws io.github.bpfmaps.runtime.BpfKeyExistsException if the path exists
+   * @throws io.github.bpfmaps.errors.BpfKeyExistsException if the path exists
    */
   public void pin(Path path) {
     fd.pin(path);

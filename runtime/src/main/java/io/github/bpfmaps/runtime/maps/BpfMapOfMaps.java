@@ -3,9 +3,9 @@ package io.github.bpfmaps.runtime.maps;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +33,7 @@ public abstract class BpfMapOfMaps<K> extends BpfKeyedMap<K, Integer> {
    * Stores {@code inner} at {@code key} (its fd is written; the outer map then holds a reference, so
    * {@code inner} may be closed afterwards). One system call.
    *
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL if {@code inner} does not match
+   * @throws io.github.bpfmaps.errors.BpfSyscallException EINVAL if {@code inner} does not match
    *     the inner template
    */
   public void set(K key, MapFd inner) {
@@ -51,8 +51,8 @@ public abstract class BpfMapOfMaps<K> extends BpfKeyedMap<K, Integer> {
    * Stores the map of the handle {@code inner} at {@code key}: {@link #set(Object, MapFd)} with
    * {@code inner.fd()}. One system call.
    *
-   * @throws io.github.bpfmaps.runtime.BpfClosedException if {@code inner} is closed
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException EINVAL if {@code inner} does not match
+   * @throws io.github.bpfmaps.errors.BpfClosedException if {@code inner} is closed
+   * @throws io.github.bpfmaps.errors.BpfSyscallException EINVAL if {@code inner} does not match
    *     the inner template
    */
   public void set(K key, BpfMapHandle inner) {

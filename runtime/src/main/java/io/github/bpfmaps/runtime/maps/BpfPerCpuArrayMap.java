@@ -3,10 +3,10 @@ package io.github.bpfmaps.runtime.maps;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 

@@ -2,9 +2,9 @@ package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +30,7 @@ public abstract class BpfPushPopMap<V> extends BpfKeylessMap<V> {
   /**
    * Adds {@code value}.
    *
-   * @throws io.github.bpfmaps.runtime.BpfMapFullException if the map holds {@code max_entries}
+   * @throws io.github.bpfmaps.errors.BpfMapFullException if the map holds {@code max_entries}
    *     values
    */
   public void push(V value) {

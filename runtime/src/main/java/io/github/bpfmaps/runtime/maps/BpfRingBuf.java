@@ -2,18 +2,18 @@ package io.github.bpfmaps.runtime.maps;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
-import io.github.bpfmaps.runtime.BpfClosedException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.BpfRecordException;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfRecordException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
-import io.github.bpfmaps.runtime.sys.Errno;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import io.github.bpfmaps.runtime.sys.Scratch;
-import java.lang.ref.Cleaner;
+import io.github.bpfmaps.spec.MapSpec;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -189,7 +189,7 @@ public class BpfRingBuf<V> extends BpfMapHandle {
    * @throws BpfClosedException after {@link #close()}
    * @throws BpfRecordException after the batch, if a record in it did not decode (as {@link
    *     #consume})
-   * @throws io.github.bpfmaps.runtime.BpfSyscallException if {@code epoll_wait} fails (not EINTR)
+   * @throws io.github.bpfmaps.errors.BpfSyscallException if {@code epoll_wait} fails (not EINTR)
    */
   public int poll(Duration timeout, Consumer<? super V> action) {
     long deadline = System.nanoTime() + timeout.toNanos();

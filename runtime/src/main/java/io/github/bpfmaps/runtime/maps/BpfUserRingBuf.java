@@ -9,14 +9,14 @@ import static io.github.bpfmaps.runtime.maps.RingMemory.unmapQuietly;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
-import io.github.bpfmaps.runtime.BpfClosedException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.RefCount;
+import io.github.bpfmaps.spec.MapSpec;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

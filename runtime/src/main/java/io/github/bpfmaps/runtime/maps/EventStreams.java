@@ -1,6 +1,6 @@
 package io.github.bpfmaps.runtime.maps;
 
-import io.github.bpfmaps.runtime.BpfClosedException;
+import io.github.bpfmaps.errors.BpfClosedException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

@@ -1,7 +1,7 @@
 package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Layout;
+import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,6 +1,6 @@
 package io.github.bpfmaps.runtime.maps;
 
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import java.nio.ByteBuffer;
 

@@ -1,11 +1,11 @@
 package io.github.bpfmaps.runtime.maps;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 
 /**
  * How many records BPF programs could not put into a ring buffer because it was full: the count

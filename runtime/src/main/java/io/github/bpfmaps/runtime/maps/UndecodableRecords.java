@@ -1,6 +1,6 @@
 package io.github.bpfmaps.runtime.maps;
 
-import io.github.bpfmaps.runtime.BpfRecordException;
+import io.github.bpfmaps.errors.BpfRecordException;
 import org.jspecify.annotations.Nullable;
 
 /**

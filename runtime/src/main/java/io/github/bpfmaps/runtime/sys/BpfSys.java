@@ -2,11 +2,11 @@ package io.github.bpfmaps.runtime.sys;
 
 import com.sun.jna.LastErrorException;
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfLoadException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
-import io.github.bpfmaps.runtime.MapInfo;
-import io.github.bpfmaps.runtime.TestRunResult;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfLoadException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
+import io.github.bpfmaps.spec.MapInfo;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -844,7 +844,7 @@ public final class BpfSys {
    * @throws BpfSyscallException EINVAL if the program type cannot be test-run or the data is too
    *     short (XDP needs at least an Ethernet header, 14 bytes)
    */
-  public static TestRunResult progTestRun(int progFd, byte[] dataIn, int dataOutSize, int repeat) {
+  public static TestRun progTestRun(int progFd, byte[] dataIn, int dataOutSize, int repeat) {
     return progTestRun(progFd, dataIn, dataOutSize, null, repeat);
   }
 
@@ -855,7 +855,7 @@ public final class BpfSys {
    *
    * @throws BpfSyscallException EINVAL if the kernel refuses the context's fields
    */
-  public static TestRunResult progTestRun(
+  public static TestRun progTestRun(
       int progFd, byte[] dataIn, int dataOutSize, byte @Nullable [] ctxIn, int repeat) {
     ByteBuffer in = direct(dataIn, false);
     ByteBuffer out = direct(dataOutSize);
@@ -883,7 +883,7 @@ public final class BpfSys {
     int duration = a.getInt(36);
     byte[] dataOut = new byte[outLen];
     out.get(0, dataOut, 0, outLen);
-    return new TestRunResult(retval, dataOut, duration);
+    return new TestRun(retval, dataOut, duration);
   }
 
   /** Throws the {@link BpfException} for a failed element or batch operation. */
@@ -945,4 +945,10 @@ public final class BpfSys {
     }
     return info.getInt(28) == 0 ? null : cName(name, 0, Math.min(64, info.getInt(24)));
   }
+
+  /**
+   * What one {@code BPF_PROG_TEST_RUN} returned: the program's return value, the output data and
+   * the mean duration in ns. The public API wraps it as {@code TestRunResult}.
+   */
+  public record TestRun(int retval, byte[] dataOut, int durationNs) {}
 }

@@ -1,6 +1,6 @@
 package io.github.bpfmaps.runtime.sys;
 
-import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package io.github.bpfmaps.runtime.sys;
 
 import com.sun.jna.LastErrorException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jspecify.annotations.Nullable;

@@ -1,10 +1,10 @@
 package io.github.bpfmaps.runtime.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfExt;
-import io.github.bpfmaps.runtime.elf.ElfFile;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.BtfExt;
+import io.github.bpfmaps.elf.ElfFile;
+import io.github.bpfmaps.elf.TestObjects;
 
 /**
  * Fuzzes the {@code .BTF.ext} reader, {@link BtfExt#parse}, against the fixed, valid {@code .BTF}

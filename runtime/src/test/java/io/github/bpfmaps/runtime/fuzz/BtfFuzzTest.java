@@ -1,10 +1,10 @@
 package io.github.bpfmaps.runtime.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.bpfmaps.runtime.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfKind;
-import io.github.bpfmaps.runtime.elf.BtfType;
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.BtfKind;
+import io.github.bpfmaps.elf.BtfType;
+import io.github.bpfmaps.errors.BpfObjectFormatException;
 
 /**
  * Fuzzes the BTF reader on its own, {@link Btf#parse}, with raw {@code .BTF} sections as seeds

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.BtfKind;
+import io.github.bpfmaps.elf.BtfType;
+import io.github.bpfmaps.elf.ElfFile;
+import io.github.bpfmaps.errors.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfKind;
-import io.github.bpfmaps.runtime.elf.BtfType;
-import io.github.bpfmaps.runtime.elf.ElfFile;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

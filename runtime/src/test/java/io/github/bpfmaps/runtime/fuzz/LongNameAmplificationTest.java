@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bpfmaps.runtime.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.BtfExt;
-import io.github.bpfmaps.runtime.elf.ElfFile;
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.BtfExt;
+import io.github.bpfmaps.elf.ElfFile;
+import io.github.bpfmaps.errors.BpfObjectFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package io.github.bpfmaps.runtime.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.github.bpfmaps.elf.BtfKind;
+import io.github.bpfmaps.elf.ElfFile;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.ProgramSpec;
-import io.github.bpfmaps.runtime.elf.BtfKind;
-import io.github.bpfmaps.runtime.elf.ElfFile;
+import io.github.bpfmaps.spec.ProgramSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;

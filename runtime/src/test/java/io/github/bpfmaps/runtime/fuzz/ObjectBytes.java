@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bpfmaps.elf.Btf;
+import io.github.bpfmaps.elf.ElfFile;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfObjectFormatException;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.elf.Btf;
-import io.github.bpfmaps.runtime.elf.ElfFile;
-import io.github.bpfmaps.runtime.elf.TestObjects;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;

@@ -1,11 +1,11 @@
 package io.github.bpfmaps.runtime.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.bpfmaps.elf.Btf;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.GlobalVariable;
-import io.github.bpfmaps.runtime.ObjectMapSpec;
-import io.github.bpfmaps.runtime.ProgramSpec;
-import io.github.bpfmaps.runtime.elf.Btf;
+import io.github.bpfmaps.spec.GlobalVariable;
+import io.github.bpfmaps.spec.ObjectMapSpec;
+import io.github.bpfmaps.spec.ProgramSpec;
 
 /**
  * Fuzzes the whole object reader, {@link BpfObject#fromBytes}, and everything a user can ask of an

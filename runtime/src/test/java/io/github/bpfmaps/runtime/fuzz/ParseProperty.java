@@ -1,6 +1,6 @@
 package io.github.bpfmaps.runtime.fuzz;
 
-import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.errors.BpfException;
 import java.time.Duration;
 import org.junit.jupiter.api.Assertions;
 

@@ -8,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.BpfClosedException;
+import io.github.bpfmaps.errors.BpfClosedException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
-import io.github.bpfmaps.runtime.Layout;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.Asm;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
+import io.github.bpfmaps.spec.Layout;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -270,7 +270,7 @@ class ArrayMmapTest {
     try {
       BpfSys.close(BpfSys.mapGetFdById(id));
       return true;
-    } catch (io.github.bpfmaps.runtime.BpfSyscallException e) {
+    } catch (io.github.bpfmaps.errors.BpfSyscallException e) {
       return false;
     }
   }

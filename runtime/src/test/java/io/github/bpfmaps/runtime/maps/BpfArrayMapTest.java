@@ -9,17 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfMapFullException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Bpf;
-import io.github.bpfmaps.runtime.BpfClosedException;
-import io.github.bpfmaps.runtime.BpfMapFullException;
-import io.github.bpfmaps.runtime.BpfSyscallException;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.UpdateFlag;
-import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -102,7 +102,7 @@ class BpfArrayMapTest {
       }
       assertEquals(7L, a.getAt(1), "a refused remove leaves the value");
       assertEquals(7, pc.getAt(1).get(0));
-      assertThrows(io.github.bpfmaps.runtime.BpfKeyExistsException.class, () -> a.put(1, 1L, UpdateFlag.NOEXIST));
+      assertThrows(io.github.bpfmaps.errors.BpfKeyExistsException.class, () -> a.put(1, 1L, UpdateFlag.NOEXIST));
       // a generic handle of the same array still reaches the kernel, which answers EINVAL
       try (var generic = new BpfKeyedMap<>(a.fd().dup(), a.spec(), Codecs.U32, Codecs.U64)) {
         BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> generic.remove(1));
@@ -233,7 +233,7 @@ class BpfArrayMapTest {
       assertEquals((int) expected, a.get(1).reduce(Integer::sum));
       a.setAll(2, 7);
       assertEquals(7L * cpus, a.get(2).sum(Integer::longValue));
-      assertThrows(io.github.bpfmaps.runtime.BpfValueException.class, () -> a.set(3, PerCpuValues.of(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9).subList(0, cpus + 1))));
+      assertThrows(io.github.bpfmaps.errors.BpfValueException.class, () -> a.set(3, PerCpuValues.of(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9).subList(0, cpus + 1))));
       Map<Integer, PerCpuValues<Integer>> all = a.toMap();
       assertEquals(4, all.size());
       assertEquals(values, all.get(1));

@@ -9,19 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfKeyExistsException;
-import io.github.bpfmaps.runtime.BpfMapFullException;
-import io.github.bpfmaps.runtime.BpfNotFoundException;
-import io.github.bpfmaps.runtime.BpfValueException;
+import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfKeyExistsException;
+import io.github.bpfmaps.errors.BpfMapFullException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfValueException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.NeedsBpf;
 import io.github.bpfmaps.runtime.UpdateFlag;
-import io.github.bpfmaps.runtime.sys.Errno;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -347,10 +347,10 @@ class BpfHashMapTest {
     m.close();
     m.close();
     assertTrue(m.isClosed());
-    assertThrows(io.github.bpfmaps.runtime.BpfClosedException.class, () -> m.get(1));
-    assertThrows(io.github.bpfmaps.runtime.BpfClosedException.class, () -> m.set(1, 1L));
-    assertThrows(io.github.bpfmaps.runtime.BpfClosedException.class, () -> m.iterator().hasNext());
-    assertThrows(io.github.bpfmaps.runtime.BpfClosedException.class, m::toMap);
+    assertThrows(io.github.bpfmaps.errors.BpfClosedException.class, () -> m.get(1));
+    assertThrows(io.github.bpfmaps.errors.BpfClosedException.class, () -> m.set(1, 1L));
+    assertThrows(io.github.bpfmaps.errors.BpfClosedException.class, () -> m.iterator().hasNext());
+    assertThrows(io.github.bpfmaps.errors.BpfClosedException.class, m::toMap);
   }
 
   @Test
@@ -518,7 +518,7 @@ class BpfHashMapTest {
               Long v = m.get(1);
               assertEquals(1L, v); // a recycled fd would name another map (or nothing)
             }
-          } catch (io.github.bpfmaps.runtime.BpfClosedException expected) {
+          } catch (io.github.bpfmaps.errors.BpfClosedException expected) {
             // the clean way out
           } catch (Throwable e) {
             errors.add(e);

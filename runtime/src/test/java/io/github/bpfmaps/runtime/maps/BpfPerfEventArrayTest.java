@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Bpf;
-import io.github.bpfmaps.runtime.BpfValueException;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.sys.Asm;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.runtime.sys.ProgLoad;
 import io.github.bpfmaps.runtime.sys.Scratch;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -269,7 +269,7 @@ class BpfPerfEventArrayTest {
     assertEquals(ONLINE.length, during.stream().filter(f -> f.contains("perf_event")).count(), during.toString());
     perf.close();
     assertEquals(Set.of(), KernelTests.newFdsSince(before));
-    assertThrows(io.github.bpfmaps.runtime.BpfClosedException.class, () -> perf.readAvailable(v -> { }));
+    assertThrows(io.github.bpfmaps.errors.BpfClosedException.class, () -> perf.readAvailable(v -> { }));
   }
 
   @Test

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
 import io.github.bpfmaps.runtime.NeedsBpf;
+import io.github.bpfmaps.spec.MapSpec;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

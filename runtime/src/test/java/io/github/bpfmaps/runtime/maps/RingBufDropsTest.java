@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.runtime.BpfException;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
-import io.github.bpfmaps.runtime.MapSpec;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.spec.MapSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bpfmaps.runtime.BpfRecordException;
+import io.github.bpfmaps.errors.BpfRecordException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;

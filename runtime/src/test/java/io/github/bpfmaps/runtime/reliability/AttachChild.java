@@ -1,8 +1,8 @@
 package io.github.bpfmaps.runtime.reliability;
 
+import io.github.bpfmaps.elf.TestObjects;
 import io.github.bpfmaps.runtime.BpfLink;
 import io.github.bpfmaps.runtime.BpfObject;
-import io.github.bpfmaps.runtime.elf.TestObjects;
 import java.nio.file.Path;
 
 /**

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.elf.TestObjects;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
-import io.github.bpfmaps.runtime.MapSpec;
-import io.github.bpfmaps.runtime.elf.TestObjects;
 import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import io.github.bpfmaps.runtime.maps.BpfPerCpuArrayMap;
 import io.github.bpfmaps.runtime.maps.PerCpuValues;
+import io.github.bpfmaps.spec.MapSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

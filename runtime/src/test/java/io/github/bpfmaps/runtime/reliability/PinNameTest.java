@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
-import io.github.bpfmaps.runtime.BpfException;
-import io.github.bpfmaps.runtime.BpfMaps;
+import io.github.bpfmaps.elf.TestObjects;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.runtime.maps.BpfMaps;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

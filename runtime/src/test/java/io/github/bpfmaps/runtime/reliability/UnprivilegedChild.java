@@ -1,11 +1,11 @@
 package io.github.bpfmaps.runtime.reliability;
 
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.Bpf;
-import io.github.bpfmaps.runtime.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.spec.MapSpec;
 import java.nio.file.Path;
 
 /**

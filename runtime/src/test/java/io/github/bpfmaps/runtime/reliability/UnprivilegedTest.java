@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.elf.TestObjects;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.MapSpec;
-import io.github.bpfmaps.runtime.elf.TestObjects;
+import io.github.bpfmaps.spec.MapSpec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bpfmaps.runtime.BpfLoadException;
-import io.github.bpfmaps.runtime.BpfNotFoundException;
+import io.github.bpfmaps.errors.BpfLoadException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.NeedsBpf;
-import io.github.bpfmaps.runtime.TestRunResult;
 import org.junit.jupiter.api.Test;
 
 @NeedsBpf
@@ -23,7 +23,7 @@ class BpfSysTest {
     try {
       byte[] packet = new byte[64];
       packet[12] = 0x08;
-      TestRunResult r = BpfSys.progTestRun(fd, packet, 64, 3);
+      BpfSys.TestRun r = BpfSys.progTestRun(fd, packet, 64, 3);
       assertEquals(XDP_PASS, r.retval());
       assertArrayEquals(packet, r.dataOut());
       assertTrue(r.durationNs() >= 0);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.KernelTests;
 import org.junit.jupiter.api.Test;
 

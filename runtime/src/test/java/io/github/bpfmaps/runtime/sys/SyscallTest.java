@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bpfmaps.runtime.BpfSyscallException;
+import io.github.bpfmaps.errors.BpfSyscallException;
+import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.KernelTests;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
