@@ -1,7 +1,6 @@
 package demo;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
@@ -23,7 +22,11 @@ public final class CpuCountersMap extends BpfPerCpuHashMap<byte[], Long> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("cpu_counters", MapType.PERCPU_HASH, 6, 8, 256, 0, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.builder("cpu_counters", MapType.PERCPU_HASH)
+      .keySize(6)
+      .valueSize(8)
+      .maxEntries(256)
+      .build();
 
   private CpuCountersMap(MapFd fd) {
     super(fd, SPEC, Codecs.bytes(6), Codecs.I64);

@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -20,9 +19,9 @@ public final class DataRecCodec implements Codec<DataRec> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("data_rec", 16, 8, List.of(
-      new Layout.Field("packets", "packets", 0, 8, 0, Layout.Kind.INT, false, false, null),
-      new Layout.Field("bytes", "bytes", 8, 8, 0, Layout.Kind.INT, false, false, null)));
+  public static final Layout LAYOUT = Layout.struct("data_rec", 16, 8,
+      Layout.Field.unsignedInt("packets", 0, 8),
+      Layout.Field.unsignedInt("bytes", 8, 8));
 
   /**
    * The codec; it is stateless.

@@ -20,11 +20,11 @@ public final class EventCodec implements Codec<Event> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("event", 48, 8, List.of(
-      new Layout.Field("ts", "ts", 0, 8, 0, Layout.Kind.INT, true, false, null),
-      new Layout.Field("comm", "comm", 8, 1, 16, Layout.Kind.STRING, false, false, null),
-      new Layout.Field("args", "args", 24, 4, 4, Layout.Kind.INT, true, false, null),
-      new Layout.Field("kind", "kind", 40, 4, 0, Layout.Kind.ENUM, false, false, null, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L)))));
+  public static final Layout LAYOUT = Layout.struct("event", 48, 8,
+      Layout.Field.signedInt("ts", 0, 8),
+      Layout.Field.string("comm", 8, 16),
+      Layout.Field.signedInt("args", 24, 4).array(4),
+      Layout.Field.enumeration("kind", 40, 4, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L))));
 
   /**
    * The codec; it is stateless.

@@ -1,7 +1,6 @@
 package demo;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.maps.BpfQueue;
@@ -22,7 +21,10 @@ public final class EventsMap extends BpfQueue<Event> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("events", MapType.QUEUE, 0, 48, 128, 0, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.builder("events", MapType.QUEUE)
+      .valueSize(48)
+      .maxEntries(128)
+      .build();
 
   private EventsMap(MapFd fd) {
     super(fd, SPEC, EventCodec.INSTANCE);

@@ -22,7 +22,12 @@ public final class FlowsMap extends BpfHashMap<Flows.FlowKey, Flows.FlowStats> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("flows", MapType.HASH, 16, 24, 65536, 0, Pinning.BY_NAME, null);
+  public static final MapSpec SPEC = MapSpec.builder("flows", MapType.HASH)
+      .keySize(16)
+      .valueSize(24)
+      .maxEntries(65536)
+      .pinning(Pinning.BY_NAME)
+      .build();
 
   private FlowsMap(MapFd fd) {
     super(fd, SPEC, Flows_FlowKeyCodec.INSTANCE, Flows_FlowStatsCodec.INSTANCE);

@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -20,12 +19,12 @@ public final class Flows_FlowKeyCodec implements Codec<Flows.FlowKey> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("flow_key", 16, 4, List.of(
-      new Layout.Field("saddr", "saddr", 0, 4, 0, Layout.Kind.INT, true, true, null),
-      new Layout.Field("daddr", "daddr", 4, 4, 0, Layout.Kind.INT, true, true, null),
-      new Layout.Field("sport", "sport", 8, 2, 0, Layout.Kind.INT, true, true, null),
-      new Layout.Field("dport", "dport", 10, 2, 0, Layout.Kind.INT, true, true, null),
-      new Layout.Field("proto", "proto", 12, 1, 0, Layout.Kind.INT, true, false, null)));
+  public static final Layout LAYOUT = Layout.struct("flow_key", 16, 4,
+      Layout.Field.signedInt("saddr", 0, 4).inNetworkOrder(),
+      Layout.Field.signedInt("daddr", 4, 4).inNetworkOrder(),
+      Layout.Field.signedInt("sport", 8, 2).inNetworkOrder(),
+      Layout.Field.signedInt("dport", 10, 2).inNetworkOrder(),
+      Layout.Field.signedInt("proto", 12, 1));
 
   /**
    * The codec; it is stateless.

@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -20,11 +19,11 @@ public final class Flows_FlowStatsCodec implements Codec<Flows.FlowStats> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("flow_stats", 24, 8, List.of(
-      new Layout.Field("packets", "packets", 0, 8, 0, Layout.Kind.INT, false, false, null),
-      new Layout.Field("bytes", "bytes", 8, 8, 0, Layout.Kind.INT, false, false, null),
-      new Layout.Field("lastFlags", "last_flags", 16, 2, 0, Layout.Kind.INT, false, false, null),
-      new Layout.Field("closed", "closed", 18, 1, 0, Layout.Kind.BOOL, false, false, null)));
+  public static final Layout LAYOUT = Layout.struct("flow_stats", 24, 8,
+      Layout.Field.unsignedInt("packets", 0, 8),
+      Layout.Field.unsignedInt("bytes", 8, 8),
+      Layout.Field.unsignedInt("lastFlags", 16, 2).withCName("last_flags"),
+      Layout.Field.bool("closed", 18));
 
   /**
    * The codec; it is stateless.

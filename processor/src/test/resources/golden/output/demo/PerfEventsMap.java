@@ -1,7 +1,6 @@
 package demo;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.maps.BpfPerfEventArray;
@@ -22,7 +21,11 @@ public final class PerfEventsMap extends BpfPerfEventArray<Event> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("perf_events", MapType.PERF_EVENT_ARRAY, 4, 4, 64, 0, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.builder("perf_events", MapType.PERF_EVENT_ARRAY)
+      .keySize(4)
+      .valueSize(4)
+      .maxEntries(64)
+      .build();
 
   private PerfEventsMap(MapFd fd) {
     super(fd, SPEC, EventCodec.INSTANCE);

@@ -2,7 +2,6 @@ package demo;
 
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
@@ -24,7 +23,12 @@ public final class RoutesMap extends BpfLpmTrieMap<Routes.Prefix, Integer> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("routes", MapType.LPM_TRIE, 8, 4, 1024, MapFlags.NO_PREALLOC, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.builder("routes", MapType.LPM_TRIE)
+      .keySize(8)
+      .valueSize(4)
+      .maxEntries(1024)
+      .flags(MapFlags.NO_PREALLOC)
+      .build();
 
   private RoutesMap(MapFd fd) {
     super(fd, SPEC, Routes_PrefixCodec.INSTANCE, Codecs.U32);

@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -20,9 +19,9 @@ public final class Routes_PrefixCodec implements Codec<Routes.Prefix> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("prefix", 8, 4, List.of(
-      new Layout.Field("prefixLen", "prefix_len", 0, 4, 0, Layout.Kind.INT, false, false, null),
-      new Layout.Field("addr", "addr", 4, 4, 0, Layout.Kind.INT, true, true, null)));
+  public static final Layout LAYOUT = Layout.struct("prefix", 8, 4,
+      Layout.Field.unsignedInt("prefixLen", 0, 4).withCName("prefix_len"),
+      Layout.Field.signedInt("addr", 4, 4).inNetworkOrder());
 
   /**
    * The codec; it is stateless.

@@ -1,7 +1,6 @@
 package demo;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.maps.BpfRingBuf;
@@ -22,7 +21,9 @@ public final class SamplesMap extends BpfRingBuf<Samples.Sample> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("samples", MapType.RINGBUF, 0, 0, 262144, 0, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.builder("samples", MapType.RINGBUF)
+      .maxEntries(262144)
+      .build();
 
   private SamplesMap(MapFd fd) {
     super(fd, SPEC, Samples_SampleCodec.INSTANCE);

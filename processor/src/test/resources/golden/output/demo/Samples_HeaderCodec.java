@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -20,9 +19,9 @@ public final class Samples_HeaderCodec implements Codec<Samples.Header> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("header", 9, 1, List.of(
-      new Layout.Field("version", "version", 0, 1, 0, Layout.Kind.INT, true, false, null),
-      new Layout.Field("stamp", "stamp", 1, 8, 0, Layout.Kind.INT, true, false, null)));
+  public static final Layout LAYOUT = Layout.struct("header", 9, 1,
+      Layout.Field.signedInt("version", 0, 1),
+      Layout.Field.signedInt("stamp", 1, 8));
 
   /**
    * The codec; it is stateless.

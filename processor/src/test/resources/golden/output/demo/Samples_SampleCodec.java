@@ -20,13 +20,13 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
   /**
    * Sizes and offsets of every member, for the BTF check against a compiled object.
    */
-  public static final Layout LAYOUT = new Layout("sample", 48, 16, List.of(
-      new Layout.Field("cpu", "cpu", 0, 1, 0, Layout.Kind.INT, true, false, null),
-      new Layout.Field("pid", "pid", 4, 4, 0, Layout.Kind.INT, true, false, null),
-      new Layout.Field("kind", "kind", 8, 1, 0, Layout.Kind.ENUM, false, false, null, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L))),
-      new Layout.Field("header", "header", 9, 9, 0, Layout.Kind.STRUCT, false, false, Samples_HeaderCodec.LAYOUT),
-      new Layout.Field("history", "history", 18, 9, 2, Layout.Kind.STRUCT, false, false, Samples_HeaderCodec.LAYOUT),
-      new Layout.Field("raw", "raw", 36, 1, 8, Layout.Kind.INT, true, false, null)));
+  public static final Layout LAYOUT = Layout.struct("sample", 48, 16,
+      Layout.Field.signedInt("cpu", 0, 1),
+      Layout.Field.signedInt("pid", 4, 4),
+      Layout.Field.enumeration("kind", 8, 1, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L))),
+      Layout.Field.struct("header", 9, Samples_HeaderCodec.LAYOUT),
+      Layout.Field.struct("history", 18, Samples_HeaderCodec.LAYOUT).array(2),
+      Layout.Field.signedInt("raw", 36, 1).array(8));
 
   /**
    * The codec; it is stateless.

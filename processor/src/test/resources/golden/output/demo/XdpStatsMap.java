@@ -1,7 +1,6 @@
 package demo;
 
 import io.github.bpfmaps.annotations.MapType;
-import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.MapFd;
@@ -23,7 +22,11 @@ public final class XdpStatsMap extends BpfArrayMap<DataRec> {
   /**
    * What the kernel map is: name, type, key and value sizes, max entries, flags.
    */
-  public static final MapSpec SPEC = MapSpec.of("xdp_stats", MapType.ARRAY, 4, 16, 10, 0, Pinning.NONE, null);
+  public static final MapSpec SPEC = MapSpec.builder("xdp_stats", MapType.ARRAY)
+      .keySize(4)
+      .valueSize(16)
+      .maxEntries(10)
+      .build();
 
   private XdpStatsMap(MapFd fd) {
     super(fd, SPEC, DataRecCodec.INSTANCE);

@@ -20,6 +20,15 @@ public record Layout(String cName, int size, int align, List<Field> fields) {
     fields = List.copyOf(fields);
   }
 
+  /**
+   * The layout of {@code struct cName}: what generated codecs declare, one named factory per
+   * member, for example {@code Layout.struct("flow_key", 16, 4, Field.unsignedInt("saddr", 0,
+   * 4).inNetworkOrder(), Field.string("comm", 4, 12))}.
+   */
+  public static Layout struct(String cName, int size, int align, Field... fields) {
+    return new Layout(cName, size, align, List.of(fields));
+  }
+
   /** What a member holds, as far as C and BTF can tell. */
   public enum Kind {
     /** An integer ({@code __u8} … {@code __s64}, {@code char}, {@code bool} is {@link #BOOL}). */
@@ -71,6 +80,71 @@ public record Layout(String cName, int size, int align, List<Field> fields) {
     public Field(String name, String cName, int offset, int elementSize, int count, Kind kind,
         boolean signed, boolean networkOrder, @Nullable Layout nested) {
       this(name, cName, offset, elementSize, count, kind, signed, networkOrder, nested, List.of());
+    }
+
+    /** A signed integer member ({@code __s8} .. {@code __s64}) of {@code size} bytes. */
+    public static Field signedInt(String name, int offset, int size) {
+      return new Field(name, name, offset, size, 0, Kind.INT, true, false, null);
+    }
+
+    /** An unsigned integer member ({@code __u8} .. {@code __u64}) of {@code size} bytes. */
+    public static Field unsignedInt(String name, int offset, int size) {
+      return new Field(name, name, offset, size, 0, Kind.INT, false, false, null);
+    }
+
+    /** A {@code _Bool} member (one byte). */
+    public static Field bool(String name, int offset) {
+      return new Field(name, name, offset, 1, 0, Kind.BOOL, false, false, null);
+    }
+
+    /** A {@code float} (4) or {@code double} (8) member. */
+    public static Field floating(String name, int offset, int size) {
+      return new Field(name, name, offset, size, 0, Kind.FLOAT, true, false, null);
+    }
+
+    /**
+     * A C enum member stored in {@code size} bytes as an unsigned number, with its Java constants
+     * and their C values.
+     */
+    public static Field enumeration(String name, int offset, int size, List<EnumConstant> constants) {
+      return new Field(name, name, offset, size, 0, Kind.ENUM, false, false, null, constants);
+    }
+
+    /** A C enum member stored in {@code size} bytes as a signed number (a negative C value). */
+    public static Field signedEnumeration(String name, int offset, int size,
+        List<EnumConstant> constants) {
+      return new Field(name, name, offset, size, 0, Kind.ENUM, true, false, null, constants);
+    }
+
+    /** A NUL-padded {@code char[length]} member holding a string. */
+    public static Field string(String name, int offset, int length) {
+      return new Field(name, name, offset, 1, length, Kind.STRING, false, false, null);
+    }
+
+    /** A nested struct member laid out as {@code nested}. */
+    public static Field struct(String name, int offset, Layout nested) {
+      return new Field(name, name, offset, nested.size(), 0, Kind.STRUCT, false, false, nested);
+    }
+
+    /** This member as an array of {@code count} elements (the factories make scalars). */
+    public Field array(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException(name + ": array length " + count + " is not positive");
+      }
+      return new Field(name, cName, offset, elementSize, count, kind, signed, networkOrder, nested,
+          enumConstants);
+    }
+
+    /** This member with another C name (the factories use the Java name for both). */
+    public Field withCName(String cName) {
+      return new Field(name, cName, offset, elementSize, count, kind, signed, networkOrder, nested,
+          enumConstants);
+    }
+
+    /** This integer member stored big-endian ({@code __be16} .. {@code __be64}). */
+    public Field inNetworkOrder() {
+      return new Field(name, cName, offset, elementSize, count, kind, signed, true, nested,
+          enumConstants);
     }
 
     /** The member's total size: {@code elementSize * max(count, 1)}. */

@@ -2,6 +2,7 @@ package io.github.bpfmaps.spec;
 
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.annotations.Pinning;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,7 +57,74 @@ public interface MapSpec {
     return new BasicMapSpec(name, type, keySize, valueSize, maxEntries, flags, pinning, innerMap);
   }
 
-  /** The plain immutable spec behind {@link #of}. */
+  /**
+   * A builder of a spec, for code that reads well: {@code MapSpec.builder("flows",
+   * MapType.HASH).keySize(16).valueSize(24).maxEntries(65536).build()}. Unset sizes and flags
+   * are 0, pinning {@link Pinning#NONE}, no inner map.
+   */
+  static Builder builder(String name, MapType type) {
+    return new Builder(name, type);
+  }
+
+  /** Builds a {@link MapSpec}; not thread-safe, each setter returns the builder. */
+  final class Builder {
+    private final String name;
+    private final MapType type;
+    private int keySize;
+    private int valueSize;
+    private int maxEntries;
+    private int flags;
+    private Pinning pinning = Pinning.NONE;
+    private @Nullable MapSpec innerMap;
+
+    private Builder(String name, MapType type) {
+      this.name = Objects.requireNonNull(name, "name");
+      this.type = Objects.requireNonNull(type, "type");
+    }
+
+    /** The key size in bytes. */
+    public Builder keySize(int keySize) {
+      this.keySize = keySize;
+      return this;
+    }
+
+    /** The value size in bytes (per CPU for per-CPU types). */
+    public Builder valueSize(int valueSize) {
+      this.valueSize = valueSize;
+      return this;
+    }
+
+    /** The kernel's {@code max_entries}. */
+    public Builder maxEntries(int maxEntries) {
+      this.maxEntries = maxEntries;
+      return this;
+    }
+
+    /** The kernel's {@code map_flags} ({@code MapFlags} constants or-ed together). */
+    public Builder flags(int flags) {
+      this.flags = flags;
+      return this;
+    }
+
+    /** How the map is pinned when loaded with a pin root. */
+    public Builder pinning(Pinning pinning) {
+      this.pinning = Objects.requireNonNull(pinning, "pinning");
+      return this;
+    }
+
+    /** The template of the inner maps of a map-in-map type. */
+    public Builder innerMap(MapSpec innerMap) {
+      this.innerMap = Objects.requireNonNull(innerMap, "innerMap");
+      return this;
+    }
+
+    /** The immutable spec. */
+    public MapSpec build() {
+      return new BasicMapSpec(name, type, keySize, valueSize, maxEntries, flags, pinning, innerMap);
+    }
+  }
+
+  /** The plain immutable spec behind {@link #of} and {@link #builder}. */
   record BasicMapSpec(
       String name,
       MapType type,

@@ -6,7 +6,6 @@ import static io.github.bpfmaps.processor.write.Types.CODECS;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT_ENUM_CONSTANT;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT_FIELD;
-import static io.github.bpfmaps.processor.write.Types.LAYOUT_KIND;
 import static io.github.bpfmaps.processor.write.Types.LIST;
 import static io.github.bpfmaps.processor.write.Types.className;
 import static io.github.bpfmaps.processor.write.Types.codecName;
@@ -125,30 +124,60 @@ public final class CodecWriter {
       FieldType element = t instanceof FieldType.ArrayType a ? a.element() : t;
       // The values come from Layouts, which the compile-time BTF check uses too.
       Layout.Field f = Layouts.field(m.name(), m.component().cName(), m.offset(), t);
-      CodeBlock nested = element instanceof FieldType.StructType st
-          ? CodeBlock.of("$T.LAYOUT", codecName(st.layout().name()))
-          : CodeBlock.of("null");
-      CodeBlock constants = CodeBlock.of("");
-      if (!f.enumConstants().isEmpty()) {
+      fields.add(",\n$L", field(f, element));
+    }
+    return CodeBlock.builder()
+        .add("$T.struct($S, $L, $L", LAYOUT, s.cName(), s.size(), s.align())
+        .indent().indent()
+        .add(fields.build())
+        .unindent().unindent()
+        .add(")")
+        .build();
+  }
+
+  /** One member as a named factory of {@code Layout.Field}, with the modifiers it needs. */
+  private static CodeBlock field(Layout.Field f, FieldType element) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    switch (f.kind()) {
+      case INT:
+        b.add("$T.$L($S, $L, $L)", LAYOUT_FIELD, f.signed() ? "signedInt" : "unsignedInt", f.name(),
+            f.offset(), f.elementSize());
+        break;
+      case BOOL:
+        b.add("$T.bool($S, $L)", LAYOUT_FIELD, f.name(), f.offset());
+        break;
+      case FLOAT:
+        b.add("$T.floating($S, $L, $L)", LAYOUT_FIELD, f.name(), f.offset(), f.elementSize());
+        break;
+      case ENUM: {
         // The enum's constants with their C values, so that bind compares them with the C enum.
-        CodeBlock.Builder list = CodeBlock.builder().add(", $T.of(", LIST);
+        CodeBlock.Builder list = CodeBlock.builder().add("$T.of(", LIST);
         for (int k = 0; k < f.enumConstants().size(); k++) {
           Layout.EnumConstant c = f.enumConstants().get(k);
           list.add("$Lnew $T($S, $LL)", k == 0 ? "" : ", ", LAYOUT_ENUM_CONSTANT, c.name(), c.value());
         }
-        constants = list.add(")").build();
+        b.add("$T.$L($S, $L, $L, $L)", LAYOUT_FIELD, f.signed() ? "signedEnumeration" : "enumeration",
+            f.name(), f.offset(), f.elementSize(), list.add(")").build());
+        break;
       }
-      fields.add("\nnew $T($S, $S, $L, $L, $L, $T.$L, $L, $L, $L$L)$L", LAYOUT_FIELD, f.name(),
-          f.cName(), f.offset(), f.elementSize(), f.count(), LAYOUT_KIND, f.kind().name(),
-          f.signed(), f.networkOrder(), nested, constants, i + 1 < s.members().size() ? "," : "");
+      case STRING:
+        return withCName(CodeBlock.builder().add("$T.string($S, $L, $L)", LAYOUT_FIELD, f.name(),
+            f.offset(), f.count()), f).build();
+      default:
+        b.add("$T.struct($S, $L, $T.LAYOUT)", LAYOUT_FIELD, f.name(), f.offset(),
+            codecName(((FieldType.StructType) element).layout().name()));
     }
-    return CodeBlock.builder()
-        .add("new $T($S, $L, $L, $T.of(", LAYOUT, s.cName(), s.size(), s.align(), LIST)
-        .indent().indent()
-        .add(fields.build())
-        .unindent().unindent()
-        .add("))")
-        .build();
+    if (f.count() > 0) {
+      b.add(".array($L)", f.count());
+    }
+    if (f.networkOrder()) {
+      b.add(".inNetworkOrder()");
+    }
+    return withCName(b, f).build();
+  }
+
+  private static CodeBlock.Builder withCName(CodeBlock.Builder b, Layout.Field f) {
+    return f.cName().equals(f.name()) ? b : b.add(".withCName($S)", f.cName());
   }
 
   // ---- check ----

@@ -20,6 +20,7 @@ import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
+import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.processor.model.FieldType;
 import io.github.bpfmaps.processor.model.MapModel;
 import io.github.bpfmaps.spec.HandleKind;
@@ -79,9 +80,7 @@ public final class MapWriter {
     type.addField(FieldSpec.builder(MAP_SPEC, "SPEC", Modifier.PUBLIC, Modifier.STATIC,
             Modifier.FINAL)
         .addJavadoc("What the kernel map is: name, type, key and value sizes, max entries, flags.\n")
-        .initializer("$T.of($S, $T.$L, $L, $L, $L, $L, $T.$L, null)", MAP_SPEC, map.name(),
-            MAP_TYPE, map.type().name(), map.keySize(), map.valueSize(), map.maxEntries(),
-            flags(map.flags()), PINNING, map.pinning().name())
+        .initializer(spec(map))
         .build());
 
     CodeBlock superArgs = CodeBlock.builder()
@@ -132,6 +131,26 @@ public final class MapWriter {
   }
 
   /** The {@code MapFlags} constants, in bit order, so SPEC reads as the user wrote it. */
+  /** {@code MapSpec.builder(name, type)} with each field that is not its default. */
+  private static CodeBlock spec(MapModel map) {
+    CodeBlock.Builder b = CodeBlock.builder()
+        .add("$T.builder($S, $T.$L)$>$>", MAP_SPEC, map.name(), MAP_TYPE, map.type().name());
+    if (map.keySize() != 0) {
+      b.add("\n.keySize($L)", map.keySize());
+    }
+    if (map.valueSize() != 0) {
+      b.add("\n.valueSize($L)", map.valueSize());
+    }
+    b.add("\n.maxEntries($L)", map.maxEntries());
+    if (map.flags() != 0) {
+      b.add("\n.flags($L)", flags(map.flags()));
+    }
+    if (map.pinning() != Pinning.NONE) {
+      b.add("\n.pinning($T.$L)", PINNING, map.pinning().name());
+    }
+    return b.add("\n.build()$<$<").build();
+  }
+
   private static final String[] FLAG_NAMES = {"NO_PREALLOC", "NO_COMMON_LRU", "NUMA_NODE", "RDONLY",
       "WRONLY", "STACK_BUILD_ID", "ZERO_SEED", "RDONLY_PROG", "WRONLY_PROG", "CLONE", "MMAPABLE",
       "PRESERVE_ELEMS", "INNER_MAP"};

@@ -18,7 +18,6 @@ final class Types {
   static final ClassName LAYOUT = ClassName.get(SPEC, "Layout");
   static final ClassName LAYOUT_FIELD = LAYOUT.nestedClass("Field");
   static final ClassName LAYOUT_ENUM_CONSTANT = LAYOUT.nestedClass("EnumConstant");
-  static final ClassName LAYOUT_KIND = LAYOUT.nestedClass("Kind");
   static final ClassName MAP_SPEC = ClassName.get(SPEC, "MapSpec");
   static final ClassName MAP_FD = ClassName.get(RUNTIME, "MapFd");
   static final ClassName BPF_OBJECT = ClassName.get(RUNTIME, "BpfObject");
