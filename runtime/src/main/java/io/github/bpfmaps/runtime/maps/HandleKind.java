@@ -40,8 +40,11 @@ public enum HandleKind {
   ARRAY_OF_MAPS("BpfArrayOfMaps", false, false, MapType.ARRAY_OF_MAPS),
   /** {@link BpfHashOfMaps}: the key codec. */
   HASH_OF_MAPS("BpfHashOfMaps", true, false, MapType.HASH_OF_MAPS),
-  /** {@link BpfKeyedMap}, for every other type: generic keyed access where the kernel allows it. */
-  KEYED("BpfKeyedMap", true, true);
+  /**
+   * {@link BpfDeletableMap}, for every other type: generic keyed access, deletes included, where the
+   * kernel allows it (it refuses deletes from CGROUP_STORAGE with EINVAL).
+   */
+  KEYED("BpfDeletableMap", true, true);
 
   private final String simpleName;
   private final boolean takesKey;
