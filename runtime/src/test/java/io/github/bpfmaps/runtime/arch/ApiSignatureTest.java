@@ -36,18 +36,7 @@ class ApiSignatureTest {
       "io.github.bpfmaps.runtime.BpfObject.btf() exposes io.github.bpfmaps.elf.Btf",
       "io.github.bpfmaps.runtime.BpfObject.link(java.lang.String, java.util.function.ToIntFunction) exposes io.github.bpfmaps.elf.LinkedProgram",
       "io.github.bpfmaps.runtime.BpfObject.parsed() exposes io.github.bpfmaps.elf.ParsedObject",
-      "io.github.bpfmaps.runtime.BpfProgram.info() exposes io.github.bpfmaps.runtime.sys.ProgInfo",
-      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupInt(io.github.bpfmaps.runtime.sys.Scratch, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupLong(io.github.bpfmaps.runtime.sys.Scratch, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupScratchKey(io.github.bpfmaps.runtime.sys.Scratch) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.updateInt(io.github.bpfmaps.runtime.sys.Scratch, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.updateLong(io.github.bpfmaps.runtime.sys.Scratch, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfKeyedMap.updateScratchKey(io.github.bpfmaps.runtime.sys.Scratch, java.lang.Object, io.github.bpfmaps.runtime.UpdateFlag) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfKeylessMap.encoded(java.lang.Object) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfMapHandle.elem(io.github.bpfmaps.runtime.sys.Scratch, int, long, long, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfMapHandle.found(io.github.bpfmaps.runtime.sys.Scratch, int, long, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfMapHandle.read(int, long, io.github.bpfmaps.runtime.sys.Scratch, io.github.bpfmaps.runtime.Codec, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
-      "io.github.bpfmaps.runtime.maps.BpfMapOfMaps.updateInner(io.github.bpfmaps.runtime.sys.Scratch, io.github.bpfmaps.runtime.MapFd, io.github.bpfmaps.runtime.UpdateFlag) exposes io.github.bpfmaps.runtime.sys.Scratch");
+      "io.github.bpfmaps.runtime.BpfProgram.info() exposes io.github.bpfmaps.runtime.sys.ProgInfo");
 
   @Test
   void apiSignaturesNameNoInternalType() {
