@@ -76,7 +76,7 @@ class HandleOperationsTest {
     for (Class<?> c : List.of(BpfHashMap.class, BpfPerCpuHashMap.class, BpfLpmTrieMap.class)) {
       assertEquals(BpfDeletableMap.class, c.getSuperclass(), c.getSimpleName());
     }
-    assertEquals(BpfDeletableMap.class.getName(), HandleKind.KEYED.className());
+    assertEquals(BpfDeletableMap.class.getSimpleName(), HandleKind.KEYED.simpleName());
   }
 
   @Test
