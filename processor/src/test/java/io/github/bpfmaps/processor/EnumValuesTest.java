@@ -45,7 +45,7 @@ class EnumValuesTest {
       "import io.github.bpfmaps.annotations.CValue;",
       "public enum Kind { EXEC, @CValue(7) EXIT, FORK }");
 
-  /** Map record {@code name} whose value is the record {@code <name>.<name>Val} with enum components. */
+  /** Map record {@code name} whose value, record {@code <name>.<name>Val}, has enum components. */
   private static JavaFileObject map(String name) {
     return JavaFileObjects.forSourceLines("demo." + name,
         "package demo;",
@@ -248,7 +248,7 @@ class EnumValuesTest {
     }
   }
 
-  /** Writes one more {@code @BpfMap} record in the first round, so that it is processed in the next. */
+  /** Writes one more {@code @BpfMap} record in round 1, so that it is processed in round 2. */
   private static final class LateSource extends AbstractProcessor {
     private final String name;
     private boolean written;

@@ -180,7 +180,8 @@ public final class CodecWriter {
         String local = local(member.name());
         m.addStatement("$T $L = $L", javaType(t), local, get);
         m.addStatement("$T.requireNonNull($L, $S)", CODEC_SUPPORT, local, where);
-        m.addStatement("$T.checkLength($L.length, $L, $S)", CODEC_SUPPORT, local, a.length(), where);
+        m.addStatement("$T.checkLength($L.length, $L, $S)", CODEC_SUPPORT, local, a.length(),
+            where);
         CodeBlock element = checkElement(a.element(), local + "[i]", where);
         if (!element.isEmpty()) {
           m.beginControlFlow("for (int i = 0; i < $L; i++)", a.length())
@@ -198,7 +199,8 @@ public final class CodecWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     if (t instanceof FieldType.Scalar s) {
       if (s.narrowed()) {
-        b.addStatement("$T.checkRange($L, $L, $L, $S)", CODEC_SUPPORT, v, s.width(), s.unsigned(), where);
+        b.addStatement("$T.checkRange($L, $L, $L, $S)", CODEC_SUPPORT, v, s.width(), s.unsigned(),
+            where);
       }
     } else if (t instanceof FieldType.EnumType) {
       b.addStatement("$T.requireNonNull($L, $S)", CODEC_SUPPORT, v, where);
@@ -215,8 +217,8 @@ public final class CodecWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     if (t instanceof FieldType.Scalar s) {
       if (s.narrowed()) {
-        b.addStatement("$T.checkRange($L, $L, $L, $S, i)", CODEC_SUPPORT, v, s.width(), s.unsigned(),
-            where);
+        b.addStatement("$T.checkRange($L, $L, $L, $S, i)", CODEC_SUPPORT, v, s.width(),
+            s.unsigned(), where);
       }
     } else if (t instanceof FieldType.EnumType) {
       b.addStatement("$T.requireNonNull($L, $S, i)", CODEC_SUPPORT, v, where);
@@ -332,11 +334,13 @@ public final class CodecWriter {
         return stmt("buf.put($L, $L)", off, cast(java, JavaPrimitive.BYTE, v));
       case 2:
         return network
-            ? stmt("$T.putShort$L(buf, $L, $L)", CODEC_SUPPORT, be, off, cast(java, JavaPrimitive.SHORT, v))
+            ? stmt("$T.putShort$L(buf, $L, $L)", CODEC_SUPPORT, be, off,
+                cast(java, JavaPrimitive.SHORT, v))
             : stmt("buf.putShort($L, $L)", off, cast(java, JavaPrimitive.SHORT, v));
       case 4:
         return network
-            ? stmt("$T.putInt$L(buf, $L, $L)", CODEC_SUPPORT, be, off, cast(java, JavaPrimitive.INT, v))
+            ? stmt("$T.putInt$L(buf, $L, $L)", CODEC_SUPPORT, be, off,
+                cast(java, JavaPrimitive.INT, v))
             : stmt("buf.putInt($L, $L)", off, cast(java, JavaPrimitive.INT, v));
       default:
         return network

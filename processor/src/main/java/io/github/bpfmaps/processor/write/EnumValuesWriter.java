@@ -43,7 +43,7 @@ public final class EnumValuesWriter {
     return name(e.packageName(), e);
   }
 
-  /** The helper of {@code e}, named {@code self}, with {@code origins} as its originating elements. */
+  /** The helper of {@code e}, named {@code self}, originating from {@code origins}. */
   public JavaFile write(FieldType.EnumType e, ClassName self, List<? extends Element> origins) {
     ClassName type = className(e.name());
     TypeSpec.Builder helper = TypeSpec.classBuilder(self)
@@ -83,8 +83,8 @@ public final class EnumValuesWriter {
     }
     body.unindent().add("};\n");
     return MethodSpec.methodBuilder("cValue")
-        .addJavadoc("The C value of {@code v}: its {@code @CValue}, else its ordinal. The caller has "
-            + "checked that\n{@code v} is not null.\n")
+        .addJavadoc("The C value of {@code v}: its {@code @CValue}, else its ordinal. The caller "
+            + "has checked that\n{@code v} is not null.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(TypeName.LONG)
         .addParameter(type, "v")
