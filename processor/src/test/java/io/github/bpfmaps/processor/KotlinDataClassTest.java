@@ -283,6 +283,88 @@ class KotlinDataClassTest {
     }
   }
 
+  /**
+   * {@code @BpfMap(type = HASH, maxEntries = 16) data class Counts(val port: UInt, val bytes: ULong)}
+   * as kapt stubs it: no getters for the two value-class properties, a private constructor, and
+   * the mangled getters in the metadata.
+   */
+  private static final JavaFileObject COUNTS = stub("Counts",
+      "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UInt;\", \"Lkotlin/ULong;\", "
+          + "\"getPort-pVg5ArA\", \"getBytes-s-VKNKU\"})",
+      "@BpfMap(type = MapType.HASH, maxEntries = 16)",
+      "public final class Counts {",
+      "  private final int port = 0;",
+      "  private final long bytes = 0L;",
+      "  private Counts(int port, long bytes) { super(); }",
+      "}");
+
+  /** Stand-ins for Kotlin's boxes and bpfmaps-kotlin's codecs, which are not on this class path. */
+  private static final JavaFileObject[] KOTLIN_CODECS = {
+      JavaFileObjects.forSourceLines("kotlin.UInt", "package kotlin;",
+          "public final class UInt {}"),
+      JavaFileObjects.forSourceLines("kotlin.ULong", "package kotlin;",
+          "public final class ULong {}"),
+      JavaFileObjects.forSourceLines("io.github.bpfmaps.kotlin.UIntCodec",
+          "package io.github.bpfmaps.kotlin;",
+          "public final class UIntCodec {",
+          "  public static final io.github.bpfmaps.runtime.Codec<kotlin.UInt> INSTANCE = null;",
+          "}"),
+      JavaFileObjects.forSourceLines("io.github.bpfmaps.kotlin.ULongCodec",
+          "package io.github.bpfmaps.kotlin;",
+          "public final class ULongCodec {",
+          "  public static final io.github.bpfmaps.runtime.Codec<kotlin.ULong> INSTANCE = null;",
+          "}")};
+
+  @Test
+  void unsignedKeyAndValueMakeAHandleOfKotlinsUnsignedTypes() throws java.io.IOException {
+    List<JavaFileObject> sources = new ArrayList<>(List.of(KOTLIN_CODECS));
+    sources.add(COUNTS);
+    Compilation c = compile(sources.toArray(new JavaFileObject[0]));
+    assertThat(c).succeeded();
+    String handle = c.generatedSourceFile("test.CountsMap").orElseThrow().getCharContent(true)
+        .toString();
+    // A Kotlin caller then writes counts[443u] = 5_000_000_000uL, no toInt() and 0xffff.
+    org.junit.jupiter.api.Assertions.assertTrue(
+        handle.contains("extends BpfHashMap<UInt, ULong>"), handle);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        handle.contains("super(fd, SPEC, UIntCodec.INSTANCE, ULongCodec.INSTANCE)"), handle);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        handle.contains("bpfObject.bindMap(SPEC, UIntCodec.INSTANCE, ULongCodec.INSTANCE)"), handle);
+    // No struct: the key and value are scalars, so no codec of the record's own is written.
+    org.junit.jupiter.api.Assertions.assertFalse(c.generatedSourceFile("test.CountsCodec")
+        .isPresent());
+  }
+
+  @Test
+  void unsignedKeyWithoutTheKotlinModuleSaysWhichDependencyIsMissing() {
+    Compilation c = compile(COUNTS);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapKotlinUnsigned] Counts.port is a UInt, so CountsMap "
+        + "takes and returns UInt through io.github.bpfmaps.kotlin.UIntCodec, which is not on the "
+        + "class path; add the dependency io.github.bpfmaps:bpfmaps-kotlin").inFile(COUNTS)
+        .onLineContaining("int port = 0");
+    assertThat(c).hadErrorContaining("Counts.bytes is a ULong");
+  }
+
+  @Test
+  void unsignedArrayIndexNeedsNoKotlinCodec() {
+    // An ARRAY handle takes an int index, not the key type: data class Slots(val slot: UInt,
+    // val value: Long) compiles without bpfmaps-kotlin.
+    JavaFileObject f = stub("Slots",
+        "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UInt;\", \"getSlot-pVg5ArA\"})",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Slots {",
+        "  private final int slot = 0;",
+        "  private final long value = 0L;",
+        "  private Slots(int slot, long value) { super(); }",
+        "  public final long getValue() { return 0L; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("test.SlotsMap").contentsAsUtf8String()
+        .contains("extends BpfArrayMap<Long>");
+  }
+
   @Test
   void nullablePropertyIsRefusedInKotlinTerms() {
     JavaFileObject f = stub("Totals",
