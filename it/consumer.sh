@@ -4,8 +4,9 @@
 # installed into a private repository (never ~/.m2, which other builds share), then a Java consumer
 # is compiled on JDK 25 (where a processor found only on the class path no longer runs) for
 # release 17 and run on JDK 17 (JNA) and JDK 25 (FFM), and a Kotlin (kapt) consumer is compiled
-# and run on JDK 17, each against the kernel (XDP program test-run, typed map read). .ci/run runs
-# it after the test suite, whose compiled output the install reuses.
+# and run on JDK 17, each against the kernel (XDP program test-run, typed map read; in Kotlin also
+# a map of UInt to ULong). .ci/run runs it after the test suite, whose compiled output the install
+# reuses.
 #
 #   it/consumer.sh [WORKDIR]     (needs root or CAP_BPF for the runs; clang is not needed)
 #   IT_REPO=/tmp/m2 it/consumer.sh; IT_REPO=/tmp/m2 IT_SKIP_INSTALL=1 it/consumer.sh  (again, faster)
@@ -151,6 +152,10 @@ data class XdpStats(val action: UInt, val rec: DataRec)
 
 data class DataRec(val packets: ULong, val bytes: ULong)
 
+// A whole UInt key and ULong value: the generated handle uses bpfmaps-kotlin's codecs.
+@BpfMap(type = MapType.HASH, maxEntries = 8)
+data class PortBytes(val port: UInt, val bytes: ULong)
+
 fun main() {
     loadBpfObject("src/main/bpf/xdp_counter.bpf.o").use { obj ->
         obj.program("xdp_count").testRun(Packets.udp(Packets.ipv4(10, 0, 0, 1), Packets.ipv4(10, 0, 0, 2), 1, 2, 64), 3)
@@ -158,6 +163,10 @@ fun main() {
             val pass = stats[2]!!
             println("XDP_PASS ${pass.packets} packets ${pass.bytes} bytes")
         }
+    }
+    PortBytesMap.create().use { m ->
+        m[4_000_000_000u] = ULong.MAX_VALUE
+        println("PORT 4000000000 ${m[4_000_000_000u]} bytes")
     }
 }
 KT
@@ -173,24 +182,27 @@ build() { # dir, jdk
   echo "   built in $((SECONDS - t)) s" >&2
 }
 
-run() { # dir, jdk, main class, java options...
-  local d="$1" jdk="$2" main="$3" out
-  shift 3
+run() { # dir, jdk, expected lines, main class, java options...
+  local d="$1" jdk="$2" expect="$3" main="$4" out
+  shift 4
   echo "== $main on $("$jdk/bin/java" --version | head -1)"
   out="$(cd "$d" && "$jdk/bin/java" "$@" -cp "target/classes:$(cat cp.txt)" "$main")"
   echo "$out"
-  grep -qx "$expect" <<<"$out" || { echo "FAILED: expected '$expect'"; exit 1; }
+  local line
+  while IFS= read -r line; do
+    grep -qxF "$line" <<<"$out" || { echo "FAILED: expected '$line'"; exit 1; }
+  done <<<"$expect"
 }
 
-expect='XDP_PASS 3 packets 192 bytes'
+xdp='XDP_PASS 3 packets 192 bytes'
 d="$(java_project)"
 echo "== Java consumer, compiled on JDK 25 for release 17"
 build "$d" "$JDK25"
-run "$d" "$JDK17" com.example.Main
+run "$d" "$JDK17" "$xdp" com.example.Main
 # As README.md's Performance section says for Java 22 and later.
-run "$d" "$JDK25" com.example.Main --enable-native-access=ALL-UNNAMED
+run "$d" "$JDK25" "$xdp" com.example.Main --enable-native-access=ALL-UNNAMED
 d="$(kotlin_project)"
 echo "== Kotlin consumer (kapt), compiled on JDK 17"
 build "$d" "$JDK17"
-run "$d" "$JDK17" com.example.MainKt
+run "$d" "$JDK17" "$xdp"$'\n''PORT 4000000000 18446744073709551615 bytes' com.example.MainKt
 echo "consumer projects OK in $((SECONDS - start)) s"
