@@ -8,6 +8,7 @@ import java.nio.ByteBuffer
 import java.nio.ByteOrder
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
 /** Kotlin's unsigned types as a whole key or value, through the declaration DSL and the kernel. */
@@ -44,6 +45,8 @@ class UnsignedCodecsTest {
             for ((k, v) in entries) counts[k] = v
             for ((k, v) in entries) assertEquals(v, counts[k])
             assertNull(counts[8u])
+            assertTrue(7u in counts)
+            assertTrue(8u !in counts)
             assertEquals(entries, counts.entrySequence().toMap())
 
             // The kernel's own view: bpftool prints the key and value bytes of the map (no BTF).
