@@ -2,11 +2,11 @@
 # A new user's project, outside the reactor, set up exactly as README.md's "Use it in your
 # project" says: the install command and the Maven blocks are cut out of the README, the libraries
 # installed into a private repository (never ~/.m2, which other builds share), then a Java consumer
-# is compiled on JDK 25 (where a processor found only on the class path no longer runs) for
-# release 17 and run on JDK 17 (JNA) and JDK 25 (FFM), and a Kotlin (kapt) consumer is compiled
-# and run on JDK 17, each against the kernel (XDP program test-run, typed map read; in Kotlin also
-# a map of UInt to ULong). .ci/run runs it after the test suite, whose compiled output the install
-# reuses.
+# is compiled and run on JDK 17 (JNA), and compiled on JDK 25 (where a processor found only on the
+# class path no longer runs) for release 17 and run on JDK 25 (FFM) and 17, and a Kotlin (kapt)
+# consumer is compiled and run on JDK 17, each against the kernel (XDP program test-run, typed map
+# read; in Kotlin also a map of UInt to ULong). .ci/run runs it after the test suite, whose
+# compiled output the install reuses.
 #
 #   it/consumer.sh [WORKDIR]     (needs root or CAP_BPF for the runs; clang is not needed)
 #   IT_REPO=/tmp/m2 it/consumer.sh; IT_REPO=/tmp/m2 IT_SKIP_INSTALL=1 it/consumer.sh  (again, faster)
@@ -177,6 +177,7 @@ KT
 # write the run-time class path.
 build() { # dir, jdk
   local t=$SECONDS
+  rm -rf "$1/target"
   (cd "$1" && JAVA_HOME="$2" mvn_ compile \
     org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath -Dmdep.outputFile=cp.txt >&2)
   echo "   built in $((SECONDS - t)) s" >&2
@@ -196,11 +197,14 @@ run() { # dir, jdk, expected lines, main class, java options...
 
 xdp='XDP_PASS 3 packets 192 bytes'
 d="$(java_project)"
+echo "== Java consumer, compiled on JDK 17"
+build "$d" "$JDK17"
+run "$d" "$JDK17" "$xdp" com.example.Main
 echo "== Java consumer, compiled on JDK 25 for release 17"
 build "$d" "$JDK25"
-run "$d" "$JDK17" "$xdp" com.example.Main
 # As README.md's Performance section says for Java 22 and later.
 run "$d" "$JDK25" "$xdp" com.example.Main --enable-native-access=ALL-UNNAMED
+run "$d" "$JDK17" "$xdp" com.example.Main
 d="$(kotlin_project)"
 echo "== Kotlin consumer (kapt), compiled on JDK 17"
 build "$d" "$JDK17"
