@@ -56,12 +56,12 @@ public final class MapWriter {
     List<TypeName> typeArgs = new ArrayList<>();
     List<CodeBlock> ctorArgs = new ArrayList<>();
     if (base.takesKey()) {
-      typeArgs.add(boxed(key.type()));
-      ctorArgs.add(codec(key.type()));
+      typeArgs.add(boxed(key));
+      ctorArgs.add(codec(key));
     }
     if (base.takesValue()) {
-      typeArgs.add(boxed(value.type()));
-      ctorArgs.add(codec(value.type()));
+      typeArgs.add(boxed(value));
+      ctorArgs.add(codec(value));
     }
     ClassName raw = ClassName.get(MAPS, base.simpleName());
     TypeName superclass = typeArgs.isEmpty()
@@ -122,12 +122,22 @@ public final class MapWriter {
         .returns(self)
         .addParameter(BPF_OBJECT, "bpfObject")
         .addStatement("return new $T(bpfObject.bindMap(SPEC, $L, $L))", self,
-            key == null ? CodeBlock.of("null") : codec(key.type()), codec(value.type()))
+            key == null ? CodeBlock.of("null")
+                : base.takesKey() ? codec(key) : codec(key.type()), codec(value))
         .build());
     return JavaFile.builder(map.record().packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
         .build();
+  }
+
+  /**
+   * The qualified name of the bpfmaps-kotlin codec the handle uses for a Kotlin unsigned key or
+   * value ({@code UInt} -> {@code io.github.bpfmaps.kotlin.UIntCodec}), so the processor can check
+   * that it is on the class path before writing a handle that needs it.
+   */
+  public static String kotlinCodecName(String kotlinType) {
+    return Types.kotlinCodec(kotlinType).canonicalName();
   }
 
   /** The {@code MapFlags} constants, in bit order, so SPEC reads as the user wrote it. */
@@ -173,7 +183,20 @@ public final class MapWriter {
     return CodeBlock.join(parts, " | ");
   }
 
-  /** The codec expression of a key or value. */
+  /**
+   * The codec expression of a key or value. A Kotlin UByte..ULong has one in the bpfmaps-kotlin
+   * module ({@code UIntCodec}...), which the processor checked is on the class path.
+   */
+  static CodeBlock codec(MapModel.Entry e) {
+    return e.kotlinUnsigned()
+        ? CodeBlock.of("$T.INSTANCE", Types.kotlinCodec(e.javaType()))
+        : codec(e.type());
+  }
+
+  /**
+   * The Java codec of a C type; also what bind compares an ARRAY's index with (only its layout is
+   * used there, so a Kotlin UInt index needs no Kotlin codec).
+   */
   static CodeBlock codec(FieldType t) {
     if (t instanceof FieldType.StructType s) {
       return CodeBlock.of("$T.INSTANCE", codecName(s.layout().name()));
@@ -196,7 +219,11 @@ public final class MapWriter {
     return CodeBlock.of("$T.$L", CODECS, name);
   }
 
-  private static TypeName boxed(FieldType t) {
+  private static TypeName boxed(MapModel.Entry e) {
+    FieldType t = e.type();
+    if (e.kotlinUnsigned()) {
+      return ClassName.get("kotlin", e.javaType());
+    }
     if (t instanceof FieldType.ArrayType) {
       return ArrayTypeName.of(TypeName.BYTE);
     }
