@@ -80,6 +80,15 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   private final Object consumerLock = new Object();
   private final Cleaner.Cleanable cleanable;
   private final @Nullable RingBufDrops drops;
+  // Under consumerLock: where the drain stands (ahead of the consumer page by less than
+  // RELEASE_EVERY records), and how many drains of this thread are running (nested in callbacks).
+  private long position;
+  private int depth;
+  /**
+   * The consumer position is published every this many delivered records (a power of two) and at
+   * the end of a drain: libbpf writes it after every record, which costs an ordered store each.
+   */
+  private static final int RELEASE_EVERY = 64;
 
   private static final class Ring extends RefCount {
     final long consumerAddress;
@@ -321,60 +330,66 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   private int drainRing(Consumer<? super V> action) {
     int delivered = 0;
     UndecodableRecords bad = null;
-    long cons = (long) LONGS.getAcquire(consumerPage, 0);
-    ring:
-    for (;;) {
-      long prod = (long) LONGS.getAcquire(producerPage, 0);
-      if (cons >= prod) {
-        break;
-      }
-      while (cons < prod) {
-        int at = (int) (cons & mask);
-        int header = (int) INTS.getAcquire(data, at);
-        if ((header & BUSY) != 0) {
-          break ring; // the producer has reserved but not committed it yet
+    // A drain nested in a callback (same thread, re-entrant lock) goes on from the outer one's
+    // position, which the consumer page may not show yet (it is written in batches, below).
+    long cons = depth++ > 0 ? position : (long) LONGS.getAcquire(consumerPage, 0);
+    position = cons;
+    try {
+      ring:
+      for (;;) {
+        long prod = (long) LONGS.getAcquire(producerPage, 0);
+        if (cons >= prod) {
+          break;
         }
-        int length = header & ~(BUSY | DISCARD);
-        long position = cons;
-        cons += (length + HEADER + 7) & ~7L;
-        if ((header & DISCARD) != 0) {
-          LONGS.setRelease(consumerPage, 0, cons);
-          continue;
-        }
-        V value = null;
-        String reason = null;
-        RuntimeException cause = null;
-        if (length < valueCodec.byteSize()) {
-          reason = UndecodableRecords.tooShort(length, valueCodec.byteSize());
-        } else {
+        while (cons < prod) {
+          int at = (int) (cons & mask);
+          int header = (int) INTS.getAcquire(data, at);
+          if ((header & BUSY) != 0) {
+            break ring; // the producer has reserved but not committed it yet
+          }
+          int length = header & ~(BUSY | DISCARD);
+          long recordPosition = cons;
+          // Past the record before anything else happens: an undecodable one must not block the
+          // ring, and a callback that throws has still been given its record.
+          cons += (length + HEADER + 7) & ~7L;
+          position = cons;
+          if ((header & DISCARD) != 0) {
+            continue;
+          }
+          if (length < valueCodec.byteSize()) {
+            bad = UndecodableRecords.add(bad, spec.name(), recordPosition, length,
+                UndecodableRecords.tooShort(length, valueCodec.byteSize()), null);
+            continue;
+          }
+          // The decoded value flows straight into the callback (no merge with a null on another
+          // path), so that C2 can keep it in registers when the callback inlines.
+          V value;
           try {
             value = valueCodec.decode(data, at + HEADER);
           } catch (RuntimeException e) { // a codec's refusal, or a bug in a hand-written codec
-            reason = String.valueOf(e.getMessage());
-            cause = e;
+            bad = UndecodableRecords.add(bad, spec.name(), recordPosition, length, String.valueOf(e.getMessage()), e);
+            continue;
+          }
+          try {
+            action.accept(value);
+          } catch (RuntimeException | Error e) {
+            if (bad != null) {
+              e.addSuppressed(bad.exception(delivered));
+            }
+            throw e;
+          }
+          delivered++;
+          // Where a nested consume on this thread left off, if the callback made one.
+          cons = position;
+          if ((delivered & (RELEASE_EVERY - 1)) == 0) {
+            LONGS.setRelease(consumerPage, 0, cons); // room for the producer during a long drain
           }
         }
-        // Past the record before anything else happens: an undecodable one must not block the
-        // ring, and a callback that throws has still been given its record.
-        LONGS.setRelease(consumerPage, 0, cons);
-        if (reason != null) {
-          bad = UndecodableRecords.add(bad, spec.name(), position, length, reason, cause);
-          continue;
-        }
-        try {
-          action.accept(value);
-        } catch (RuntimeException | Error e) {
-          if (bad != null) {
-            e.addSuppressed(bad.exception(delivered));
-          }
-          throw e;
-        }
-        delivered++;
-        // The callback may have consumed from this ring itself (a nested consume or poll on this
-        // thread: the lock is re-entrant). Go on from the position it left, so that no record is
-        // delivered twice and the consumer position never moves backwards.
-        cons = (long) LONGS.getAcquire(consumerPage, 0);
       }
+    } finally {
+      depth--;
+      // Release: the kernel may reuse the bytes only after we are done with every record below.
+      LONGS.setRelease(consumerPage, 0, position);
     }
     if (bad != null) {
       throw bad.exception(delivered);
