@@ -9,6 +9,10 @@
  * to one CPU, so a perf array's samples all land in that CPU's ring), then one poll with a zero
  * timeout that drains the K records is timed; the callback sums the first u64 as a content check.
  *
+ * perf_loss and ringbuf_loss: the highest event rate the same readers keep up with, losing nothing
+ * (below). Not timed per operation; `bench.sh --loss` runs them next to the Java reader
+ * (io.github.bpfmaps.bench.LossRate, the same program, ring and pacing).
+ *
  * Sources: include/uapi/linux/bpf.h (helpers, BPF_F_CURRENT_CPU), tools/lib/bpf/libbpf.h
  * (perf_buffer__new, ring_buffer__new and their poll functions).
  */
@@ -17,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,4 +243,214 @@ void bench_ringbuf_poll(const struct cfg *cfg)
 	ring_buffer__free(rb);
 	close(prog_fd);
 	close(ring_fd);
+}
+
+/*
+ * perf_loss, ringbuf_loss: the highest rate at which libbpf's reader loses no event. A reader
+ * thread on the second online CPU polls in a loop (perf_buffer__poll / ring_buffer__poll, 10 ms
+ * timeout: it sleeps in epoll_wait when the ring is empty, as a real tool does); the main thread
+ * on the first online CPU is the producer: every BENCH_LOSS_BATCH events it runs the program with
+ * that repeat count, paced by a spin on the clock to the target rate. Each rate of
+ * BENCH_LOSS_RATES runs BENCH_LOSS_MS, then the reader gets 200 ms to drain; lost = produced -
+ * delivered (exact: every run emits one event, which lands in the ring or is dropped). The ring is
+ * BENCH_LOSS_PAGES pages per CPU (perf, wakeup after every sample as libbpf sets it) or as many
+ * bytes (ring buffer, the kernel's own wakeup rule). One line per rate:
+ *   loss op=<op> rate=<target/s> achieved=<events/s> produced=<n> delivered=<n> lost=<n>
+ * then `op=<op> max_lossless=<achieved rate of the highest step before the first loss>
+ * first_lossy=<its target, or 0>`. The ladder stops early when the producer falls below 90% of a
+ * target (the producer's limit, not the reader's).
+ */
+struct loss_reader {
+	struct perf_buffer *pb;
+	struct ring_buffer *rb;
+	int cpu;
+	int stop;          /* set by main, read by the reader (atomics) */
+	uint64_t seen;     /* written by the reader (relaxed stores), read by main */
+	uint64_t sum;
+};
+
+static void on_loss_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct loss_reader *r = ctx;
+
+	(void)cpu;
+	(void)size;
+	r->sum += *(const uint64_t *)data;
+	__atomic_store_n(&r->seen, r->seen + 1, __ATOMIC_RELAXED);
+}
+
+static void on_loss_lost(void *ctx, int cpu, __u64 lost)
+{
+	(void)ctx;
+	(void)cpu;
+	(void)lost; /* counted as produced - delivered */
+}
+
+static int on_loss_record(void *ctx, void *data, size_t size)
+{
+	on_loss_sample(ctx, 0, data, (__u32)size);
+	return 0;
+}
+
+static void pin_self(int cpu, const char *op)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity", op);
+}
+
+static void *loss_reader_main(void *arg)
+{
+	struct loss_reader *r = arg;
+
+	pin_self(r->cpu, "loss reader");
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		int n = r->pb ? perf_buffer__poll(r->pb, 10) : ring_buffer__poll(r->rb, 10);
+
+		if (n < 0 && n != -EINTR)
+			die(r->pb ? "perf_buffer__poll" : "ring_buffer__poll", "loss reader");
+	}
+	return NULL;
+}
+
+/* The first two CPUs this process may run on: producer, reader. */
+static int two_cpus(int *producer, int *reader)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	/* Earlier groups pinned this thread: ask for every CPU again, the kernel keeps the allowed ones. */
+	memset(&set, 0xff, sizeof(set));
+	sched_setaffinity(0, sizeof(set), &set);
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (int c = 0; c < CPU_SETSIZE && n < 2; c++) {
+		if (CPU_ISSET(c, &set)) {
+			if (n++ == 0)
+				*producer = c;
+			else
+				*reader = c;
+		}
+	}
+	return n == 2;
+}
+
+static void spin_until(uint64_t t)
+{
+	while (now_ns() < t)
+		;
+}
+
+static void loss_ladder(const char *op, int prog_fd, struct loss_reader *r)
+{
+	const char *rates = getenv("BENCH_LOSS_RATES");
+	const char *e;
+	uint64_t ms = (e = getenv("BENCH_LOSS_MS")) ? strtoull(e, NULL, 10) : 1000;
+	uint32_t batch = (e = getenv("BENCH_LOSS_BATCH")) ? (uint32_t)strtoul(e, NULL, 10) : 64;
+	char buf[512];
+	double max_lossless = 0;
+	uint64_t first_lossy = 0;
+
+	snprintf(buf, sizeof(buf), "%s", rates ? rates : "100000 200000 400000 800000 1600000 3200000 6400000");
+	for (char *save = NULL, *tok = strtok_r(buf, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+		uint64_t rate = strtoull(tok, NULL, 10), produced = 0, s0, t0, t_end, deadline;
+		double achieved;
+		uint64_t delivered, lost;
+
+		if (rate == 0)
+			continue;
+		s0 = __atomic_load_n(&r->seen, __ATOMIC_RELAXED);
+		t0 = now_ns();
+		deadline = t0 + ms * 1000000u;
+		for (uint64_t k = 0;; k++) {
+			uint64_t due = t0 + (uint64_t)((double)k * batch * 1e9 / (double)rate);
+
+			if (due >= deadline)
+				break;
+			spin_until(due);
+			produce(prog_fd, batch, op);
+			produced += batch;
+		}
+		t_end = now_ns();
+		usleep(200000);
+		delivered = __atomic_load_n(&r->seen, __ATOMIC_RELAXED) - s0;
+		lost = produced - delivered;
+		achieved = (double)produced * 1e9 / (double)(t_end - t0);
+		printf("loss op=%s rate=%llu achieved=%.0f produced=%llu delivered=%llu lost=%llu\n", op,
+		       (unsigned long long)rate, achieved, (unsigned long long)produced,
+		       (unsigned long long)delivered, (unsigned long long)lost);
+		fflush(stdout);
+		if (lost && !first_lossy)
+			first_lossy = rate;
+		if (!lost && !first_lossy && achieved > max_lossless)
+			max_lossless = achieved;
+		if (achieved < 0.9 * (double)rate)
+			break; /* the producer's limit: higher targets cannot be reached */
+	}
+	printf("op=%s max_lossless=%.0f first_lossy=%llu batch=%u ms=%llu\n", op, max_lossless,
+	       (unsigned long long)first_lossy, batch, (unsigned long long)ms);
+}
+
+static void bench_loss(int perf, const char *op)
+{
+	const char *e;
+	uint64_t pages = (e = getenv("BENCH_LOSS_PAGES")) ? strtoull(e, NULL, 10) : 64;
+	long page = sysconf(_SC_PAGESIZE);
+	struct loss_reader r = { 0 };
+	pthread_t th;
+	int map_fd, prog_fd, producer_cpu, reader_cpu;
+
+	if (!two_cpus(&producer_cpu, &reader_cpu)) {
+		printf("op=%s skipped: needs two CPUs (producer and reader)\n", op);
+		return;
+	}
+	pin_self(producer_cpu, op);
+	if (perf) {
+		map_fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "bench_perf_loss", 4, 4,
+					(uint32_t)libbpf_num_possible_cpus(), NULL);
+	} else {
+		map_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bench_rb_loss", 0, 0, (uint32_t)(pages * page),
+					NULL);
+	}
+	if (map_fd < 0)
+		die("BPF_MAP_CREATE", op);
+	prog_fd = load_producer(map_fd, perf, op);
+	if (perf)
+		r.pb = perf_buffer__new(map_fd, pages, on_loss_sample, on_loss_lost, &r, NULL);
+	else
+		r.rb = ring_buffer__new(map_fd, on_loss_record, &r, NULL);
+	if (!r.pb && !r.rb)
+		die(perf ? "perf_buffer__new" : "ring_buffer__new", op);
+	r.cpu = reader_cpu;
+	if (pthread_create(&th, NULL, loss_reader_main, &r))
+		die("pthread_create", op);
+	loss_ladder(op, prog_fd, &r);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	if (r.sum != 42ull * r.seen) {
+		fprintf(stderr, "mapbench: %s: %llu events summed to %llu, not 42 each\n", op,
+			(unsigned long long)r.seen, (unsigned long long)r.sum);
+		exit(1);
+	}
+	if (perf)
+		perf_buffer__free(r.pb);
+	else
+		ring_buffer__free(r.rb);
+	close(prog_fd);
+	close(map_fd);
+}
+
+void bench_perf_loss(const struct cfg *cfg)
+{
+	(void)cfg;
+	bench_loss(1, "perf_loss");
+}
+
+void bench_ringbuf_loss(const struct cfg *cfg)
+{
+	(void)cfg;
+	bench_loss(0, "ringbuf_loss");
 }

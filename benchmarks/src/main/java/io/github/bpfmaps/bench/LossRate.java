@@ -1,0 +1,227 @@
+package io.github.bpfmaps.bench;
+
+import io.github.bpfmaps.annotations.MapType;
+import io.github.bpfmaps.runtime.Bpf;
+import io.github.bpfmaps.runtime.maps.BpfMapHandle;
+import io.github.bpfmaps.runtime.MapFd;
+import io.github.bpfmaps.runtime.MapSpec;
+import io.github.bpfmaps.runtime.maps.BpfPerfEventArray;
+import io.github.bpfmaps.runtime.maps.BpfRingBuf;
+import io.github.bpfmaps.runtime.maps.EventPoller;
+import io.github.bpfmaps.runtime.maps.PerfOptions;
+import io.github.bpfmaps.runtime.sys.BpfSys;
+import io.github.bpfmaps.runtime.sys.LibC;
+import io.github.bpfmaps.runtime.sys.ProgLoad;
+import io.github.bpfmaps.runtime.sys.Scratch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * {@code perf_loss} and {@code ringbuf_loss}, the Java side of {@code c/eventbench.c}'s groups of
+ * the same names: the highest event rate at which the reader loses no event. Same program (XDP,
+ * one 16-byte {@code {42, 42}} event per run), same ring ({@code BENCH_LOSS_PAGES} pages per CPU,
+ * a wakeup after every perf sample as libbpf sets it; a ring buffer of as many bytes), same
+ * threads (the producer on the first online CPU, the reader on the second), same pacing
+ * ({@code BENCH_LOSS_BATCH} events a test run, spun to the rate), same rates ({@code
+ * BENCH_LOSS_RATES}, {@code BENCH_LOSS_MS} each, 200 ms to drain after each), same output lines.
+ * The reader is the typed {@code poll(Duration.ofMillis(10), ...)} loop a user would write.
+ *
+ * <p>Usage: {@code java -cp ... io.github.bpfmaps.bench.LossRate perf_loss|ringbuf_loss}. Needs root.
+ */
+public final class LossRate {
+  private static final int XDP = 6;
+  private static final int RINGBUF_OUTPUT = 130; // BPF_FUNC_ringbuf_output
+
+  private LossRate() {}
+
+  /** Reads and counts events on its own CPU until stopped. */
+  private static final class Reader extends Thread {
+    private final EventPoller<Pair> poller;
+    private final int cpu;
+    private volatile boolean stop;
+    // The reader's count and content check; published after every poll for the main thread.
+    private long seen;
+    private long sum;
+    private volatile long published;
+    private volatile long publishedSum;
+    private volatile Throwable failure;
+
+    Reader(EventPoller<Pair> poller, int cpu) {
+      super("loss-reader");
+      this.poller = poller;
+      this.cpu = cpu;
+      setDaemon(true);
+    }
+
+    private void accept(Pair p) {
+      seen++;
+      sum += p.a();
+    }
+
+    @Override
+    public void run() {
+      try {
+        pin(cpu);
+        Duration timeout = Duration.ofMillis(10);
+        while (!stop) {
+          poller.poll(timeout, this::accept);
+          published = seen;
+        }
+        publishedSum = sum;
+        published = seen;
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1 || !(args[0].equals("perf_loss") || args[0].equals("ringbuf_loss"))) {
+      System.err.println("usage: LossRate perf_loss|ringbuf_loss");
+      System.exit(2);
+    }
+    String op = args[0];
+    boolean perf = op.equals("perf_loss");
+    long pages = env("BENCH_LOSS_PAGES", 64);
+    int[] online = Bpf.onlineCpus();
+    if (online.length < 2) {
+      System.out.println("op=" + op + " skipped: needs two CPUs (producer and reader)");
+      return;
+    }
+    pin(online[0]);
+    long page = LibC.sysconf(LibC.SC_PAGESIZE);
+    BpfMapHandle handle;
+    EventPoller<Pair> poller;
+    int prog;
+    if (perf) {
+      MapSpec s = MapSpec.of("bench_perf_loss", MapType.PERF_EVENT_ARRAY, 4, 4, Bpf.possibleCpus(), 0);
+      BpfPerfEventArray<Pair> p = new BpfPerfEventArray<>(MapFd.create(s), s, PairCodec.INSTANCE)
+          .open(PerfOptions.defaults().pages((int) pages).wakeupEvents(1));
+      handle = p;
+      poller = p::poll;
+      prog = load(p, PerfEventBench.producer(p.fd().acquire()));
+    } else {
+      MapSpec s = MapSpec.of("bench_rb_loss", MapType.RINGBUF, 0, 0, (int) (pages * page), 0);
+      BpfRingBuf<Pair> r = new BpfRingBuf<>(MapFd.create(s), s, PairCodec.INSTANCE);
+      handle = r;
+      poller = r::poll;
+      prog = load(r, ringProducer(r.fd().acquire()));
+    }
+    Reader reader = new Reader(poller, online[1]);
+    try {
+      reader.start();
+      ladder(op, prog, reader);
+    } finally {
+      reader.stop = true;
+      reader.join(5000);
+      BpfSys.close(prog);
+      handle.close();
+    }
+    if (reader.failure != null) {
+      throw new IllegalStateException(op + ": the reader failed", reader.failure);
+    }
+    if (reader.publishedSum != 42L * reader.published) {
+      throw new IllegalStateException(op + ": " + reader.published + " events summed to "
+          + reader.publishedSum + ", not 42 each");
+    }
+  }
+
+  private static int load(BpfMapHandle map, byte[] insns) {
+    try {
+      return BpfSys.progLoad(new ProgLoad().type(XDP).name("bench_loss").insns(insns));
+    } finally {
+      map.fd().release();
+    }
+  }
+
+  private static void ladder(String op, int prog, Reader reader) throws InterruptedException {
+    long ms = env("BENCH_LOSS_MS", 1000);
+    int batch = (int) env("BENCH_LOSS_BATCH", 64);
+    String rates = System.getenv().getOrDefault("BENCH_LOSS_RATES",
+        "100000 200000 400000 800000 1600000 3200000 6400000");
+    byte[] packet = new byte[64];
+    double maxLossless = 0;
+    long firstLossy = 0;
+    for (String token : rates.trim().split("[ ,]+")) {
+      long rate = Long.parseLong(token);
+      if (rate == 0) {
+        continue;
+      }
+      long produced = 0;
+      long s0 = reader.published;
+      long t0 = System.nanoTime();
+      long deadline = t0 + ms * 1_000_000L;
+      for (long k = 0;; k++) {
+        long due = t0 + (long) ((double) k * batch * 1e9 / rate);
+        if (due >= deadline) {
+          break;
+        }
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        BpfSys.progTestRun(prog, packet, 0, batch);
+        produced += batch;
+      }
+      long tEnd = System.nanoTime();
+      Thread.sleep(200);
+      if (reader.failure != null) {
+        break;
+      }
+      long delivered = reader.published - s0;
+      long lost = produced - delivered;
+      double achieved = produced * 1e9 / (tEnd - t0);
+      System.out.printf(Locale.ROOT, "loss op=%s rate=%d achieved=%.0f produced=%d delivered=%d lost=%d%n",
+          op, rate, achieved, produced, delivered, lost);
+      if (lost != 0 && firstLossy == 0) {
+        firstLossy = rate;
+      }
+      if (lost == 0 && firstLossy == 0 && achieved > maxLossless) {
+        maxLossless = achieved;
+      }
+      if (achieved < 0.9 * rate) {
+        break; // the producer's limit: higher targets cannot be reached
+      }
+    }
+    System.out.printf(Locale.ROOT, "op=%s max_lossless=%.0f first_lossy=%d batch=%d ms=%d%n", op,
+        maxLossless, firstLossy, batch, ms);
+  }
+
+  /** Moves the calling thread to {@code cpu}. */
+  static void pin(int cpu) {
+    ByteBuffer mask = ByteBuffer.allocateDirect(128);
+    mask.put(cpu / 8, (byte) (1 << (cpu % 8)));
+    LibC.sched_setaffinity(0, 128, Scratch.address(mask));
+  }
+
+  private static long env(String name, long def) {
+    String v = System.getenv(name);
+    return v == null || v.isEmpty() ? def : Long.parseLong(v.trim());
+  }
+
+  /**
+   * The ring buffer producer of {@code c/eventbench.c}: XDP, {@code bpf_ringbuf_output(&ring, {42,
+   * 42}, 16, 0)} (flags 0: the kernel wakes the reader when it had caught up), {@code XDP_PASS}.
+   */
+  static byte[] ringProducer(int ringFd) {
+    ByteBuffer b = ByteBuffer.allocate(12 * 8).order(ByteOrder.nativeOrder());
+    insn(b, 0xb7, 1, 0, 0, 42); // mov64 r1, 42
+    insn(b, 0x7b, 10, 1, -16, 0); // stxdw [r10 - 16], r1
+    insn(b, 0x7b, 10, 1, -8, 0); // stxdw [r10 - 8], r1
+    insn(b, 0x18, 1, 1, 0, ringFd); // ld_imm64 r1, map fd (src BPF_PSEUDO_MAP_FD)
+    insn(b, 0, 0, 0, 0, 0);
+    insn(b, 0xbf, 2, 10, 0, 0); // mov64 r2, r10
+    insn(b, 0x07, 2, 0, 0, -16); // add64 r2, -16
+    insn(b, 0xb7, 3, 0, 0, 16); // mov64 r3, 16
+    insn(b, 0xb7, 4, 0, 0, 0); // mov64 r4, 0
+    insn(b, 0x85, 0, 0, 0, RINGBUF_OUTPUT); // call bpf_ringbuf_output
+    insn(b, 0xb7, 0, 0, 0, 2); // mov64 r0, XDP_PASS
+    insn(b, 0x95, 0, 0, 0, 0); // exit
+    return b.array();
+  }
+
+  private static void insn(ByteBuffer b, int code, int dst, int src, int off, int imm) {
+    b.put((byte) code).put((byte) ((src << 4) | dst)).putShort((short) off).putInt(imm);
+  }
+}
