@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -253,8 +254,9 @@ void bench_ringbuf_poll(const struct cfg *cfg)
  * that repeat count, paced by a spin on the clock to the target rate. Each rate of
  * BENCH_LOSS_RATES runs BENCH_LOSS_MS, then the reader gets 200 ms to drain; lost = produced -
  * delivered (exact: every run emits one event, which lands in the ring or is dropped). The ring is
- * BENCH_LOSS_PAGES pages per CPU (perf, wakeup after every sample as libbpf sets it) or as many
- * bytes (ring buffer, the kernel's own wakeup rule). One line per rate:
+ * BENCH_LOSS_PAGES pages per CPU (perf, wakeup after every sample as libbpf sets it, or after
+ * BENCH_LOSS_WAKEUP samples through perf_buffer__new_raw) or as many bytes (ring buffer, the
+ * kernel's own wakeup rule: when the reader had caught up). One line per rate:
  *   loss op=<op> rate=<target/s> achieved=<events/s> produced=<n> delivered=<n> lost=<n>
  * then `op=<op> max_lossless=<achieved rate of the highest step before the first loss>
  * first_lossy=<its target, or 0>`. The ladder stops early when the producer falls below 90% of a
@@ -284,6 +286,23 @@ static void on_loss_lost(void *ctx, int cpu, __u64 lost)
 	(void)ctx;
 	(void)cpu;
 	(void)lost; /* counted as produced - delivered */
+}
+
+/* A PERF_RECORD_SAMPLE of PERF_SAMPLE_RAW: the header, the raw size, the raw bytes. */
+struct raw_sample {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+static enum bpf_perf_event_ret on_loss_raw(void *ctx, int cpu, struct perf_event_header *e)
+{
+	if (e->type == PERF_RECORD_SAMPLE) {
+		struct raw_sample *s = (struct raw_sample *)e;
+
+		on_loss_sample(ctx, cpu, s->data, s->size);
+	}
+	return LIBBPF_PERF_EVENT_CONT;
 }
 
 static int on_loss_record(void *ctx, void *data, size_t size)
@@ -344,17 +363,17 @@ static void spin_until(uint64_t t)
 		;
 }
 
-static void loss_ladder(const char *op, int prog_fd, struct loss_reader *r)
+static void loss_ladder(const char *op, int prog_fd, struct loss_reader *r, uint64_t wakeup)
 {
 	const char *rates = getenv("BENCH_LOSS_RATES");
 	const char *e;
 	uint64_t ms = (e = getenv("BENCH_LOSS_MS")) ? strtoull(e, NULL, 10) : 1000;
-	uint32_t batch = (e = getenv("BENCH_LOSS_BATCH")) ? (uint32_t)strtoul(e, NULL, 10) : 64;
+	uint32_t batch = (e = getenv("BENCH_LOSS_BATCH")) ? (uint32_t)strtoul(e, NULL, 10) : 256;
 	char buf[512];
 	double max_lossless = 0;
 	uint64_t first_lossy = 0;
 
-	snprintf(buf, sizeof(buf), "%s", rates ? rates : "100000 200000 400000 800000 1600000 3200000 6400000");
+	snprintf(buf, sizeof(buf), "%s", rates ? rates : "50000 100000 200000 400000 800000 1600000 3200000");
 	for (char *save = NULL, *tok = strtok_r(buf, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
 		uint64_t rate = strtoull(tok, NULL, 10), produced = 0, s0, t0, t_end, deadline;
 		double achieved;
@@ -390,14 +409,15 @@ static void loss_ladder(const char *op, int prog_fd, struct loss_reader *r)
 		if (achieved < 0.9 * (double)rate)
 			break; /* the producer's limit: higher targets cannot be reached */
 	}
-	printf("op=%s max_lossless=%.0f first_lossy=%llu batch=%u ms=%llu\n", op, max_lossless,
-	       (unsigned long long)first_lossy, batch, (unsigned long long)ms);
+	printf("op=%s max_lossless=%.0f first_lossy=%llu batch=%u ms=%llu wakeup=%llu\n", op, max_lossless,
+	       (unsigned long long)first_lossy, batch, (unsigned long long)ms, (unsigned long long)wakeup);
 }
 
 static void bench_loss(int perf, const char *op)
 {
 	const char *e;
-	uint64_t pages = (e = getenv("BENCH_LOSS_PAGES")) ? strtoull(e, NULL, 10) : 64;
+	uint64_t pages = (e = getenv("BENCH_LOSS_PAGES")) ? strtoull(e, NULL, 10) : 8;
+	uint64_t wakeup = (e = getenv("BENCH_LOSS_WAKEUP")) ? strtoull(e, NULL, 10) : 1;
 	long page = sysconf(_SC_PAGESIZE);
 	struct loss_reader r = { 0 };
 	pthread_t th;
@@ -418,8 +438,17 @@ static void bench_loss(int perf, const char *op)
 	if (map_fd < 0)
 		die("BPF_MAP_CREATE", op);
 	prog_fd = load_producer(map_fd, perf, op);
-	if (perf)
+	if (perf && wakeup == 1) {
 		r.pb = perf_buffer__new(map_fd, pages, on_loss_sample, on_loss_lost, &r, NULL);
+	} else if (perf) {
+		/* perf_buffer__new's event with wakeup_events = BENCH_LOSS_WAKEUP instead of 1 */
+		struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(attr),
+						.config = PERF_COUNT_SW_BPF_OUTPUT,
+						.sample_type = PERF_SAMPLE_RAW, .sample_period = 1,
+						.wakeup_events = (__u32)wakeup };
+
+		r.pb = perf_buffer__new_raw(map_fd, pages, &attr, on_loss_raw, &r, NULL);
+	}
 	else
 		r.rb = ring_buffer__new(map_fd, on_loss_record, &r, NULL);
 	if (!r.pb && !r.rb)
@@ -427,7 +456,7 @@ static void bench_loss(int perf, const char *op)
 	r.cpu = reader_cpu;
 	if (pthread_create(&th, NULL, loss_reader_main, &r))
 		die("pthread_create", op);
-	loss_ladder(op, prog_fd, &r);
+	loss_ladder(op, prog_fd, &r, perf ? wakeup : 0);
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	if (r.sum != 42ull * r.seen) {

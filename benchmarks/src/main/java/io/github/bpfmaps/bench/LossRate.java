@@ -22,8 +22,8 @@ import java.util.Locale;
  * {@code perf_loss} and {@code ringbuf_loss}, the Java side of {@code c/eventbench.c}'s groups of
  * the same names: the highest event rate at which the reader loses no event. Same program (XDP,
  * one 16-byte {@code {42, 42}} event per run), same ring ({@code BENCH_LOSS_PAGES} pages per CPU,
- * a wakeup after every perf sample as libbpf sets it; a ring buffer of as many bytes), same
- * threads (the producer on the first online CPU, the reader on the second), same pacing
+ * a wakeup after every perf sample as libbpf sets it, or after {@code BENCH_LOSS_WAKEUP}; a ring
+ * buffer of as many bytes), same threads (the producer on the first online CPU, the reader on the second), same pacing
  * ({@code BENCH_LOSS_BATCH} events a test run, spun to the rate), same rates ({@code
  * BENCH_LOSS_RATES}, {@code BENCH_LOSS_MS} each, 200 ms to drain after each), same output lines.
  * The reader is the typed {@code poll(Duration.ofMillis(10), ...)} loop a user would write.
@@ -84,7 +84,7 @@ public final class LossRate {
     }
     String op = args[0];
     boolean perf = op.equals("perf_loss");
-    long pages = env("BENCH_LOSS_PAGES", 64);
+    long pages = env("BENCH_LOSS_PAGES", 8);
     int[] online = Bpf.onlineCpus();
     if (online.length < 2) {
       System.out.println("op=" + op + " skipped: needs two CPUs (producer and reader)");
@@ -98,7 +98,7 @@ public final class LossRate {
     if (perf) {
       MapSpec s = MapSpec.of("bench_perf_loss", MapType.PERF_EVENT_ARRAY, 4, 4, Bpf.possibleCpus(), 0);
       BpfPerfEventArray<Pair> p = new BpfPerfEventArray<>(MapFd.create(s), s, PairCodec.INSTANCE)
-          .open(PerfOptions.defaults().pages((int) pages).wakeupEvents(1));
+          .open(PerfOptions.defaults().pages((int) pages).wakeupEvents((int) env("BENCH_LOSS_WAKEUP", 1)));
       handle = p;
       poller = p::poll;
       prog = load(p, PerfEventBench.producer(p.fd().acquire()));
@@ -112,7 +112,7 @@ public final class LossRate {
     Reader reader = new Reader(poller, online[1]);
     try {
       reader.start();
-      ladder(op, prog, reader);
+      ladder(op, prog, reader, perf ? env("BENCH_LOSS_WAKEUP", 1) : 0);
     } finally {
       reader.stop = true;
       reader.join(5000);
@@ -136,11 +136,11 @@ public final class LossRate {
     }
   }
 
-  private static void ladder(String op, int prog, Reader reader) throws InterruptedException {
+  private static void ladder(String op, int prog, Reader reader, long wakeup) throws InterruptedException {
     long ms = env("BENCH_LOSS_MS", 1000);
-    int batch = (int) env("BENCH_LOSS_BATCH", 64);
+    int batch = (int) env("BENCH_LOSS_BATCH", 256);
     String rates = System.getenv().getOrDefault("BENCH_LOSS_RATES",
-        "100000 200000 400000 800000 1600000 3200000 6400000");
+        "50000 100000 200000 400000 800000 1600000 3200000");
     byte[] packet = new byte[64];
     double maxLossless = 0;
     long firstLossy = 0;
@@ -184,8 +184,8 @@ public final class LossRate {
         break; // the producer's limit: higher targets cannot be reached
       }
     }
-    System.out.printf(Locale.ROOT, "op=%s max_lossless=%.0f first_lossy=%d batch=%d ms=%d%n", op,
-        maxLossless, firstLossy, batch, ms);
+    System.out.printf(Locale.ROOT, "op=%s max_lossless=%.0f first_lossy=%d batch=%d ms=%d wakeup=%d%n", op,
+        maxLossless, firstLossy, batch, ms, wakeup);
   }
 
   /** Moves the calling thread to {@code cpu}. */
