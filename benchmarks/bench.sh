@@ -261,13 +261,23 @@ if [ $loss = 1 ]; then
 		for g in "${groups[@]}"; do
 			[ "$repeat" -gt 1 ] && echo "# $g: pass $r of $repeat" >&2
 			echo "# $g: C (libbpf)" >&2
-			line=$("${nice_cmd[@]}" "$out/mapbench" "$g" | tee /dev/stderr | grep "^op=$g ")
+			# (captured, then echoed: tee /dev/stderr would reopen a redirected log at offset 0)
+			res=$("${nice_cmd[@]}" "$out/mapbench" "$g")
+			echo "$res" >&2
+			line=$(grep "^op=$g " <<<"$res")
 			rows+=("$g|C libbpf|$line")
 			for k in "${!javas[@]}"; do
 				label=$(java_label "${javas[$k]}")
 				echo "# $g: $label" >&2
-				line=$("${nice_cmd[@]}" "${javas[$k]}" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
-					io.github.bpfmaps.bench.LossRate "$g" | tee /dev/stderr | grep "^op=$g ")
+				# Not under BENCH_PRIO: LossRate gives SCHED_FIFO to its producer and reader only
+				# (BENCH_LOSS_FIFO), as chrt gives it to the C process's two threads; the JIT
+				# compiler threads must not get it (a compilation would hold the reader off).
+				fifo=0
+				[ ${#nice_cmd[@]} -gt 0 ] && fifo=1
+				res=$(BENCH_LOSS_FIFO=$fifo "${javas[$k]}" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+					io.github.bpfmaps.bench.LossRate "$g")
+				echo "$res" >&2
+				line=$(grep "^op=$g " <<<"$res")
 				rows+=("$g|$label|$line")
 			done
 		done

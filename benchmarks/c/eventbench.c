@@ -252,7 +252,8 @@ void bench_ringbuf_poll(const struct cfg *cfg)
  * timeout: it sleeps in epoll_wait when the ring is empty, as a real tool does); the main thread
  * on the first online CPU is the producer: every BENCH_LOSS_BATCH events it runs the program with
  * that repeat count, paced by a spin on the clock to the target rate. Each rate of
- * BENCH_LOSS_RATES runs BENCH_LOSS_MS, then the reader gets 200 ms to drain; lost = produced -
+ * BENCH_LOSS_RATES runs BENCH_LOSS_MS (after an unreported warm-up of BENCH_LOSS_WARMUP_MS at the
+ * first rate), then the reader gets 200 ms to drain; lost = produced -
  * delivered (exact: every run emits one event, which lands in the ring or is dropped). The ring is
  * BENCH_LOSS_PAGES pages per CPU (perf, wakeup after every sample as libbpf sets it, or after
  * BENCH_LOSS_WAKEUP samples through perf_buffer__new_raw) or as many bytes (ring buffer, the
@@ -363,19 +364,41 @@ static void spin_until(uint64_t t)
 		;
 }
 
+/* Test runs of `batch` events, each started at its due time for `rate`, for `ms`; returns the count. */
+static uint64_t paced(const char *op, int prog_fd, uint32_t batch, uint64_t rate, uint64_t ms)
+{
+	uint64_t produced = 0, t0 = now_ns(), deadline = t0 + ms * 1000000u;
+
+	if (rate == 0)
+		return 0;
+	for (uint64_t k = 0;; k++) {
+		uint64_t due = t0 + (uint64_t)((double)k * batch * 1e9 / (double)rate);
+
+		if (due >= deadline)
+			return produced;
+		spin_until(due);
+		produce(prog_fd, batch, op);
+		produced += batch;
+	}
+}
+
 static void loss_ladder(const char *op, int prog_fd, struct loss_reader *r, uint64_t wakeup)
 {
 	const char *rates = getenv("BENCH_LOSS_RATES");
 	const char *e;
 	uint64_t ms = (e = getenv("BENCH_LOSS_MS")) ? strtoull(e, NULL, 10) : 1000;
+	uint64_t warmup_ms = (e = getenv("BENCH_LOSS_WARMUP_MS")) ? strtoull(e, NULL, 10) : 2000;
 	uint32_t batch = (e = getenv("BENCH_LOSS_BATCH")) ? (uint32_t)strtoul(e, NULL, 10) : 256;
 	char buf[512];
 	double max_lossless = 0;
 	uint64_t first_lossy = 0;
 
 	snprintf(buf, sizeof(buf), "%s", rates ? rates : "50000 100000 200000 400000 800000 1600000 3200000");
+	/* unreported warm-up at the first rate (the Java side compiles its reader meanwhile) */
+	paced(op, prog_fd, batch, strtoull(buf, NULL, 10), warmup_ms);
+	usleep(200000);
 	for (char *save = NULL, *tok = strtok_r(buf, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
-		uint64_t rate = strtoull(tok, NULL, 10), produced = 0, s0, t0, t_end, deadline;
+		uint64_t rate = strtoull(tok, NULL, 10), produced, s0, t0, t_end;
 		double achieved;
 		uint64_t delivered, lost;
 
@@ -383,16 +406,7 @@ static void loss_ladder(const char *op, int prog_fd, struct loss_reader *r, uint
 			continue;
 		s0 = __atomic_load_n(&r->seen, __ATOMIC_RELAXED);
 		t0 = now_ns();
-		deadline = t0 + ms * 1000000u;
-		for (uint64_t k = 0;; k++) {
-			uint64_t due = t0 + (uint64_t)((double)k * batch * 1e9 / (double)rate);
-
-			if (due >= deadline)
-				break;
-			spin_until(due);
-			produce(prog_fd, batch, op);
-			produced += batch;
-		}
+		produced = paced(op, prog_fd, batch, rate, ms);
 		t_end = now_ns();
 		usleep(200000);
 		delivered = __atomic_load_n(&r->seen, __ATOMIC_RELAXED) - s0;

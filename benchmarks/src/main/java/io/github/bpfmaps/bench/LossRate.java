@@ -25,7 +25,8 @@ import java.util.Locale;
  * a wakeup after every perf sample as libbpf sets it, or after {@code BENCH_LOSS_WAKEUP}; a ring
  * buffer of as many bytes), same threads (the producer on the first online CPU, the reader on the second), same pacing
  * ({@code BENCH_LOSS_BATCH} events a test run, spun to the rate), same rates ({@code
- * BENCH_LOSS_RATES}, {@code BENCH_LOSS_MS} each, 200 ms to drain after each), same output lines.
+ * BENCH_LOSS_RATES}, {@code BENCH_LOSS_MS} each, 200 ms to drain after each, after an unreported
+ * warm-up of {@code BENCH_LOSS_WARMUP_MS} at the first rate), same output lines.
  * The reader is the typed {@code poll(Duration.ofMillis(10), ...)} loop a user would write.
  *
  * <p>Usage: {@code java -cp ... io.github.bpfmaps.bench.LossRate perf_loss|ringbuf_loss}. Needs root.
@@ -64,6 +65,7 @@ public final class LossRate {
     public void run() {
       try {
         pin(cpu);
+        realTime();
         Duration timeout = Duration.ofMillis(10);
         while (!stop) {
           poller.poll(timeout, this::accept);
@@ -91,6 +93,7 @@ public final class LossRate {
       return;
     }
     pin(online[0]);
+    realTime();
     long page = LibC.sysconf(LibC.SC_PAGESIZE);
     BpfMapHandle handle;
     EventPoller<Pair> poller;
@@ -141,29 +144,21 @@ public final class LossRate {
     int batch = (int) env("BENCH_LOSS_BATCH", 256);
     String rates = System.getenv().getOrDefault("BENCH_LOSS_RATES",
         "50000 100000 200000 400000 800000 1600000 3200000");
-    byte[] packet = new byte[64];
+    long warmupMs = env("BENCH_LOSS_WARMUP_MS", 2000);
     double maxLossless = 0;
     long firstLossy = 0;
-    for (String token : rates.trim().split("[ ,]+")) {
+    String[] steps = rates.trim().split("[ ,]+");
+    // Unreported, as in C: the reader's code is compiled before the first reported step.
+    produce(prog, batch, Long.parseLong(steps[0]), warmupMs);
+    Thread.sleep(200);
+    for (String token : steps) {
       long rate = Long.parseLong(token);
       if (rate == 0) {
         continue;
       }
-      long produced = 0;
       long s0 = reader.published;
       long t0 = System.nanoTime();
-      long deadline = t0 + ms * 1_000_000L;
-      for (long k = 0;; k++) {
-        long due = t0 + (long) ((double) k * batch * 1e9 / rate);
-        if (due >= deadline) {
-          break;
-        }
-        while (System.nanoTime() < due) {
-          Thread.onSpinWait();
-        }
-        BpfSys.progTestRun(prog, packet, 0, batch);
-        produced += batch;
-      }
+      long produced = produce(prog, batch, rate, ms);
       long tEnd = System.nanoTime();
       Thread.sleep(200);
       if (reader.failure != null) {
@@ -188,11 +183,56 @@ public final class LossRate {
         maxLossless, firstLossy, batch, ms, wakeup);
   }
 
+  /** Test runs of {@code batch} events, each at its due time for {@code rate}, for {@code ms}. */
+  private static long produce(int prog, int batch, long rate, long ms) {
+    if (rate <= 0 || ms <= 0) {
+      return 0;
+    }
+    byte[] packet = new byte[64];
+    long produced = 0;
+    long t0 = System.nanoTime();
+    long deadline = t0 + ms * 1_000_000L;
+    for (long k = 0;; k++) {
+      long due = t0 + (long) ((double) k * batch * 1e9 / rate);
+      if (due >= deadline) {
+        return produced;
+      }
+      while (System.nanoTime() < due) {
+        Thread.onSpinWait();
+      }
+      BpfSys.progTestRun(prog, packet, 0, batch);
+      produced += batch;
+    }
+  }
+
   /** Moves the calling thread to {@code cpu}. */
   static void pin(int cpu) {
     ByteBuffer mask = ByteBuffer.allocateDirect(128);
     mask.put(cpu / 8, (byte) (1 << (cpu % 8)));
     LibC.sched_setaffinity(0, 128, Scratch.address(mask));
+  }
+
+  /**
+   * With {@code BENCH_LOSS_FIFO=1} ({@code bench.sh --loss} sets it when {@code BENCH_PRIO} is
+   * given): the calling thread to {@code SCHED_FIFO} priority 1, as {@code chrt -f 1} puts the C
+   * process's two threads. Only the producer and the reader: a JVM started under {@code chrt} would
+   * also give its JIT compiler threads that priority, and a compilation on the reader's CPU could
+   * then hold the reader off for tens of milliseconds, which no real deployment arranges.
+   */
+  static void realTime() {
+    if (!"1".equals(System.getenv("BENCH_LOSS_FIFO"))) {
+      return;
+    }
+    String arch = System.getProperty("os.arch");
+    long nr = arch.equals("amd64") || arch.equals("x86_64") ? 144 : arch.equals("aarch64") ? 119 : -1;
+    if (nr < 0) {
+      throw new IllegalStateException("BENCH_LOSS_FIFO: no sched_setscheduler number known for " + arch);
+    }
+    ByteBuffer param = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putInt(0, 1);
+    // sched_setscheduler(0 = this thread, SCHED_FIFO = 1, &{ .sched_priority = 1 })
+    if (LibC.syscall(nr, 0, 1, Scratch.address(param), 0, 0) != 0) {
+      throw new IllegalStateException("BENCH_LOSS_FIFO: sched_setscheduler(SCHED_FIFO) failed (needs root)");
+    }
   }
 
   private static long env(String name, long def) {
