@@ -38,6 +38,8 @@
 #define RING_FOOTPRINT 24u
 /* perf ring per CPU, in pages: 4 MiB with 4 KiB pages (the Java side uses the same). */
 #define PERF_PAGES 1024u
+/* wakeup_events for perf_poll: more than a round's samples, so the fill wakes no one. */
+#define PERF_NO_WAKEUP (1u << 30)
 
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
@@ -167,6 +169,48 @@ static void check(const char *op, const struct tally *t, uint32_t want)
 	}
 }
 
+/* A PERF_RECORD_SAMPLE of PERF_SAMPLE_RAW: the header, the raw size, the raw bytes. */
+struct raw_sample {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+/*
+ * A reader made with perf_buffer__new_raw (to choose wakeup_events) that delivers samples as
+ * perf_buffer__new's does: libbpf's perf_buffer__process_record checks the record type and calls
+ * the sample callback through a pointer, and so does this one.
+ */
+struct raw_reader {
+	void (*sample)(void *ctx, int cpu, void *data, __u32 size);
+	void *ctx;
+	uint64_t lost;
+};
+
+static enum bpf_perf_event_ret on_perf_raw(void *ctx, int cpu, struct perf_event_header *e)
+{
+	struct raw_reader *r = ctx;
+
+	if (e->type == PERF_RECORD_SAMPLE) {
+		struct raw_sample *s = (struct raw_sample *)e;
+
+		r->sample(r->ctx, cpu, s->data, s->size);
+	} else if (e->type == PERF_RECORD_LOST) {
+		r->lost += ((const __u64 *)(e + 1))[1]; /* after the header: u64 id, u64 lost */
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/* libbpf's perf event (a ring on every CPU, PERF_SAMPLE_RAW), waking the reader every `wakeup` samples. */
+static struct perf_buffer *perf_reader(int map_fd, size_t pages, uint32_t wakeup, struct raw_reader *r)
+{
+	struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(attr),
+					.config = PERF_COUNT_SW_BPF_OUTPUT, .sample_type = PERF_SAMPLE_RAW,
+					.sample_period = 1, .wakeup_events = wakeup };
+
+	return perf_buffer__new_raw(map_fd, pages, &attr, on_perf_raw, r, NULL);
+}
+
 void bench_perf_poll(const struct cfg *cfg)
 {
 	const char *op = "perf_poll";
@@ -175,6 +219,7 @@ void bench_perf_poll(const struct cfg *cfg)
 	int rounds = cfg->rounds > 64 ? 64 : cfg->rounds;
 	double ns[64];
 	struct tally t;
+	struct raw_reader rr = { 0 };
 	struct perf_buffer *pb;
 	int map_fd, prog_fd, ncpu = libbpf_num_possible_cpus();
 
@@ -183,10 +228,16 @@ void bench_perf_poll(const struct cfg *cfg)
 	if (map_fd < 0)
 		die("BPF_MAP_CREATE", op);
 	prog_fd = load_producer(map_fd, 1, op);
-	/* libbpf's defaults: a ring on every CPU, wakeup_events = 1, PERF_SAMPLE_RAW. */
-	pb = perf_buffer__new(map_fd, PERF_PAGES, on_perf_sample, on_perf_lost, &t, NULL);
+	/*
+	 * No wakeup during the untimed fill (the Java side sets the same): with libbpf's default of a
+	 * wakeup per sample, every sample of the fill raised an irq_work (a trapping MSR write in this
+	 * VM), a fill took about 0.6 s, and JMH timed only a handful of drains per run.
+	 */
+	rr.sample = on_perf_sample;
+	rr.ctx = &t;
+	pb = perf_reader(map_fd, PERF_PAGES, PERF_NO_WAKEUP, &rr);
 	if (!pb)
-		die("perf_buffer__new", op);
+		die("perf_buffer__new_raw", op);
 	memset(&t, 0, sizeof(t));
 	produce(prog_fd, per_round, op); /* warm-up */
 	perf_buffer__poll(pb, 0);
@@ -200,6 +251,8 @@ void bench_perf_poll(const struct cfg *cfg)
 			die("perf_buffer__poll", op);
 		ns[i] = (double)(now_ns() - t0) / per_round;
 		check(op, &t, per_round);
+		if (rr.lost)
+			on_perf_lost(NULL, 0, rr.lost);
 	}
 	report(op, ns, rounds, per_round);
 	perf_buffer__free(pb);
@@ -287,23 +340,6 @@ static void on_loss_lost(void *ctx, int cpu, __u64 lost)
 	(void)ctx;
 	(void)cpu;
 	(void)lost; /* counted as produced - delivered */
-}
-
-/* A PERF_RECORD_SAMPLE of PERF_SAMPLE_RAW: the header, the raw size, the raw bytes. */
-struct raw_sample {
-	struct perf_event_header header;
-	__u32 size;
-	char data[];
-};
-
-static enum bpf_perf_event_ret on_loss_raw(void *ctx, int cpu, struct perf_event_header *e)
-{
-	if (e->type == PERF_RECORD_SAMPLE) {
-		struct raw_sample *s = (struct raw_sample *)e;
-
-		on_loss_sample(ctx, cpu, s->data, s->size);
-	}
-	return LIBBPF_PERF_EVENT_CONT;
 }
 
 static int on_loss_record(void *ctx, void *data, size_t size)
@@ -434,6 +470,7 @@ static void bench_loss(int perf, const char *op)
 	uint64_t wakeup = (e = getenv("BENCH_LOSS_WAKEUP")) ? strtoull(e, NULL, 10) : 1;
 	long page = sysconf(_SC_PAGESIZE);
 	struct loss_reader r = { 0 };
+	struct raw_reader raw = { 0 };
 	pthread_t th;
 	int map_fd, prog_fd, producer_cpu, reader_cpu;
 
@@ -456,12 +493,9 @@ static void bench_loss(int perf, const char *op)
 		r.pb = perf_buffer__new(map_fd, pages, on_loss_sample, on_loss_lost, &r, NULL);
 	} else if (perf) {
 		/* perf_buffer__new's event with wakeup_events = BENCH_LOSS_WAKEUP instead of 1 */
-		struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(attr),
-						.config = PERF_COUNT_SW_BPF_OUTPUT,
-						.sample_type = PERF_SAMPLE_RAW, .sample_period = 1,
-						.wakeup_events = (__u32)wakeup };
-
-		r.pb = perf_buffer__new_raw(map_fd, pages, &attr, on_loss_raw, &r, NULL);
+		raw.sample = on_loss_sample;
+		raw.ctx = &r;
+		r.pb = perf_reader(map_fd, pages, (uint32_t)wakeup, &raw);
 	}
 	else
 		r.rb = ring_buffer__new(map_fd, on_loss_record, &r, NULL);
