@@ -68,7 +68,6 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   private static final int DISCARD = RingMemory.DISCARD;
   private static final int HEADER = RingMemory.HEADER;
   private static final VarHandle LONGS = RingMemory.LONGS;
-  private static final VarHandle INTS = RingMemory.INTS;
 
   /** The record codec. */
   protected final Codec<V> valueCodec;
@@ -343,7 +342,11 @@ public class BpfRingBuf<V> extends BpfMapHandle {
         }
         while (cons < prod) {
           int at = (int) (cons & mask);
-          int header = (int) INTS.getAcquire(data, at);
+          // Acquire, pairing with the kernel's smp_store_release of the committed header: a plain
+          // read and an acquire fence order it as getAcquire does, without the view VarHandle's
+          // per-access alignment and scope checks (the header is 8-byte aligned by construction).
+          int header = data.getInt(at);
+          VarHandle.acquireFence();
           if ((header & BUSY) != 0) {
             break ring; // the producer has reserved but not committed it yet
           }
