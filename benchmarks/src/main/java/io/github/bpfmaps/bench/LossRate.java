@@ -33,7 +33,7 @@ import java.util.Locale;
  */
 public final class LossRate {
   private static final int XDP = 6;
-  private static final int RINGBUF_OUTPUT = 130; // BPF_FUNC_ringbuf_output
+  private static final int XDP_PASS = 2;
 
   private LossRate() {}
 
@@ -110,7 +110,8 @@ public final class LossRate {
       BpfRingBuf<Pair> r = new BpfRingBuf<>(MapFd.create(s), s, PairCodec.INSTANCE);
       handle = r;
       poller = r::poll;
-      prog = load(r, ringProducer(r.fd().acquire()));
+      // flags 0: the kernel wakes the reader when it had caught up; XDP_PASS, as c/eventbench.c
+      prog = load(r, RingBufBench.producer(r.fd().acquire(), 0, XDP_PASS));
     }
     Reader reader = new Reader(poller, online[1]);
     try {
@@ -238,30 +239,5 @@ public final class LossRate {
   private static long env(String name, long def) {
     String v = System.getenv(name);
     return v == null || v.isEmpty() ? def : Long.parseLong(v.trim());
-  }
-
-  /**
-   * The ring buffer producer of {@code c/eventbench.c}: XDP, {@code bpf_ringbuf_output(&ring, {42,
-   * 42}, 16, 0)} (flags 0: the kernel wakes the reader when it had caught up), {@code XDP_PASS}.
-   */
-  static byte[] ringProducer(int ringFd) {
-    ByteBuffer b = ByteBuffer.allocate(12 * 8).order(ByteOrder.nativeOrder());
-    insn(b, 0xb7, 1, 0, 0, 42); // mov64 r1, 42
-    insn(b, 0x7b, 10, 1, -16, 0); // stxdw [r10 - 16], r1
-    insn(b, 0x7b, 10, 1, -8, 0); // stxdw [r10 - 8], r1
-    insn(b, 0x18, 1, 1, 0, ringFd); // ld_imm64 r1, map fd (src BPF_PSEUDO_MAP_FD)
-    insn(b, 0, 0, 0, 0, 0);
-    insn(b, 0xbf, 2, 10, 0, 0); // mov64 r2, r10
-    insn(b, 0x07, 2, 0, 0, -16); // add64 r2, -16
-    insn(b, 0xb7, 3, 0, 0, 16); // mov64 r3, 16
-    insn(b, 0xb7, 4, 0, 0, 0); // mov64 r4, 0
-    insn(b, 0x85, 0, 0, 0, RINGBUF_OUTPUT); // call bpf_ringbuf_output
-    insn(b, 0xb7, 0, 0, 0, 2); // mov64 r0, XDP_PASS
-    insn(b, 0x95, 0, 0, 0, 0); // exit
-    return b.array();
-  }
-
-  private static void insn(ByteBuffer b, int code, int dst, int src, int off, int imm) {
-    b.put((byte) code).put((byte) ((src << 4) | dst)).putShort((short) off).putInt(imm);
   }
 }
