@@ -147,10 +147,10 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   // Binds the counter after the ring's fd (so a missing ring says so first) and closes that fd if
   // the counter does not bind.
   private BpfRingBuf(BpfObject object, MapFd fd, MapSpec spec, Codec<V> valueCodec) {
-    this(fd, spec, valueCodec, countersOf(object, fd, spec));
+    this(fd, spec, valueCodec, counterOf(object, fd, spec));
   }
 
-  private static @Nullable RingBufDrops countersOf(BpfObject object, MapFd fd, MapSpec spec) {
+  private static @Nullable RingBufDrops counterOf(BpfObject object, MapFd fd, MapSpec spec) {
     try {
       return RingBufDrops.ifDeclared(object, spec.name());
     } catch (RuntimeException e) {
