@@ -115,16 +115,29 @@ public final class MapWriter {
         .addStatement("return new $T($T.fromId(id, SPEC))", self, MAP_FD)
         .build());
     // The parameter is not called "object": that is a Kotlin hard keyword.
-    type.addMethod(MethodSpec.methodBuilder("bind")
+    MethodSpec.Builder bind = MethodSpec.methodBuilder("bind")
         .addJavadoc("The map {@code $L} of a loaded object, checked against {@link #SPEC} and, when "
             + "the object has BTF,\nagainst the codecs' layouts.\n", map.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(self)
-        .addParameter(BPF_OBJECT, "bpfObject")
-        .addStatement("return new $T(bpfObject.bindMap(SPEC, $L, $L))", self,
-            key == null ? CodeBlock.of("null")
-                : base.takesKey() ? codec(key) : codec(key.type()), codec(value))
-        .build());
+        .addParameter(BPF_OBJECT, "bpfObject");
+    if (base == HandleKind.RINGBUF) {
+      // The ring's own constructor binds it, and its drop counter <name>_drops when the object has one.
+      bind.addJavadoc("With the object's {@code $L_drops} counter, if it declares one, for {@code dropped()}.\n",
+          map.name());
+      type.addMethod(MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(BPF_OBJECT, "bpfObject")
+          .addStatement("super(bpfObject, SPEC$L)",
+              ctorArgs.stream().map(c -> CodeBlock.of(", $L", c)).collect(CodeBlock.joining("")))
+          .build());
+      bind.addStatement("return new $T(bpfObject)", self);
+    } else {
+      bind.addStatement("return new $T(bpfObject.bindMap(SPEC, $L, $L))", self,
+          key == null ? CodeBlock.of("null")
+              : base.takesKey() ? codec(key) : codec(key.type()), codec(value));
+    }
+    type.addMethod(bind.build());
     return JavaFile.builder(map.record().packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
