@@ -32,7 +32,8 @@
 #   -i 2 -r 500ms -prof gc`), BENCH_PRIO (command prefix for the timed processes, e.g.
 #   'chrt -f 1' on a shared machine), BENCH_JAVA (the JVMs that run JMH, space-separated, each
 #   a java executable; default `java`; several give one Java column each, e.g.
-#   "java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java" compares JNA on 17 with FFM on 25).
+#   "java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java" compares JNA on 17 with FFM on 25; an entry
+#   "java,-XX:+UseTransparentHugePages" adds JVM options to that column).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +60,7 @@ while [ $# -gt 0 ]; do
 	--list) list=1; shift ;;
 	--perf) perf=1; shift ;;
 	--loss) loss=1; shift ;;
-	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,36p' "$0"; exit 0 ;;
 	*) groups+=("$1"); shift ;;
 	esac
 done
@@ -154,7 +155,22 @@ if [ $run_java = 1 ]; then
 fi
 jmh_parts=0
 # The JVMs for JMH; the first one's result is jmh-result.json, the others' jmh-result-N.json.
+# An entry "java,-XX:+Opt,..." runs that java with those options (JMH's forks inherit them): it
+# becomes a small wrapper script, and its column label names the options.
 read -r -a javas <<<"${BENCH_JAVA:-java}"
+declare -A java_opts=()
+for k in "${!javas[@]}"; do
+	if [[ ${javas[$k]} == *,* ]]; then
+		IFS=, read -r -a parts <<<"${javas[$k]}"
+		mkdir -p "$out"
+		printf '#!/bin/sh\nexec %q' "${parts[0]}" >"$out/java-$k"
+		printf ' %q' "${parts[@]:1}" >>"$out/java-$k"
+		printf ' "$@"\n' >>"$out/java-$k"
+		chmod +x "$out/java-$k"
+		java_opts[$out/java-$k]=" ${parts[*]:1}"
+		javas[$k]=$out/java-$k
+	fi
+done
 jmh_json_of() { if [ "$1" = 0 ]; then echo "$jmh_json"; else echo "${jmh_json%.json}-$1.json"; fi; }
 # A column label: the JVM's version and the bpf(2) binding the runtime jar really uses on it
 # (runtime.sys.Syscall.implementation(): jnr (jffi) or its fallback jna on Java 17-21, ffm from META-INF/versions/22 on Java 22+).
@@ -164,7 +180,7 @@ java_label() {
 	printf 'class Probe { public static void main(String[] a) { System.out.print(%s); } }\n' \
 		'io.github.bpfmaps.runtime.sys.Syscall.implementation()' >"$out/Probe.java"
 	impl=$("$1" --enable-native-access=ALL-UNNAMED -cp "$classpath" "$out/Probe.java" 2>/dev/null) || impl='?'
-	echo "Java $v $impl"
+	echo "Java $v $impl${java_opts[$1]:-}"
 }
 
 # The JMH include pattern of a C group: its mapped benchmarks.
