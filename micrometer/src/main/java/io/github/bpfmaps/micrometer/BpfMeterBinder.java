@@ -68,6 +68,8 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
   private final Codec<?> keyCodec;
   private final boolean perCpu;
   private final ByteOrder order = ByteOrder.nativeOrder();
+  /** Reads the numbers from the chunk's bytes; null: decode each value and call its accessors. */
+  private final @Nullable RawValues raw;
 
   private @Nullable MeterRegistry registry;
   private @Nullable BpfKeyedMap<KeyRef, ?> view;
@@ -92,6 +94,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     Codec<?> slot = map instanceof BpfPerCpuHashMap<?, ?> h ? h.slotCodec()
         : map instanceof BpfPerCpuArrayMap<?> a ? a.slotCodec() : map.valueCodec();
     this.model = RecordModel.of(entryRecord, mapName, keyCodec, slot);
+    this.raw = RawValues.of(model, slot, map.valueCodec().byteSize(), perCpu);
     this.probe = new KeyRef(new byte[map.spec().keySize()]);
   }
 
@@ -120,7 +123,8 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     ownMeters.add(FunctionCounter.builder("bpfmaps.metrics.reads", this, b -> b.reads)
         .description("Batch reads of the map by the metrics binder").tags(mapTag).register(registry));
     @SuppressWarnings({"unchecked", "rawtypes"})
-    BpfKeyedMap<KeyRef, ?> v = new BpfKeyedMap(map.fd().dup(), map.spec(), new RawKeyCodec(), map.valueCodec());
+    BpfKeyedMap<KeyRef, ?> v = new BpfKeyedMap(map.fd().dup(), map.spec(), new RawKeyCodec(),
+        raw != null ? new ValueAt(map.valueCodec().byteSize()) : map.valueCodec());
     this.view = v;
     refresh();
   }
@@ -177,7 +181,11 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
           Arrays.fill(s.slots, 0);
         }
       }
-      accumulate(s, ref, value);
+      if (value instanceof ValueAt at) {
+        accumulateRaw(s, ref, at.buf, at.offset);
+      } else {
+        accumulate(s, ref, value);
+      }
     });
     entries = counts[0];
     dropped = counts[1];
@@ -357,7 +365,37 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     } else {
       // a slot past bucketMax, or one that could not be decoded, counts in +Inf only
       int slot = ref.slot < 0 || ref.slot >= slots.length ? slots.length - 1 : ref.slot;
-      slots[slot] += ((Number) c).longValue();
+      // an unsigned __u32 count is zero-extended, as RawValues reads it
+      slots[slot] += c instanceof Integer i && h.unsigned ? Integer.toUnsignedLong(i) : ((Number) c).longValue();
+    }
+  }
+
+  /** {@link #accumulate} from the value's bytes in the chunk: no record, no boxing. */
+  private void accumulateRaw(Series s, KeyRef ref, ByteBuffer b, int base) {
+    RawValues rv = raw;
+    if (rv == null) {
+      throw new IllegalStateException("no raw plan");
+    }
+    double[] sv = s.values;
+    RawValues.Scalar[] fields = rv.values;
+    RawValues.Scalar h = rv.histogram;
+    long[] slots = s.slots;
+    for (int cpu = 0; cpu < rv.cpus; cpu++) {
+      int at = base + cpu * rv.stride;
+      for (int i = 0; i < fields.length; i++) {
+        sv[i] += fields[i].number(b, at);
+      }
+      if (h == null || slots == null) {
+        continue;
+      }
+      if (rv.histogramCount > 0) {
+        for (int i = 0; i < rv.histogramCount; i++) {
+          slots[Math.min(i, slots.length - 1)] += h.bits(b, at + i * h.size);
+        }
+      } else {
+        int slot = ref.slot < 0 || ref.slot >= slots.length ? slots.length - 1 : ref.slot;
+        slots[slot] += h.bits(b, at);
+      }
     }
   }
 
@@ -469,6 +507,37 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
       buf.get(offset, probe.bytes);
       probe.hash = KeyRef.hash(probe.bytes);
       return probe;
+    }
+  }
+
+  /**
+   * Not a decoded value but where it is: the chunk buffer and offset of the entry being visited,
+   * valid only during the callback (the batch walk decodes key and value, then calls back).
+   */
+  private static final class ValueAt implements Codec<ValueAt> {
+    private final int size;
+    ByteBuffer buf = ByteBuffer.allocate(0);
+    int offset;
+
+    ValueAt(int size) {
+      this.size = size;
+    }
+
+    @Override
+    public int byteSize() {
+      return size;
+    }
+
+    @Override
+    public void encode(ValueAt value, ByteBuffer buf, int offset) {
+      throw new UnsupportedOperationException("the metrics binder never writes the map");
+    }
+
+    @Override
+    public ValueAt decode(ByteBuffer buf, int offset) {
+      this.buf = buf;
+      this.offset = offset;
+      return this;
     }
   }
 
