@@ -40,9 +40,14 @@ import org.jspecify.annotations.Nullable;
  * registered first, so a Prometheus scrape reads the map before any of the series; {@link
  * #refresh()} reads it now, for registries that do not read meters in registration order.
  *
- * <p><b>Cost of a read.</b> One batch read of the map (with decoded values), one hash lookup per
- * entry on the key's raw bytes; the tags of a key are formatted only the first time the key is
- * seen. Memory: one small object per map entry (bounded by {@code max_entries}) and one per series.
+ * <p><b>Cost of a read.</b> One batch read of the map; for each entry, the counters (and histogram
+ * slots) are read straight from the chunk's bytes at their layout offsets (no record is decoded,
+ * nothing is boxed), the key is found by its raw bytes in a table that a scrape of an unchanged map
+ * reads in the kernel's own order (see {@code KeyTable}), and its series' sums are one flat array.
+ * So a scrape allocates nothing for keys it has seen; the tags of a key are decoded and formatted
+ * only the first time. On a 100,000-entry hash it costs about as much as the plain batch read
+ * (benchmarks/RESULTS.md). Memory: {@code key size + 12} bytes per map entry (bounded by {@code
+ * max_entries}), and per series its meters and one slot of sums.
  *
  * <p><b>Series.</b> Key components without {@code @Tag} are summed away; per-CPU values are summed
  * over the CPUs. A key that disappears from the map takes its series away (its meters are removed
@@ -176,6 +181,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     }
     int g = gen;
     long[] counts = new long[2];
+    keys.rewind();
     v.forEachEntry((k, value) -> {
       counts[0]++;
       int slot = keys.find(k.buf, k.offset);
@@ -200,9 +206,11 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
       if (sm[at] != g) {
         sm[at] = g;
         Arrays.fill(sm, at + 1, at + sumStride, 0);
-        long[] sl = byId[id].slots;
-        if (sl != null) {
-          Arrays.fill(sl, 0);
+        if (model.histogram != null) { // the Series object only then: it is a cache miss of its own
+          long[] sl = byId[id].slots;
+          if (sl != null) {
+            Arrays.fill(sl, 0);
+          }
         }
       }
       if (value instanceof ValueAt va) {
