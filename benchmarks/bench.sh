@@ -168,7 +168,7 @@ jmh_include() {
 	percpu_array_lookup) echo 'PerCpuArrayMapBench' ;;
 	perf_poll) echo 'PerfEventBench' ;; # poll and the zero-allocation pollRaw
 	# the scrape, and in the same JMH run its Java baselines on the same map (ratio printed below)
-	metrics_scrape) echo 'MetricsScrapeBench\.(scrapeRead|batchRead|bpftoolDump)$' ;;
+	metrics_scrape) echo 'MetricsScrapeBench\.(scrapeRead|batchRead|bpftoolDump|paired)$' ;;
 	*) awk -v g="$1" '$1 == g && $2 != "-" { print $2 "$" }' <<<"$mapping" ;;
 	esac
 }
@@ -497,13 +497,15 @@ if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null &&
 	jq -e 'any(.[]; .benchmark == "io.github.bpfmaps.bench.MetricsScrapeBench.scrapeRead")' "$jmh_json" >/dev/null; then
 	echo
 	jq -r '.[] | select(.benchmark | startswith("io.github.bpfmaps.bench.MetricsScrapeBench.")) |
-		[(.benchmark | sub(".*\\."; "")), .primaryMetric.score, .primaryMetric.scoreUnit] | @tsv' "$jmh_json" |
+		[(.benchmark | sub(".*\\."; "")), .primaryMetric.score, .primaryMetric.scoreUnit,
+		(.secondaryMetrics.scrapeNs.score // 0), (.secondaryMetrics.batchNs.score // 0)] | @tsv' "$jmh_json" |
 		awk -F'\t' '
 		function median(v, n,    i, j, t) {
 			for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
 			return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 		}
 		$3 == "ns/op" { r = ++n[$1]; t[$1, r] = $2 }
+		$1 == "paired" && $5 > 0 { pr[++npr] = $4 / $5 }
 		END {
 			np = n["scrapeRead"] < n["batchRead"] ? n["scrapeRead"] : n["batchRead"]
 			if (np == 0) exit
@@ -524,7 +526,14 @@ if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null &&
 				d = median(v, n["bpftoolDump"])
 				printf " | bpftool map dump %.1f (%.0f ms)", d, d * 100000 / 1e6
 			}
-			printf "\n  scrape / batch read: %.2f (per pass:%s; target <= 1.5)\n", q, list
+			printf "\n  scrape / batch read, separate forks: %.2f (per pass:%s)\n", q, list
+			if (npr > 0) {
+				list = ""
+				for (r = 1; r <= npr; r++) { v[r] = pr[r]; list = list sprintf(" %.2f", pr[r]) }
+				printf "  scrape / batch read, in turn in one fork (paired): %.2f (per pass:%s)\n", median(v, npr), list
+			}
+			print "  target: scrape <= 1.5 x batch read"
+
 		}'
 fi
 

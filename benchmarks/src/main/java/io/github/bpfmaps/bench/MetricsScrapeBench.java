@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -38,7 +39,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code batchRead}: {@code forEachEntry} over the map, keys and values decoded (the floor);
  *   <li>{@code scrapeRead}: the binder's read: the same batch read, plus the series update;
  *   <li>{@code prometheusText}: the registry's text for the 200,000 series (no map read), for scale;
- *   <li>{@code bpftoolDump}: {@code bpftool map dump id N}, a whole process, output discarded.
+ *   <li>{@code bpftoolDump}: {@code bpftool map dump id N}, a whole process, output discarded;
+ *   <li>{@code paired}: {@code batchRead} then {@code scrapeRead}, in turn in one fork, each half timed
+ *       ({@code batchNs}, {@code scrapeNs}): the ratio least moved by other load.
  * </ul>
  *
  * <p>The binder (200,000 meters, seconds to register) is a state of its own, so only the
@@ -113,6 +116,37 @@ public class MetricsScrapeBench {
   public int scrapeRead(Bound b) {
     b.binder.refresh();
     return b.binder.seriesCount();
+  }
+
+  /** Time spent in each half of {@link #paired}, summed over an iteration. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Split {
+    public long batchNs;
+    public long scrapeNs;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      batchNs = 0;
+      scrapeNs = 0;
+    }
+  }
+
+  /**
+   * A plain batch read, then a scrape, in turn in one JVM: each scrape is compared with a batch read
+   * taken milliseconds before, which a shared machine's drifting speed (two forks run half a
+   * minute apart) cannot skew. {@code scrapeNs / batchNs} is the ratio; the score is both per entry.
+   */
+  @Benchmark
+  public long paired(Bound b, Split split) {
+    long t0 = System.nanoTime();
+    long s = batchRead();
+    long t1 = System.nanoTime();
+    b.binder.refresh();
+    long t2 = System.nanoTime();
+    split.batchNs += t1 - t0;
+    split.scrapeNs += t2 - t1;
+    return s + b.binder.seriesCount();
   }
 
   @Benchmark

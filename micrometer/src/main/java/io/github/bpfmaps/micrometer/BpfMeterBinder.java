@@ -77,7 +77,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
   private final @Nullable RawValues raw;
 
   private @Nullable MeterRegistry registry;
-  private @Nullable BpfKeyedMap<KeyAt, ?> view;
+  private @Nullable BpfKeyedMap<ChunkPlace, ?> view;
   private final KeyTable keys;
   private final Map<List<String>, Series> series = new HashMap<>();
   /**
@@ -142,8 +142,8 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     ownMeters.add(FunctionCounter.builder("bpfmaps.metrics.reads", this, b -> b.reads)
         .description("Batch reads of the map by the metrics binder").tags(mapTag).register(registry));
     @SuppressWarnings({"unchecked", "rawtypes"})
-    BpfKeyedMap<KeyAt, ?> v = new BpfKeyedMap(map.fd().dup(), map.spec(), new KeyAt(map.spec().keySize()),
-        raw != null ? new ValueAt(map.valueCodec().byteSize()) : map.valueCodec());
+    BpfKeyedMap<ChunkPlace, ?> v = new BpfKeyedMap(map.fd().dup(), map.spec(), new ChunkPlace(map.spec().keySize()),
+        raw != null ? new ChunkPlace(map.valueCodec().byteSize()) : map.valueCodec());
     this.view = v;
     refresh();
   }
@@ -171,7 +171,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
    * @throws IllegalStateException if not bound or closed
    */
   public synchronized void refresh() {
-    BpfKeyedMap<KeyAt, ?> v = view;
+    BpfKeyedMap<ChunkPlace, ?> v = view;
     if (v == null || closed) {
       throw new IllegalStateException("binder of map '" + mapName + "' is " + (closed ? "closed" : "not bound"));
     }
@@ -213,7 +213,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
           }
         }
       }
-      if (value instanceof ValueAt va) {
+      if (value instanceof ChunkPlace va) {
         accumulateRaw(id, keys.bucket(slot), va.buf, va.offset);
       } else {
         accumulate(id, keys.bucket(slot), value);
@@ -519,22 +519,23 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     series.clear();
     keys.clear();
     Arrays.fill(byId, null);
-    BpfKeyedMap<KeyAt, ?> v = view;
+    BpfKeyedMap<ChunkPlace, ?> v = view;
     if (v != null) {
       v.close();
     }
   }
 
   /**
-   * Not a decoded key but where it is: the chunk buffer and offset of the entry being visited,
-   * valid only during the callback, so a key the binder has seen costs no allocation.
+   * Not a decoded key or value but where it is: the chunk buffer and offset of the entry being
+   * visited, valid only during the callback (the batch walk decodes key and value, then calls back),
+   * so that an entry the binder has seen costs no allocation.
    */
-  private static final class KeyAt implements Codec<KeyAt> {
+  private static final class ChunkPlace implements Codec<ChunkPlace> {
     private final int size;
     ByteBuffer buf = ByteBuffer.allocate(0);
     int offset;
 
-    KeyAt(int size) {
+    ChunkPlace(int size) {
       this.size = size;
     }
 
@@ -544,43 +545,12 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     }
 
     @Override
-    public void encode(KeyAt value, ByteBuffer buf, int offset) {
-      buf.put(offset, value.buf, value.offset, size);
-    }
-
-    @Override
-    public KeyAt decode(ByteBuffer buf, int offset) {
-      this.buf = buf;
-      this.offset = offset;
-      return this;
-    }
-  }
-
-  /**
-   * Not a decoded value but where it is: the chunk buffer and offset of the entry being visited,
-   * valid only during the callback (the batch walk decodes key and value, then calls back).
-   */
-  private static final class ValueAt implements Codec<ValueAt> {
-    private final int size;
-    ByteBuffer buf = ByteBuffer.allocate(0);
-    int offset;
-
-    ValueAt(int size) {
-      this.size = size;
-    }
-
-    @Override
-    public int byteSize() {
-      return size;
-    }
-
-    @Override
-    public void encode(ValueAt value, ByteBuffer buf, int offset) {
+    public void encode(ChunkPlace value, ByteBuffer buf, int offset) {
       throw new UnsupportedOperationException("the metrics binder never writes the map");
     }
 
     @Override
-    public ValueAt decode(ByteBuffer buf, int offset) {
+    public ChunkPlace decode(ByteBuffer buf, int offset) {
       this.buf = buf;
       this.offset = offset;
       return this;
