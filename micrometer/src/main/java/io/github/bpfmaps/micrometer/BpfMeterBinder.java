@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -177,7 +176,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     }
     int gen = ++generation;
     if (gen == 0) {
-      gen = generation = 1; // 0 marks an empty slot of the key table
+      gen = generation = 1; // 0 is the stamp of a series no read has reset yet
     }
     int g = gen;
     long[] counts = new long[2];
