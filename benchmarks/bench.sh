@@ -108,6 +108,7 @@ ringbuf_consume          io.github.bpfmaps.bench.RingBufBench.consume
 ringbuf_produce_testrun  -
 perf_poll                io.github.bpfmaps.bench.PerfEventBench.poll
 ringbuf_poll             io.github.bpfmaps.bench.RingBufBench.poll
+metrics_scrape_100k      io.github.bpfmaps.bench.MetricsScrapeBench.scrapeRead
 bpftool_dump_1m          -
 bpftool_dump_json_1m     -
 '
@@ -190,6 +191,8 @@ jmh_include() {
 	# with the allocation-free per-CPU reads (Java-only rows of the allocation table)
 	percpu_array_lookup) echo 'PerCpuArrayMapBench' ;;
 	perf_poll) echo 'PerfEventBench' ;; # poll and the zero-allocation pollRaw
+	# the scrape, and in the same JMH run its Java baselines on the same map (ratio printed below)
+	metrics_scrape) echo 'MetricsScrapeBench\.(scrapeRead|batchRead|bpftoolDump|paired)$' ;;
 	*) awk -v g="$1" '$1 == g && $2 != "-" { print $2 "$" }' <<<"$mapping" ;;
 	esac
 }
@@ -556,6 +559,53 @@ if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null; then
 	if [ -n "$sys" ] && [ -n "$jr" ]; then
 		awk -v s="$sys" -v r="$jr" 'BEGIN { printf "\nmmapped read (Java) vs C syscall lookup: %.1fx faster\n", s / r }'
 	fi
+fi
+
+# The metrics scrape against its own baselines, each pass's three figures from one JMH run:
+# the binder's read over the plain batch read of the same map (the target is <= 1.5), and
+# bpftool's dump of it.
+if [ -n "$jmh_json" ] && [ -f "$jmh_json" ] && command -v jq >/dev/null &&
+	jq -e 'any(.[]; .benchmark == "io.github.bpfmaps.bench.MetricsScrapeBench.scrapeRead")' "$jmh_json" >/dev/null; then
+	echo
+	jq -r '.[] | select(.benchmark | startswith("io.github.bpfmaps.bench.MetricsScrapeBench.")) |
+		[(.benchmark | sub(".*\\."; "")), .primaryMetric.score, .primaryMetric.scoreUnit,
+		(.secondaryMetrics.scrapeNs.score // 0), (.secondaryMetrics.batchNs.score // 0)] | @tsv' "$jmh_json" |
+		awk -F'\t' '
+		function median(v, n,    i, j, t) {
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+			return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		}
+		$3 == "ns/op" { r = ++n[$1]; t[$1, r] = $2 }
+		$1 == "paired" && $5 > 0 { pr[++npr] = $4 / $5 }
+		END {
+			np = n["scrapeRead"] < n["batchRead"] ? n["scrapeRead"] : n["batchRead"]
+			if (np == 0) exit
+			list = ""
+			for (r = 1; r <= np; r++) {
+				v[r] = t["scrapeRead", r] / t["batchRead", r]
+				list = list sprintf(" %.2f", v[r])
+			}
+			q = median(v, np)
+			for (r = 1; r <= np; r++) v[r] = t["scrapeRead", r]
+			s = median(v, np)
+			for (r = 1; r <= np; r++) v[r] = t["batchRead", r]
+			b = median(v, np)
+			printf "metrics scrape, 100,000-entry HASH (ns per entry, medians of %d JMH runs):\n", np
+			printf "  binder read (scrapeRead) %.1f | plain batch read (batchRead) %.1f", s, b
+			if (n["bpftoolDump"] > 0) {
+				for (r = 1; r <= n["bpftoolDump"]; r++) v[r] = t["bpftoolDump", r]
+				d = median(v, n["bpftoolDump"])
+				printf " | bpftool map dump %.1f (%.0f ms)", d, d * 100000 / 1e6
+			}
+			printf "\n  scrape / batch read, separate forks: %.2f (per pass:%s)\n", q, list
+			if (npr > 0) {
+				list = ""
+				for (r = 1; r <= npr; r++) { v[r] = pr[r]; list = list sprintf(" %.2f", pr[r]) }
+				printf "  scrape / batch read, in turn in one fork (paired): %.2f (per pass:%s)\n", median(v, npr), list
+			}
+			print "  target: scrape <= 1.5 x batch read"
+
+		}'
 fi
 
 echo

@@ -151,8 +151,8 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-/* Inserts keys 0..n-1 with one BPF_MAP_UPDATE_BATCH call. */
-static void batch_fill(int fd, uint32_t n, uint32_t *keys, uint64_t *vals, const char *op)
+/* Inserts the n keys and values with one BPF_MAP_UPDATE_BATCH call. */
+static void batch_fill(int fd, uint32_t n, void *keys, uint64_t *vals, const char *op)
 {
 	uint32_t count = n;
 
@@ -416,7 +416,8 @@ struct iter {
 	const char *op;
 	int fd;
 	uint32_t batch;    /* current batch size; grows on ENOSPC and keeps the growth */
-	uint32_t *keys;
+	uint32_t key_size; /* 0: a u32 key */
+	void *keys;
 	uint64_t *vals;
 	size_t cap;        /* entries the key/value buffers hold */
 };
@@ -445,7 +446,7 @@ static void iter_batch(void *p, uint64_t n)
 		if (it->cap < count) {
 			free(it->keys);
 			free(it->vals);
-			it->keys = xmalloc((size_t)count * sizeof(uint32_t));
+			it->keys = xmalloc((size_t)count * (it->key_size ? it->key_size : sizeof(uint32_t)));
 			it->vals = xmalloc((size_t)count * VALUE_SIZE);
 			it->cap = count;
 		}
@@ -513,6 +514,49 @@ static void g_hash_iter_nextkey(const struct cfg *c)
 			   .warmup = 0, .rounds = c->big_rounds };
 
 	run_bench(&b);
+}
+
+/*
+ * ---- the metrics scrape's map (README.md, metrics_scrape_100k) ----
+ * The HASH that benchmarks/.../MetricsScrapeBench binds to Micrometer: 100,000 flows keyed by
+ * (__be32 saddr, __u16 port, 2 bytes of padding), value two u64 counters {i, 64 i}. The C side is
+ * the floor of a scrape: the same whole-map LOOKUP_BATCH walk, no metrics.
+ */
+#define SCRAPE_ENTRIES 100000u
+
+struct scrape_key {
+	uint32_t saddr; /* network order */
+	uint16_t port;
+	uint16_t pad;
+};
+
+static void g_metrics_scrape(const struct cfg *c)
+{
+	struct scrape_key *keys = xmalloc(SCRAPE_ENTRIES * sizeof(*keys));
+	uint64_t *vals = xmalloc((size_t)SCRAPE_ENTRIES * VALUE_SIZE);
+	struct iter it = { .op = "metrics_scrape_100k", .batch = c->batch,
+			   .key_size = sizeof(struct scrape_key) };
+	struct bench b = { .name = it.op, .run = iter_batch, .ctx = &it, .ops = SCRAPE_ENTRIES,
+			   .warmup = SCRAPE_ENTRIES, .rounds = c->rounds };
+
+	for (uint32_t i = 0; i < SCRAPE_ENTRIES; i++) {
+		uint32_t a = 0x0a000000u + i / 100;
+
+		keys[i] = (struct scrape_key){ .saddr = __builtin_bswap32(a), .port = (uint16_t)(i % 100) };
+		vals[2 * i] = i;
+		vals[2 * i + 1] = 64ull * i;
+	}
+	it.fd = bpf_map_create(BPF_MAP_TYPE_HASH, "bench_mflows", sizeof(struct scrape_key),
+			       VALUE_SIZE, SCRAPE_ENTRIES, 0);
+	if (it.fd < 0)
+		die("BPF_MAP_CREATE", it.op);
+	batch_fill(it.fd, SCRAPE_ENTRIES, keys, vals, it.op);
+	run_bench(&b);
+	close(it.fd);
+	free(it.keys);
+	free(it.vals);
+	free(keys);
+	free(vals);
 }
 
 struct fresh {
@@ -593,6 +637,7 @@ static const struct group {
 	{ "ringbuf_consume", g_ringbuf, 1, NULL },
 	{ "perf_poll", bench_perf_poll, 1, NULL },
 	{ "ringbuf_poll", bench_ringbuf_poll, 1, NULL },
+	{ "metrics_scrape", g_metrics_scrape, 1, NULL },
 	/* not in the table: rates, not times (bench.sh --loss) */
 	{ "perf_loss", bench_perf_loss, 0, NULL },
 	{ "ringbuf_loss", bench_ringbuf_loss, 0, NULL },

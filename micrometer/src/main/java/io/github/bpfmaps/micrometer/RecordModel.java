@@ -54,15 +54,17 @@ final class RecordModel {
     final boolean gauge;
     final @Nullable MethodHandle accessor; // null: the whole value
     final boolean unsigned;
+    final Layout.@Nullable Field field; // null: the whole value, or no layout
 
     ValueSpec(String meterName, String description, String baseUnit, boolean gauge,
-        @Nullable MethodHandle accessor, boolean unsigned) {
+        @Nullable MethodHandle accessor, boolean unsigned, Layout.@Nullable Field field) {
       this.meterName = meterName;
       this.description = description;
       this.baseUnit = baseUnit;
       this.gauge = gauge;
       this.accessor = accessor;
       this.unsigned = unsigned;
+      this.field = field;
     }
   }
 
@@ -77,9 +79,14 @@ final class RecordModel {
     final @Nullable MethodHandle accessor; // null: the whole value
     final boolean array;
     final boolean unsigned;
+    final Class<?> type; // long[], int[], or the scalar count's type
+    final Layout.@Nullable Field field; // null: the whole value, or no layout
 
     HistSpec(String meterName, String description, String baseUnit, int bucketMin, int bucketMax,
-        double multiplier, @Nullable MethodHandle accessor, boolean array, boolean unsigned) {
+        double multiplier, @Nullable MethodHandle accessor, boolean array, boolean unsigned,
+        Class<?> type, Layout.@Nullable Field field) {
+      this.type = type;
+      this.field = field;
       this.meterName = meterName;
       this.description = description;
       this.baseUnit = baseUnit;
@@ -201,11 +208,11 @@ final class RecordModel {
       String defaultName = mapName + "." + m.name;
       if (counter != null) {
         values.add(new ValueSpec(orElse(counter.value(), defaultName), counter.description(),
-            counter.baseUnit(), false, m.accessor, m.unsigned));
+            counter.baseUnit(), false, m.accessor, m.unsigned, m.field));
       }
       if (gauge != null) {
         values.add(new ValueSpec(orElse(gauge.value(), defaultName), gauge.description(),
-            gauge.baseUnit(), true, m.accessor, m.unsigned));
+            gauge.baseUnit(), true, m.accessor, m.unsigned, m.field));
       }
       if (h != null) {
         if (hist != null) {
@@ -243,7 +250,7 @@ final class RecordModel {
               + h.bucketMin() + ".." + max + " are not a range of slots 0..1023");
         }
         hist = new HistSpec(orElse(h.value(), mapName), h.description(), h.baseUnit(), h.bucketMin(),
-            max, h.multiplier(), m.accessor, array, m.unsigned);
+            max, h.multiplier(), m.accessor, array, m.unsigned, m.type, m.field);
       }
     }
     if (hist != null && !hist.timer()) {

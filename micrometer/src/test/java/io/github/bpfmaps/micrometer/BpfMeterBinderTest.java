@@ -18,8 +18,8 @@ import io.github.bpfmaps.runtime.maps.BpfHashMap;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.HistogramSupport;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -97,6 +97,59 @@ class BpfMeterBinderTest {
       raw.set(key, TestMaps_FlowStatsCodec.INSTANCE.toBytes(new FlowStats(4, 40, 4)));
       b.refresh();
       assertEquals(4, counter(r, "flow.packets", "src", "10.0.0.1", "proto", "99"));
+    }
+  }
+
+  /** The same codec without its layout: the binder cannot read fields in place and decodes records. */
+  private static <T> io.github.bpfmaps.runtime.Codec<T> withoutLayout(io.github.bpfmaps.runtime.Codec<T> c) {
+    return new io.github.bpfmaps.runtime.Codec<T>() {
+      @Override
+      public int byteSize() {
+        return c.byteSize();
+      }
+
+      @Override
+      public void encode(T value, java.nio.ByteBuffer buf, int offset) {
+        c.encode(value, buf, offset);
+      }
+
+      @Override
+      public T decode(java.nio.ByteBuffer buf, int offset) {
+        return c.decode(buf, offset);
+      }
+    };
+  }
+
+  @Test
+  void valuesReadInPlaceEqualValuesDecodedAsRecords() {
+    MeterRegistry inPlace = new SimpleMeterRegistry();
+    MeterRegistry decoded = new SimpleMeterRegistry();
+    try (TestMaps_FlowsMap m = TestMaps_FlowsMap.create();
+         BpfHashMap<FlowKey, FlowStats> plain = new BpfHashMap<>(m.fd().dup(), m.spec(),
+             TestMaps_FlowKeyCodec.INSTANCE, withoutLayout(TestMaps_FlowStatsCodec.INSTANCE));
+         BpfMeterBinder a = BpfMetrics.bind(inPlace, m, TestMaps.Flows.class, o -> {});
+         BpfMeterBinder b = BpfMetrics.bind(decoded, plain, TestMaps.Flows.class, o -> {})) {
+      m.set(new FlowKey(TEN_0_0_1, Proto.TCP, (short) 80), new FlowStats(-2L, 300, -5));
+      m.set(new FlowKey(TEN_0_0_1, Proto.TCP, (short) 443), new FlowStats(2, Long.MIN_VALUE, 40));
+      for (int port = 0; port < 300; port++) {
+        m.set(new FlowKey(TEN_0_0_2 + port % 7, Proto.UDP, (short) port), new FlowStats(port, 64L * port, port));
+      }
+      for (int round = 0; round < 2; round++) {
+        a.refresh();
+        b.refresh();
+        assertEquals(8, a.seriesCount());
+        assertEquals(a.seriesCount(), b.seriesCount());
+        for (Meter meter : inPlace.getMeters()) {
+          Meter other = decoded.get(meter.getId().getName()).tags(meter.getId().getTags()).meter();
+          double x = meter.measure().iterator().next().getValue();
+          double y = other.measure().iterator().next().getValue();
+          assertEquals(y, x, meter.getId() + " read in place vs decoded");
+        }
+        m.remove(new FlowKey(TEN_0_0_1, Proto.TCP, (short) 443)); // the series stays (port 80)
+      }
+      // u64 2^64 - 2 plus 2 stays positive; the u32 gauge 2^32 - 5 too
+      assertEquals(Math.pow(2, 64), counter(inPlace, "flow.packets", "src", "10.0.0.1", "proto", "TCP"));
+      assertEquals(4294967291.0, inPlace.get("flow.last.length").tags("src", "10.0.0.1").gauge().value());
     }
   }
 
