@@ -8,9 +8,9 @@ import io.github.bpfmaps.errors.BpfNotFoundException;
 import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
-import io.github.bpfmaps.runtime.sys.ProgInfo;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.ProgramInfo;
 import io.github.bpfmaps.spec.ProgramSpec;
 import io.github.bpfmaps.spec.ProgramType;
 import java.lang.ref.Cleaner;
@@ -175,7 +175,7 @@ public final class BpfProgram implements AutoCloseable {
   }
 
   /** What the kernel says about the program ({@code BPF_OBJ_GET_INFO_BY_FD}: one system call). */
-  public ProgInfo info() {
+  public ProgramInfo info() {
     int fd = acquire();
     try {
       return BpfSys.progInfo(fd);

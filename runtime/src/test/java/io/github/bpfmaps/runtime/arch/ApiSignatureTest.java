@@ -33,7 +33,6 @@ class ApiSignatureTest {
       "io.github.bpfmaps.runtime.BpfObject.btf() exposes io.github.bpfmaps.elf.Btf",
       "io.github.bpfmaps.runtime.BpfObject.link(java.lang.String, java.util.function.ToIntFunction) exposes io.github.bpfmaps.elf.LinkedProgram",
       "io.github.bpfmaps.runtime.BpfObject.parsed() exposes io.github.bpfmaps.elf.ParsedObject",
-      "io.github.bpfmaps.runtime.BpfProgram.info() exposes io.github.bpfmaps.runtime.sys.ProgInfo",
       "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupInt(io.github.bpfmaps.runtime.sys.Scratch, int) exposes io.github.bpfmaps.runtime.sys.Scratch",
       "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupLong(io.github.bpfmaps.runtime.sys.Scratch, long) exposes io.github.bpfmaps.runtime.sys.Scratch",
       "io.github.bpfmaps.runtime.maps.BpfKeyedMap.lookupScratchKey(io.github.bpfmaps.runtime.sys.Scratch) exposes io.github.bpfmaps.runtime.sys.Scratch",
