@@ -39,7 +39,7 @@ public final class RingBufDrops implements AutoCloseable {
    */
   public static RingBufDrops bind(BpfObject object, String ring) {
     MapSpec spec = spec(ring);
-    if (object.maps().stream().noneMatch(m -> m.name().equals(spec.name()))) {
+    if (!object.mapNames().contains(spec.name())) {
       throw new BpfException("RingBufDrops.bind", spec.name(), 0, "the object has no map '" + spec.name()
           + "' counting the drops of ring buffer '" + ring + "': declare it with BPFMAPS_RINGBUF_DROPS("
           + ring + ") and reserve with BPFMAPS_RINGBUF_RESERVE from bpfmaps/ringbuf_drops.h");
