@@ -1,7 +1,7 @@
 package demo;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -53,12 +53,12 @@ public final class EventCodec implements Codec<Event> {
   @Override
   public Event decode(ByteBuffer buf, int offset) {
     long ts = buf.getLong(offset);
-    String comm = Codecs.getString(buf, offset + 8, 16);
+    String comm = CodecSupport.getString(buf, offset + 8, 16);
     int[] args = new int[4];
     for (int i = 0; i < 4; i++) {
       args[i] = buf.getInt(offset + 24 + i * 4);
     }
-    Kind kind = decodeKind(Integer.toUnsignedLong(buf.getInt(offset + 40)), "Event.kind");
+    Kind kind = KindValues.decode(Integer.toUnsignedLong(buf.getInt(offset + 40)), "Event.kind");
     return new Event(ts, comm, args, kind);
   }
 
@@ -68,12 +68,12 @@ public final class EventCodec implements Codec<Event> {
    * a number outside its {@code @Width}. Writes nothing.
    */
   public static void check(Event value) {
-    Codecs.requireNonNull(value, "Event");
-    Codecs.checkString(value.comm(), 16, "Event.comm");
+    CodecSupport.requireNonNull(value, "Event");
+    CodecSupport.checkString(value.comm(), 16, "Event.comm");
     int[] args = value.args();
-    Codecs.requireNonNull(args, "Event.args");
-    Codecs.checkLength(args.length, 4, "Event.args");
-    Codecs.requireNonNull(value.kind(), "Event.kind");
+    CodecSupport.requireNonNull(args, "Event.args");
+    CodecSupport.checkLength(args.length, 4, "Event.args");
+    CodecSupport.requireNonNull(value.kind(), "Event.kind");
   }
 
   /**
@@ -82,39 +82,12 @@ public final class EventCodec implements Codec<Event> {
    */
   public static void write(Event value, ByteBuffer buf, int offset) {
     buf.putLong(offset, value.ts());
-    Codecs.putString(buf, offset + 8, 16, value.comm());
+    CodecSupport.putString(buf, offset + 8, 16, value.comm());
     int[] args = value.args();
     for (int i = 0; i < 4; i++) {
       buf.putInt(offset + 24 + i * 4, args[i]);
     }
-    buf.putInt(offset + 40, (int) cValue(value.kind()));
-    Codecs.zero(buf, offset + 44, 4);
-  }
-
-  /**
-   * The C value of a constant: its {@code @CValue}, else its ordinal.
-   */
-  private static long cValue(Kind v) {
-    return switch (v) {
-      case EXEC -> 0L;
-      case EXIT -> 7L;
-      case FORK -> 2L;
-    };
-  }
-
-  /**
-   * The constant whose C value is {@code raw}; an unknown number is an error naming {@code where}.
-   */
-  private static Kind decodeKind(long raw, String where) {
-    if (raw == 0L) {
-      return Kind.EXEC;
-    }
-    if (raw == 7L) {
-      return Kind.EXIT;
-    }
-    if (raw == 2L) {
-      return Kind.FORK;
-    }
-    throw Codecs.unknownEnum(where, "Kind", raw);
+    buf.putInt(offset + 40, (int) KindValues.cValue(value.kind()));
+    CodecSupport.zero(buf, offset + 44, 4);
   }
 }

@@ -1,7 +1,7 @@
 package demo;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import javax.annotation.processing.Generated;
@@ -52,10 +52,10 @@ public final class Flows_FlowKeyCodec implements Codec<Flows.FlowKey> {
 
   @Override
   public Flows.FlowKey decode(ByteBuffer buf, int offset) {
-    int saddr = Codecs.getIntBE(buf, offset);
-    int daddr = Codecs.getIntBE(buf, offset + 4);
-    short sport = Codecs.getShortBE(buf, offset + 8);
-    short dport = Codecs.getShortBE(buf, offset + 10);
+    int saddr = CodecSupport.getIntBE(buf, offset);
+    int daddr = CodecSupport.getIntBE(buf, offset + 4);
+    short sport = CodecSupport.getShortBE(buf, offset + 8);
+    short dport = CodecSupport.getShortBE(buf, offset + 10);
     byte proto = buf.get(offset + 12);
     return new Flows.FlowKey(saddr, daddr, sport, dport, proto);
   }
@@ -66,7 +66,7 @@ public final class Flows_FlowKeyCodec implements Codec<Flows.FlowKey> {
    * a number outside its {@code @Width}. Writes nothing.
    */
   public static void check(Flows.FlowKey value) {
-    Codecs.requireNonNull(value, "FlowKey");
+    CodecSupport.requireNonNull(value, "FlowKey");
   }
 
   /**
@@ -74,11 +74,11 @@ public final class Flows_FlowKeyCodec implements Codec<Flows.FlowKey> {
    * Used by {@link #encode} and by the codecs of records that contain this one.
    */
   public static void write(Flows.FlowKey value, ByteBuffer buf, int offset) {
-    Codecs.putIntBE(buf, offset, value.saddr());
-    Codecs.putIntBE(buf, offset + 4, value.daddr());
-    Codecs.putShortBE(buf, offset + 8, value.sport());
-    Codecs.putShortBE(buf, offset + 10, value.dport());
+    CodecSupport.putIntBE(buf, offset, value.saddr());
+    CodecSupport.putIntBE(buf, offset + 4, value.daddr());
+    CodecSupport.putShortBE(buf, offset + 8, value.sport());
+    CodecSupport.putShortBE(buf, offset + 10, value.dport());
     buf.put(offset + 12, value.proto());
-    Codecs.zero(buf, offset + 13, 3);
+    CodecSupport.zero(buf, offset + 13, 3);
   }
 }

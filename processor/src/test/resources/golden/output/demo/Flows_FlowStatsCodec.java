@@ -1,7 +1,7 @@
 package demo;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import javax.annotation.processing.Generated;
@@ -64,8 +64,8 @@ public final class Flows_FlowStatsCodec implements Codec<Flows.FlowStats> {
    * a number outside its {@code @Width}. Writes nothing.
    */
   public static void check(Flows.FlowStats value) {
-    Codecs.requireNonNull(value, "FlowStats");
-    Codecs.checkRange(value.lastFlags(), 2, true, "FlowStats.lastFlags");
+    CodecSupport.requireNonNull(value, "FlowStats");
+    CodecSupport.checkRange(value.lastFlags(), 2, true, "FlowStats.lastFlags");
   }
 
   /**
@@ -77,6 +77,6 @@ public final class Flows_FlowStatsCodec implements Codec<Flows.FlowStats> {
     buf.putLong(offset + 8, value.bytes());
     buf.putShort(offset + 16, (short) value.lastFlags());
     buf.put(offset + 18, value.closed() ? (byte) 1 : (byte) 0);
-    Codecs.zero(buf, offset + 19, 5);
+    CodecSupport.zero(buf, offset + 19, 5);
   }
 }

@@ -1,7 +1,7 @@
 package demo;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import javax.annotation.processing.Generated;
@@ -50,7 +50,7 @@ public final class Routes_PrefixCodec implements Codec<Routes.Prefix> {
   @Override
   public Routes.Prefix decode(ByteBuffer buf, int offset) {
     int prefixLen = buf.getInt(offset);
-    int addr = Codecs.getIntBE(buf, offset + 4);
+    int addr = CodecSupport.getIntBE(buf, offset + 4);
     return new Routes.Prefix(prefixLen, addr);
   }
 
@@ -60,7 +60,7 @@ public final class Routes_PrefixCodec implements Codec<Routes.Prefix> {
    * a number outside its {@code @Width}. Writes nothing.
    */
   public static void check(Routes.Prefix value) {
-    Codecs.requireNonNull(value, "Prefix");
+    CodecSupport.requireNonNull(value, "Prefix");
   }
 
   /**
@@ -69,6 +69,6 @@ public final class Routes_PrefixCodec implements Codec<Routes.Prefix> {
    */
   public static void write(Routes.Prefix value, ByteBuffer buf, int offset) {
     buf.putInt(offset, value.prefixLen());
-    Codecs.putIntBE(buf, offset + 4, value.addr());
+    CodecSupport.putIntBE(buf, offset + 4, value.addr());
   }
 }

@@ -1,7 +1,7 @@
 package demo;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import javax.annotation.processing.Generated;
@@ -60,7 +60,7 @@ public final class Samples_HeaderCodec implements Codec<Samples.Header> {
    * a number outside its {@code @Width}. Writes nothing.
    */
   public static void check(Samples.Header value) {
-    Codecs.requireNonNull(value, "Header");
+    CodecSupport.requireNonNull(value, "Header");
   }
 
   /**

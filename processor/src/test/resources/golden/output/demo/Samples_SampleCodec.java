@@ -1,7 +1,7 @@
 package demo;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
   public Samples.Sample decode(ByteBuffer buf, int offset) {
     byte cpu = buf.get(offset);
     int pid = buf.getInt(offset + 4);
-    Kind kind = decodeKind(Byte.toUnsignedLong(buf.get(offset + 8)), "Sample.kind");
+    Kind kind = KindValues.decode(Byte.toUnsignedLong(buf.get(offset + 8)), "Sample.kind");
     Samples.Header header = Samples_HeaderCodec.INSTANCE.decode(buf, offset + 9);
     Samples.Header[] history = new Samples.Header[2];
     for (int i = 0; i < 2; i++) {
@@ -73,20 +73,20 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
    * a number outside its {@code @Width}. Writes nothing.
    */
   public static void check(Samples.Sample value) {
-    Codecs.requireNonNull(value, "Sample");
-    Codecs.requireNonNull(value.kind(), "Sample.kind");
-    Codecs.requireNonNull(value.header(), "Sample.header");
+    CodecSupport.requireNonNull(value, "Sample");
+    CodecSupport.requireNonNull(value.kind(), "Sample.kind");
+    CodecSupport.requireNonNull(value.header(), "Sample.header");
     Samples_HeaderCodec.check(value.header());
     Samples.Header[] history = value.history();
-    Codecs.requireNonNull(history, "Sample.history");
-    Codecs.checkLength(history.length, 2, "Sample.history");
+    CodecSupport.requireNonNull(history, "Sample.history");
+    CodecSupport.checkLength(history.length, 2, "Sample.history");
     for (int i = 0; i < 2; i++) {
-      Codecs.requireNonNull(history[i], "Sample.history", i);
+      CodecSupport.requireNonNull(history[i], "Sample.history", i);
       Samples_HeaderCodec.check(history[i]);
     }
     byte[] raw_ = value.raw();
-    Codecs.requireNonNull(raw_, "Sample.raw");
-    Codecs.checkLength(raw_.length, 8, "Sample.raw");
+    CodecSupport.requireNonNull(raw_, "Sample.raw");
+    CodecSupport.checkLength(raw_.length, 8, "Sample.raw");
   }
 
   /**
@@ -95,9 +95,9 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
    */
   public static void write(Samples.Sample value, ByteBuffer buf, int offset) {
     buf.put(offset, value.cpu());
-    Codecs.zero(buf, offset + 1, 3);
+    CodecSupport.zero(buf, offset + 1, 3);
     buf.putInt(offset + 4, value.pid());
-    buf.put(offset + 8, (byte) cValue(value.kind()));
+    buf.put(offset + 8, (byte) KindValues.cValue(value.kind()));
     Samples_HeaderCodec.write(value.header(), buf, offset + 9);
     Samples.Header[] history = value.history();
     for (int i = 0; i < 2; i++) {
@@ -105,33 +105,6 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
     }
     byte[] raw_ = value.raw();
     buf.put(offset + 36, raw_, 0, 8);
-    Codecs.zero(buf, offset + 44, 4);
-  }
-
-  /**
-   * The C value of a constant: its {@code @CValue}, else its ordinal.
-   */
-  private static long cValue(Kind v) {
-    return switch (v) {
-      case EXEC -> 0L;
-      case EXIT -> 7L;
-      case FORK -> 2L;
-    };
-  }
-
-  /**
-   * The constant whose C value is {@code raw}; an unknown number is an error naming {@code where}.
-   */
-  private static Kind decodeKind(long raw, String where) {
-    if (raw == 0L) {
-      return Kind.EXEC;
-    }
-    if (raw == 7L) {
-      return Kind.EXIT;
-    }
-    if (raw == 2L) {
-      return Kind.FORK;
-    }
-    throw Codecs.unknownEnum(where, "Kind", raw);
+    CodecSupport.zero(buf, offset + 44, 4);
   }
 }

@@ -1,8 +1,7 @@
 package io.github.bpfmaps.kotlin
 
-import io.github.bpfmaps.runtime.maps.BpfArrayMap
+import io.github.bpfmaps.runtime.maps.BpfDeletableMap
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap
-import io.github.bpfmaps.runtime.maps.BpfPerCpuArrayMap
 import io.github.bpfmaps.runtime.maps.BpfPushPopMap
 
 /**
@@ -22,34 +21,19 @@ public operator fun <K : Any, V : Any> BpfKeyedMap<K, V>.plusAssign(entry: Pair<
 }
 
 /**
- * `map -= key`: removes the entry if present, as [BpfKeyedMap.remove]. Not for arrays, whose
- * entries cannot be deleted: `array -= i` is a compile error (the overloads below).
+ * `map -= key`: removes the entry if present, as [BpfDeletableMap.remove]. Arrays are not
+ * [BpfDeletableMap]s (their entries cannot be deleted), so `array -= i` does not compile.
  */
-public operator fun <K : Any, V : Any> BpfKeyedMap<K, V>.minusAssign(key: K) {
+public operator fun <K : Any, V : Any> BpfDeletableMap<K, V>.minusAssign(key: K) {
     remove(key)
 }
 
-/** Arrays have no `-=`: their entries cannot be deleted ([BpfArrayMap.remove] always throws). */
-@Deprecated(ARRAY_NO_REMOVE, level = DeprecationLevel.ERROR)
-public operator fun <V : Any> BpfArrayMap<V>.minusAssign(index: Int) {
-    @Suppress("DEPRECATION")
-    remove(index)
-}
-
-/** Per-CPU arrays have no `-=` either; see the [BpfArrayMap] overload. */
-@Deprecated(ARRAY_NO_REMOVE, level = DeprecationLevel.ERROR)
-public operator fun <V : Any> BpfPerCpuArrayMap<V>.minusAssign(index: Int) {
-    @Suppress("DEPRECATION")
-    remove(index)
-}
-
-private const val ARRAY_NO_REMOVE =
-    "array entries cannot be deleted; write a value at the index, or clear() to write zeros everywhere"
-
 /**
- * The entries as a lazy [Sequence] of pairs: each step is one `GET_NEXT_KEY` and one lookup system
- * call, so `take(10)` reads ten entries, not the whole map. Entries that other writers add or remove
- * meanwhile may or may not be seen, as with the iterator.
+ * The entries as a lazy [Sequence] of pairs over the next-key walk of [BpfKeyedMap.iterator]: each
+ * step is one `GET_NEXT_KEY` and one lookup system call, so `take(10)` reads ten entries, not the
+ * whole map. Under concurrent change, as the iterator: entries that other writers add or remove
+ * meanwhile may or may not be seen, and after a concurrent delete entries may repeat. For each
+ * entry exactly once, read with [BpfKeyedMap.forEachEntry] or [BpfKeyedMap.toMap].
  */
 public fun <K : Any, V : Any> BpfKeyedMap<K, V>.entrySequence(): Sequence<Pair<K, V>> =
     Sequence { iterator() }.map { it.key to it.value }

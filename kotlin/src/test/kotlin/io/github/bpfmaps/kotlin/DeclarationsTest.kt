@@ -5,6 +5,7 @@ import io.github.bpfmaps.runtime.Bpf
 import io.github.bpfmaps.runtime.NeedsBpf
 import io.github.bpfmaps.runtime.Codecs
 import io.github.bpfmaps.spec.MapSpec
+import io.github.bpfmaps.runtime.maps.BpfDeletableMap
 import io.github.bpfmaps.runtime.maps.BpfHashMap
 import io.github.bpfmaps.runtime.maps.PerCpuValues
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -39,7 +40,9 @@ class DeclarationsTest {
             for ((k, v) in counts) seen[k] = v
             assertEquals(mapOf(1 to 10L, 2 to 20L), seen)
 
-            counts -= 1
+            // declareMap's type is the common base (arrays have no delete); the hash handle deletes
+            val deletable = counts as BpfDeletableMap<Int, Long>
+            deletable -= 1
             assertNull(counts[1])
         }
     }

@@ -106,20 +106,58 @@ class KotlinCallSitesCompileTest {
         assertTrue(result.ok, result.messages)
     }
 
-    /** Arrays offer no deleting operator: `arr -= i` would always fail at run time, so it does not compile. */
+    /**
+     * Arrays have no deleting operation at all, in their type: `arr -= i`, `arr.remove(i)` and
+     * `arr.drain()` do not compile (nothing deprecated, nothing that throws at run time), and a map
+     * of maps takes no raw fd number.
+     */
     @Test
-    fun removingFromAnArrayIsACompileError() {
+    fun deletingFromAnArrayOrStoringARawFdIsACompileError() {
         val result = KotlinSourceCompiler.compile(mapOf(
-            "ArrayRemove.kt" to imports + """
+            "ArrayMinus.kt" to imports + """
                 fun remove(arr: BpfArrayMap<Long>) { arr -= 1 }
             """.trimIndent(),
-            "PerCpuArrayRemove.kt" to imports + """
+            "PerCpuArrayMinus.kt" to imports + """
                 fun remove(pc: BpfPerCpuArrayMap<Long>) { pc -= 1 }
+            """.trimIndent(),
+            "ArrayRemove.kt" to imports + """
+                fun remove(arr: BpfArrayMap<Long>): Boolean = arr.remove(1)
+            """.trimIndent(),
+            "ArrayDrain.kt" to imports + """
+                fun drain(arr: BpfArrayMap<Long>) = arr.drain()
+            """.trimIndent(),
+            "RawFd.kt" to imports + """
+                fun store(outer: BpfHashOfMaps<Int>) { outer.set(1, 5) }
             """.trimIndent(),
         ))
         assertFalse(result.ok, "expected compile errors")
-        assertError(result.messages, "ArrayRemove.kt", "DEPRECATION_ERROR")
-        assertError(result.messages, "PerCpuArrayRemove.kt", "DEPRECATION_ERROR")
+        val m = result.messages
+        for (file in listOf("ArrayMinus.kt", "PerCpuArrayMinus.kt", "ArrayRemove.kt", "ArrayDrain.kt", "RawFd.kt")) {
+            assertTrue(m.lines().any { file in it && "error:" in it }, "no error in $file; compiler said:\n$m")
+        }
+        assertError(m, "ArrayRemove.kt", "UNRESOLVED_REFERENCE")
+        assertError(m, "ArrayDrain.kt", "UNRESOLVED_REFERENCE")
+    }
+
+    /** What the previous test refuses, the deleting handles and maps of maps accept. */
+    @Test
+    fun deletingFromAHashAndStoringAnInnerHandleCompile() {
+        val result = KotlinSourceCompiler.compile(mapOf(
+            "HashRemove.kt" to imports + """
+                fun remove(h: BpfHashMap<Int, Long>, arr: BpfArrayMap<Long>, outer: BpfHashOfMaps<Int>,
+                           outerArr: BpfArrayOfMaps) {
+                    h -= 1
+                    val removed: Boolean = h.remove(2)
+                    val drained: Map<Int, Long> = h.drain()
+                    outer.set(1, arr)
+                    outer.set(2, arr.fd())
+                    outerArr.setAt(0, arr)
+                    val id: Int? = outerArr[0]
+                    arr.clear()
+                }
+            """.trimIndent(),
+        ))
+        assertTrue(result.ok, result.messages)
     }
 
     private fun assertError(messages: String, file: String, id: String) {

@@ -40,8 +40,11 @@ public enum HandleKind {
   ARRAY_OF_MAPS("BpfArrayOfMaps", false, false, MapType.ARRAY_OF_MAPS),
   /** {@code BpfHashOfMaps}: the key codec. */
   HASH_OF_MAPS("BpfHashOfMaps", true, false, MapType.HASH_OF_MAPS),
-  /** {@code BpfKeyedMap}, for every other type: generic keyed access where the kernel allows it. */
-  KEYED("BpfKeyedMap", true, true);
+  /**
+   * {@code BpfDeletableMap}, for every other type: generic keyed access, deletes included, where the
+   * kernel allows it (it refuses deletes from CGROUP_STORAGE with EINVAL).
+   */
+  KEYED("BpfDeletableMap", true, true);
 
   private final String simpleName;
   private final boolean takesKey;

@@ -1,6 +1,7 @@
 package io.github.bpfmaps.processor;
 
 import com.google.auto.service.AutoService;
+import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.JavaFile;
 import io.github.bpfmaps.annotations.BpfMap;
 import io.github.bpfmaps.annotations.MapType;
@@ -12,6 +13,7 @@ import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.processor.model.Names;
 import io.github.bpfmaps.processor.model.StructLayout;
 import io.github.bpfmaps.processor.write.CodecWriter;
+import io.github.bpfmaps.processor.write.EnumValuesWriter;
 import io.github.bpfmaps.processor.write.Generated;
 import io.github.bpfmaps.processor.write.MapWriter;
 import java.io.IOException;
@@ -34,6 +36,7 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +57,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
   private ErrorReporter reporter;
   private RecordReader reader;
   private CodecWriter codecWriter;
+  private EnumValuesWriter enumValuesWriter;
   private MapWriter mapWriter;
   private ObjectChecker objectChecker;
   private HeaderFiles headers;
@@ -61,6 +65,8 @@ public final class BpfMapProcessor extends AbstractProcessor {
   private final Map<String, String> names = new HashMap<>();
   /** Codecs written so far in this compilation (qualified names). */
   private final Set<String> codecs = new HashSet<>();
+  /** Enum helpers ({@code <Enum>Values}) written so far in this compilation (qualified names). */
+  private final Set<String> enumHelpers = new HashSet<>();
   /** Runs before each record; tests use it to prove that a crash becomes a tagged error. */
   private final Consumer<Element> beforeEach;
 
@@ -82,6 +88,7 @@ public final class BpfMapProcessor extends AbstractProcessor {
         && env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
     Generated generated = Generated.of(generatedAvailable);
     codecWriter = new CodecWriter(generated);
+    enumValuesWriter = new EnumValuesWriter(generated);
     mapWriter = new MapWriter(generated);
     objectChecker = new ObjectChecker(env.getFiler(), reporter, reader, env.getOptions());
     headers = new HeaderFiles(env.getOptions());
@@ -235,8 +242,55 @@ public final class BpfMapProcessor extends AbstractProcessor {
     if (processingEnv.getElementUtils().getTypeElement(qualified) != null) {
       return;
     }
-    JavaFile file = codecWriter.write(s, origins);
+    Map<String, ClassName> helpers = new HashMap<>();
+    for (Member m : s.members()) {
+      FieldType t = m.type() instanceof FieldType.ArrayType a ? a.element() : m.type();
+      if (t instanceof FieldType.EnumType e && !helpers.containsKey(e.name().canonicalName())) {
+        helpers.put(e.name().canonicalName(), enumValues(e, s));
+      }
+    }
+    JavaFile file = codecWriter.write(s, origins, e -> helpers.get(e.canonicalName()));
     file.writeTo(processingEnv.getFiler());
+  }
+
+  /**
+   * The {@code <Enum>Values} class of {@code e}, written unless this compilation already wrote it
+   * (another record, an earlier round) or it is on the class path (an earlier compilation).
+   *
+   * <p>It goes next to the enum, unless the enum's package cannot take a generated source: a JDK
+   * package, or a package of another named module (javac refuses to split it). Then it goes into the
+   * codec's package, whose records need it.
+   */
+  private ClassName enumValues(FieldType.EnumType e, StructLayout s) throws IOException {
+    var elements = processingEnv.getElementUtils();
+    TypeElement element = reader.element(e.name());
+    ClassName name = EnumValuesWriter.name(e.name());
+    if (elements.getTypeElement(name.canonicalName()) == null && element != null
+        && !acceptsSources(element, s)) {
+      name = EnumValuesWriter.name(s.name().packageName(), e.name());
+    }
+    String qualified = name.canonicalName();
+    if (enumHelpers.add(qualified) && elements.getTypeElement(qualified) == null) {
+      List<Element> origins = element == null ? List.of() : List.of(element);
+      enumValuesWriter.write(e, name, origins).writeTo(processingEnv.getFiler());
+    }
+    return name;
+  }
+
+  /** Whether a generated class may join the package of {@code enumElement}, used by {@code s}. */
+  private boolean acceptsSources(TypeElement enumElement, StructLayout s) {
+    var elements = processingEnv.getElementUtils();
+    String p = elements.getPackageOf(enumElement).getQualifiedName().toString();
+    if (p.equals(s.name().packageName())) {
+      return true;
+    }
+    if (p.startsWith("java.") || p.startsWith("javax.")) {
+      return false; // Prohibited or owned by a JDK module, even below --release 9.
+    }
+    ModuleElement module = elements.getModuleOf(enumElement);
+    TypeElement record = reader.element(s.name());
+    return module == null || module.isUnnamed()
+        || (record != null && module.equals(elements.getModuleOf(record)));
   }
 
   /** Every struct reachable from {@code t}, nested ones first. */

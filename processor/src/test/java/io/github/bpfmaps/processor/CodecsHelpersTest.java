@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.bpfmaps.errors.BpfValueException;
-import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +31,10 @@ class CodecsHelpersTest {
     for (int k = 0; k < 2000; k++) {
       String s = randomString(r);
       byte[] jdk = s.getBytes(StandardCharsets.UTF_8);
-      assertThat(Codecs.utf8Length(s)).isEqualTo(jdk.length);
+      assertThat(CodecSupport.utf8Length(s)).isEqualTo(jdk.length);
       byte[] out = new byte[jdk.length + 3];
       Arrays.fill(out, (byte) 0x77);
-      Codecs.putString(ByteBuffer.wrap(out), 0, out.length, s);
+      CodecSupport.putString(ByteBuffer.wrap(out), 0, out.length, s);
       assertThat(Arrays.copyOf(out, jdk.length)).isEqualTo(jdk);
       assertThat(Arrays.copyOfRange(out, jdk.length, out.length)).isEqualTo(new byte[3]);
     }
@@ -43,40 +43,40 @@ class CodecsHelpersTest {
   @Test
   void stringsAreReadUpToTheFirstNulFromHeapAndDirectBuffers() {
     byte[] bytes = {'c', 'a', 't', 0, 'x', 'y'};
-    assertThat(Codecs.getString(ByteBuffer.wrap(bytes), 0, 6)).isEqualTo("cat");
+    assertThat(CodecSupport.getString(ByteBuffer.wrap(bytes), 0, 6)).isEqualTo("cat");
     ByteBuffer direct = ByteBuffer.allocateDirect(8);
     direct.put(2, bytes);
-    assertThat(Codecs.getString(direct, 2, 6)).isEqualTo("cat");
-    assertThat(Codecs.getString(ByteBuffer.wrap(new byte[] {'a', 'b'}), 0, 2)).isEqualTo("ab");
+    assertThat(CodecSupport.getString(direct, 2, 6)).isEqualTo("cat");
+    assertThat(CodecSupport.getString(ByteBuffer.wrap(new byte[] {'a', 'b'}), 0, 2)).isEqualTo("ab");
   }
 
   @Test
   void networkOrderIsBigEndianWhateverTheBufferOrder() {
     for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
       ByteBuffer b = ByteBuffer.allocate(16).order(order);
-      Codecs.putShortBE(b, 0, (short) 0x1234);
-      Codecs.putIntBE(b, 2, 0x0a000001);
-      Codecs.putLongBE(b, 6, 0x0102030405060708L);
+      CodecSupport.putShortBE(b, 0, (short) 0x1234);
+      CodecSupport.putIntBE(b, 2, 0x0a000001);
+      CodecSupport.putLongBE(b, 6, 0x0102030405060708L);
       assertThat(Arrays.copyOf(b.array(), 14)).isEqualTo(new byte[] {0x12, 0x34, 10, 0, 0, 1,
           1, 2, 3, 4, 5, 6, 7, 8});
-      assertThat(Codecs.getShortBE(b, 0)).isEqualTo((short) 0x1234);
-      assertThat(Codecs.getIntBE(b, 2)).isEqualTo(0x0a000001);
-      assertThat(Codecs.getLongBE(b, 6)).isEqualTo(0x0102030405060708L);
+      assertThat(CodecSupport.getShortBE(b, 0)).isEqualTo((short) 0x1234);
+      assertThat(CodecSupport.getIntBE(b, 2)).isEqualTo(0x0a000001);
+      assertThat(CodecSupport.getLongBE(b, 6)).isEqualTo(0x0102030405060708L);
     }
   }
 
   @Test
   void rangeChecksAcceptExactlyTheValuesOfTheCField() {
-    Codecs.checkRange(255, 1, true, "R.c");
-    Codecs.checkRange(-128, 1, false, "R.c");
-    Codecs.checkRange(127, 1, false, "R.c");
-    Codecs.checkRange(4294967295L, 4, true, "R.c");
-    Codecs.checkRange(Long.MIN_VALUE, 8, false, "R.c");
-    assertThrows(BpfValueException.class, () -> Codecs.checkRange(256, 1, true, "R.c"));
-    assertThrows(BpfValueException.class, () -> Codecs.checkRange(-1, 2, true, "R.c"));
-    assertThrows(BpfValueException.class, () -> Codecs.checkRange(128, 1, false, "R.c"));
+    CodecSupport.checkRange(255, 1, true, "R.c");
+    CodecSupport.checkRange(-128, 1, false, "R.c");
+    CodecSupport.checkRange(127, 1, false, "R.c");
+    CodecSupport.checkRange(4294967295L, 4, true, "R.c");
+    CodecSupport.checkRange(Long.MIN_VALUE, 8, false, "R.c");
+    assertThrows(BpfValueException.class, () -> CodecSupport.checkRange(256, 1, true, "R.c"));
+    assertThrows(BpfValueException.class, () -> CodecSupport.checkRange(-1, 2, true, "R.c"));
+    assertThrows(BpfValueException.class, () -> CodecSupport.checkRange(128, 1, false, "R.c"));
     BpfValueException e = assertThrows(BpfValueException.class,
-        () -> Codecs.checkRange(-129, 1, false, "R.c"));
+        () -> CodecSupport.checkRange(-129, 1, false, "R.c"));
     assertThat(e).hasMessageThat().contains("R.c = -129 does not fit its 1-byte signed C field "
         + "(-128..127)");
   }
@@ -85,7 +85,7 @@ class CodecsHelpersTest {
   void zeroClearsExactlyTheGivenBytes() {
     byte[] b = new byte[20];
     Arrays.fill(b, (byte) 1);
-    Codecs.zero(ByteBuffer.wrap(b), 3, 13);
+    CodecSupport.zero(ByteBuffer.wrap(b), 3, 13);
     for (int i = 0; i < b.length; i++) {
       assertThat(b[i]).isEqualTo(i >= 3 && i < 16 ? (byte) 0 : (byte) 1);
     }

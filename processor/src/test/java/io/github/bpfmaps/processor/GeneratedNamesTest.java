@@ -23,7 +23,8 @@ class GeneratedNamesTest {
         "  @BpfMap(type = MapType.HASH, maxEntries = 4)",
         "  public record Typealias(int key, Val value) {}",
         "}"));
-    for (String name : new String[] {"kw.Maps_ValCodec", "kw.Maps_TypealiasMap"}) {
+    for (String name : new String[] {
+        "kw.Maps_ValCodec", "kw.Maps_TypealiasMap", "kw.Maps_WhenValues"}) {
       Class<?> type = c.load(name);
       for (Field f : type.getDeclaredFields()) {
         assertThat(Names.KOTLIN_HARD_KEYWORDS).doesNotContain(f.getName());

@@ -2,11 +2,9 @@ package io.github.bpfmaps.processor.write;
 
 import static io.github.bpfmaps.processor.write.Types.BYTE_BUFFER;
 import static io.github.bpfmaps.processor.write.Types.CODEC;
-import static io.github.bpfmaps.processor.write.Types.CODECS;
+import static io.github.bpfmaps.processor.write.Types.CODEC_SUPPORT;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT;
-import static io.github.bpfmaps.processor.write.Types.LAYOUT_ENUM_CONSTANT;
 import static io.github.bpfmaps.processor.write.Types.LAYOUT_FIELD;
-import static io.github.bpfmaps.processor.write.Types.LIST;
 import static io.github.bpfmaps.processor.write.Types.className;
 import static io.github.bpfmaps.processor.write.Types.codecName;
 import static io.github.bpfmaps.processor.write.Types.javaType;
@@ -25,12 +23,12 @@ import io.github.bpfmaps.processor.model.JavaPrimitive;
 import io.github.bpfmaps.processor.model.Layouts;
 import io.github.bpfmaps.processor.model.Member;
 import io.github.bpfmaps.processor.model.StructLayout;
+import io.github.bpfmaps.processor.model.TypeRef;
 import io.github.bpfmaps.spec.Layout;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -52,8 +50,21 @@ public final class CodecWriter {
     this.generated = generated;
   }
 
-  /** The codec of {@code s}, with {@code origins} as its originating elements. */
+  /**
+   * The codec of {@code s}, with {@code origins} as its originating elements, calling the enum
+   * helpers next to their enums ({@link EnumValuesWriter#name(TypeRef)}).
+   */
   public JavaFile write(StructLayout s, List<? extends Element> origins) {
+    return write(s, origins, EnumValuesWriter::name);
+  }
+
+  /**
+   * The codec of {@code s}, with {@code origins} as its originating elements.
+   *
+   * @param enumValues the {@code <Enum>Values} class of each enum a component uses
+   */
+  public JavaFile write(StructLayout s, List<? extends Element> origins,
+      Function<TypeRef, ClassName> enumValues) {
     ClassName record = className(s.name());
     ClassName self = codecName(s.name());
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
@@ -69,7 +80,7 @@ public final class CodecWriter {
     type.addField(FieldSpec.builder(LAYOUT, "LAYOUT", Modifier.PUBLIC, Modifier.STATIC,
             Modifier.FINAL)
         .addJavadoc("Sizes and offsets of every member, for the BTF check against a compiled object.\n")
-        .initializer(layout(s))
+        .initializer(layout(s, enumValues))
         .build());
     type.addField(FieldSpec.builder(self, "INSTANCE", Modifier.PUBLIC, Modifier.STATIC,
             Modifier.FINAL)
@@ -98,15 +109,11 @@ public final class CodecWriter {
         .addStatement("check(value)")
         .addStatement("write(value, buf, offset)")
         .build());
-    type.addMethod(decode(s, record));
+    type.addMethod(decode(s, record, enumValues));
     type.addMethod(check(s, record));
-    type.addMethod(write(s, record));
+    type.addMethod(write(s, record, enumValues));
     if (viaHandles(s)) {
       handles(s, record, type);
-    }
-    for (FieldType.EnumType e : enums(s)) {
-      type.addMethod(enumToC(e));
-      type.addMethod(enumFromC(e));
     }
     return JavaFile.builder(s.name().packageName(), type.build())
         .skipJavaLangImports(true)
@@ -116,7 +123,7 @@ public final class CodecWriter {
 
   // ---- Layout constant ----
 
-  private static CodeBlock layout(StructLayout s) {
+  private static CodeBlock layout(StructLayout s, Function<TypeRef, ClassName> enumValues) {
     CodeBlock.Builder fields = CodeBlock.builder();
     for (int i = 0; i < s.members().size(); i++) {
       Member m = s.members().get(i);
@@ -124,7 +131,7 @@ public final class CodecWriter {
       FieldType element = t instanceof FieldType.ArrayType a ? a.element() : t;
       // The values come from Layouts, which the compile-time BTF check uses too.
       Layout.Field f = Layouts.field(m.name(), m.component().cName(), m.offset(), t);
-      fields.add(",\n$L", field(f, element));
+      fields.add(",\n$L", field(f, element, enumValues));
     }
     return CodeBlock.builder()
         .add("$T.struct($S, $L, $L", LAYOUT, s.cName(), s.size(), s.align())
@@ -136,7 +143,8 @@ public final class CodecWriter {
   }
 
   /** One member as a named factory of {@code Layout.Field}, with the modifiers it needs. */
-  private static CodeBlock field(Layout.Field f, FieldType element) {
+  private static CodeBlock field(Layout.Field f, FieldType element,
+      Function<TypeRef, ClassName> enumValues) {
     CodeBlock.Builder b = CodeBlock.builder();
     switch (f.kind()) {
       case INT:
@@ -149,17 +157,13 @@ public final class CodecWriter {
       case FLOAT:
         b.add("$T.floating($S, $L, $L)", LAYOUT_FIELD, f.name(), f.offset(), f.elementSize());
         break;
-      case ENUM: {
-        // The enum's constants with their C values, so that bind compares them with the C enum.
-        CodeBlock.Builder list = CodeBlock.builder().add("$T.of(", LIST);
-        for (int k = 0; k < f.enumConstants().size(); k++) {
-          Layout.EnumConstant c = f.enumConstants().get(k);
-          list.add("$Lnew $T($S, $LL)", k == 0 ? "" : ", ", LAYOUT_ENUM_CONSTANT, c.name(), c.value());
-        }
-        b.add("$T.$L($S, $L, $L, $L)", LAYOUT_FIELD, f.signed() ? "signedEnumeration" : "enumeration",
-            f.name(), f.offset(), f.elementSize(), list.add(")").build());
+      case ENUM:
+        // The enum's constants with their C values (its <Enum>Values.CONSTANTS, generated once),
+        // so that bind compares them with the C enum.
+        b.add("$T.$L($S, $L, $L, $T.CONSTANTS)", LAYOUT_FIELD,
+            f.signed() ? "signedEnumeration" : "enumeration", f.name(), f.offset(), f.elementSize(),
+            enumValues.apply(((FieldType.EnumType) element).name()));
         break;
-      }
       case STRING:
         return withCName(CodeBlock.builder().add("$T.string($S, $L, $L)", LAYOUT_FIELD, f.name(),
             f.offset(), f.count()), f).build();
@@ -191,7 +195,7 @@ public final class CodecWriter {
             + "Writes nothing.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(record, "value")
-        .addStatement("$T.requireNonNull(value, $S)", CODECS, rec);
+        .addStatement("$T.requireNonNull(value, $S)", CODEC_SUPPORT, rec);
     for (Member member : s.members()) {
       String where = rec + "." + member.name();
       String get = get(member);
@@ -199,8 +203,9 @@ public final class CodecWriter {
       if (t instanceof FieldType.ArrayType a) {
         String local = local(member.name());
         m.addStatement("$T $L = $L", javaType(t), local, get);
-        m.addStatement("$T.requireNonNull($L, $S)", CODECS, local, where);
-        m.addStatement("$T.checkLength($L.length, $L, $S)", CODECS, local, a.length(), where);
+        m.addStatement("$T.requireNonNull($L, $S)", CODEC_SUPPORT, local, where);
+        m.addStatement("$T.checkLength($L.length, $L, $S)", CODEC_SUPPORT, local, a.length(),
+            where);
         CodeBlock element = checkElement(a.element(), local + "[i]", where);
         if (!element.isEmpty()) {
           m.beginControlFlow("for (int i = 0; i < $L; i++)", a.length())
@@ -218,14 +223,15 @@ public final class CodecWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     if (t instanceof FieldType.Scalar s) {
       if (s.narrowed()) {
-        b.addStatement("$T.checkRange($L, $L, $L, $S)", CODECS, v, s.width(), s.unsigned(), where);
+        b.addStatement("$T.checkRange($L, $L, $L, $S)", CODEC_SUPPORT, v, s.width(), s.unsigned(),
+            where);
       }
     } else if (t instanceof FieldType.EnumType) {
-      b.addStatement("$T.requireNonNull($L, $S)", CODECS, v, where);
+      b.addStatement("$T.requireNonNull($L, $S)", CODEC_SUPPORT, v, where);
     } else if (t instanceof FieldType.StringType st) {
-      b.addStatement("$T.checkString($L, $L, $S)", CODECS, v, st.length(), where);
+      b.addStatement("$T.checkString($L, $L, $S)", CODEC_SUPPORT, v, st.length(), where);
     } else if (t instanceof FieldType.StructType st) {
-      b.addStatement("$T.requireNonNull($L, $S)", CODECS, v, where);
+      b.addStatement("$T.requireNonNull($L, $S)", CODEC_SUPPORT, v, where);
       b.addStatement("$T.check($L)", codecName(st.layout().name()), v);
     }
     return b.build();
@@ -235,13 +241,13 @@ public final class CodecWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     if (t instanceof FieldType.Scalar s) {
       if (s.narrowed()) {
-        b.addStatement("$T.checkRange($L, $L, $L, $S, i)", CODECS, v, s.width(), s.unsigned(),
-            where);
+        b.addStatement("$T.checkRange($L, $L, $L, $S, i)", CODEC_SUPPORT, v, s.width(),
+            s.unsigned(), where);
       }
     } else if (t instanceof FieldType.EnumType) {
-      b.addStatement("$T.requireNonNull($L, $S, i)", CODECS, v, where);
+      b.addStatement("$T.requireNonNull($L, $S, i)", CODEC_SUPPORT, v, where);
     } else if (t instanceof FieldType.StructType st) {
-      b.addStatement("$T.requireNonNull($L, $S, i)", CODECS, v, where);
+      b.addStatement("$T.requireNonNull($L, $S, i)", CODEC_SUPPORT, v, where);
       b.addStatement("$T.check($L)", codecName(st.layout().name()), v);
     }
     return b.build();
@@ -249,7 +255,8 @@ public final class CodecWriter {
 
   // ---- write ----
 
-  private static MethodSpec write(StructLayout s, ClassName record) {
+  private static MethodSpec write(StructLayout s, ClassName record,
+      Function<TypeRef, ClassName> enumValues) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("write")
         .addJavadoc("Writes all $L bytes of a value that {@link #check} accepted, padding as zeros.\n"
             + "Used by {@link #encode} and by the codecs of records that contain this one.\n",
@@ -264,7 +271,7 @@ public final class CodecWriter {
     parts.sort((a, b) -> Integer.compare(start(a), start(b)));
     for (Object part : parts) {
       if (part instanceof Gap g) {
-        m.addStatement("$T.zero(buf, $L, $L)", CODECS, at(g.offset()), g.size());
+        m.addStatement("$T.zero(buf, $L, $L)", CODEC_SUPPORT, at(g.offset()), g.size());
         continue;
       }
       Member member = (Member) part;
@@ -278,11 +285,11 @@ public final class CodecWriter {
         } else {
           String off = at(member.offset()) + " + i * " + a.element().size();
           m.beginControlFlow("for (int i = 0; i < $L; i++)", a.length())
-              .addCode(writeValue(a.element(), local + "[i]", off))
+              .addCode(writeValue(a.element(), local + "[i]", off, enumValues))
               .endControlFlow();
         }
       } else {
-        m.addCode(writeValue(t, get, at(member.offset())));
+        m.addCode(writeValue(t, get, at(member.offset()), enumValues));
       }
     }
     return m.build();
@@ -307,16 +314,18 @@ public final class CodecWriter {
     return part instanceof Gap g ? g.offset() : ((Member) part).offset();
   }
 
-  private static CodeBlock writeValue(FieldType t, String v, String off) {
+  private static CodeBlock writeValue(FieldType t, String v, String off,
+      Function<TypeRef, ClassName> enumValues) {
     if (t instanceof FieldType.Scalar s) {
       return writeScalar(s, v, off);
     }
     if (t instanceof FieldType.EnumType e) {
-      return writeInt(e.width(), false, JavaPrimitive.LONG, "cValue(" + v + ")", off);
+      CodeBlock cValue = CodeBlock.of("$T.cValue($L)", enumValues.apply(e.name()), v);
+      return writeInt(e.width(), false, JavaPrimitive.LONG, cValue, off);
     }
     if (t instanceof FieldType.StringType st) {
       return CodeBlock.builder()
-          .addStatement("$T.putString(buf, $L, $L, $L)", CODECS, off, st.length(), v)
+          .addStatement("$T.putString(buf, $L, $L, $L)", CODEC_SUPPORT, off, st.length(), v)
           .build();
     }
     FieldType.StructType st = (FieldType.StructType) t;
@@ -336,39 +345,42 @@ public final class CodecWriter {
       case DOUBLE:
         return CodeBlock.builder().addStatement("buf.putDouble($L, $L)", off, v).build();
       default:
-        return writeInt(s.width(), s.networkOrder(), s.java(), v, off);
+        return writeInt(s.width(), s.networkOrder(), s.java(), CodeBlock.of("$L", v), off);
     }
   }
 
   /** Writes the low {@code width} bytes of an integral expression of Java type {@code java}. */
   private static CodeBlock writeInt(
-      int width, boolean network, JavaPrimitive java, String v, String off) {
+      int width, boolean network, JavaPrimitive java, CodeBlock v, String off) {
     String be = network ? "BE" : "";
     switch (width) {
       case 1:
         return stmt("buf.put($L, $L)", off, cast(java, JavaPrimitive.BYTE, v));
       case 2:
         return network
-            ? stmt("$T.putShort$L(buf, $L, $L)", CODECS, be, off, cast(java, JavaPrimitive.SHORT, v))
+            ? stmt("$T.putShort$L(buf, $L, $L)", CODEC_SUPPORT, be, off,
+                cast(java, JavaPrimitive.SHORT, v))
             : stmt("buf.putShort($L, $L)", off, cast(java, JavaPrimitive.SHORT, v));
       case 4:
         return network
-            ? stmt("$T.putInt$L(buf, $L, $L)", CODECS, be, off, cast(java, JavaPrimitive.INT, v))
+            ? stmt("$T.putInt$L(buf, $L, $L)", CODEC_SUPPORT, be, off,
+                cast(java, JavaPrimitive.INT, v))
             : stmt("buf.putInt($L, $L)", off, cast(java, JavaPrimitive.INT, v));
       default:
         return network
-            ? stmt("$T.putLong$L(buf, $L, $L)", CODECS, be, off, v)
+            ? stmt("$T.putLong$L(buf, $L, $L)", CODEC_SUPPORT, be, off, v)
             : stmt("buf.putLong($L, $L)", off, v);
     }
   }
 
-  private static String cast(JavaPrimitive from, JavaPrimitive to, String v) {
-    return from == to ? v : "(" + to.keyword() + ") " + v;
+  private static CodeBlock cast(JavaPrimitive from, JavaPrimitive to, CodeBlock v) {
+    return from == to ? v : CodeBlock.of("($L) $L", to.keyword(), v);
   }
 
   // ---- decode ----
 
-  private static MethodSpec decode(StructLayout s, ClassName record) {
+  private static MethodSpec decode(StructLayout s, ClassName record,
+      Function<TypeRef, ClassName> enumValues) {
     String rec = s.name().simpleName();
     MethodSpec.Builder m = MethodSpec.methodBuilder("decode")
         .addAnnotation(Override.class)
@@ -389,11 +401,12 @@ public final class CodecWriter {
         } else {
           String off = at(member.offset()) + " + i * " + a.element().size();
           m.beginControlFlow("for (int i = 0; i < $L; i++)", a.length())
-              .addStatement("$L[i] = $L", local, read(a.element(), off, where))
+              .addStatement("$L[i] = $L", local, read(a.element(), off, where, enumValues))
               .endControlFlow();
         }
       } else {
-        m.addStatement("$T $L = $L", javaType(t), local, read(t, at(member.offset()), where));
+        m.addStatement("$T $L = $L", javaType(t), local,
+            read(t, at(member.offset()), where, enumValues));
       }
       args.add(local);
     }
@@ -405,16 +418,17 @@ public final class CodecWriter {
     return m.build();
   }
 
-  private static CodeBlock read(FieldType t, String off, String where) {
+  private static CodeBlock read(FieldType t, String off, String where,
+      Function<TypeRef, ClassName> enumValues) {
     if (t instanceof FieldType.Scalar s) {
       return readScalar(s, off);
     }
     if (t instanceof FieldType.EnumType e) {
-      return CodeBlock.of("decode$L($L, $S)", e.name().flatName(),
+      return CodeBlock.of("$T.decode($L, $S)", enumValues.apply(e.name()),
           readLong(e.width(), e.signed(), off), where);
     }
     if (t instanceof FieldType.StringType st) {
-      return CodeBlock.of("$T.getString(buf, $L, $L)", CODECS, off, st.length());
+      return CodeBlock.of("$T.getString(buf, $L, $L)", CODEC_SUPPORT, off, st.length());
     }
     FieldType.StructType st = (FieldType.StructType) t;
     return CodeBlock.of("$T.INSTANCE.decode(buf, $L)", codecName(st.layout().name()), off);
@@ -451,11 +465,11 @@ public final class CodecWriter {
   private static CodeBlock rawRead(int width, boolean network, String off) {
     switch (width) {
       case 1: return CodeBlock.of("buf.get($L)", off);
-      case 2: return network ? CodeBlock.of("$T.getShortBE(buf, $L)", CODECS, off)
+      case 2: return network ? CodeBlock.of("$T.getShortBE(buf, $L)", CODEC_SUPPORT, off)
           : CodeBlock.of("buf.getShort($L)", off);
-      case 4: return network ? CodeBlock.of("$T.getIntBE(buf, $L)", CODECS, off)
+      case 4: return network ? CodeBlock.of("$T.getIntBE(buf, $L)", CODEC_SUPPORT, off)
           : CodeBlock.of("buf.getInt($L)", off);
-      default: return network ? CodeBlock.of("$T.getLongBE(buf, $L)", CODECS, off)
+      default: return network ? CodeBlock.of("$T.getLongBE(buf, $L)", CODEC_SUPPORT, off)
           : CodeBlock.of("buf.getLong($L)", off);
     }
   }
@@ -467,53 +481,6 @@ public final class CodecWriter {
     }
     String box = width == 1 ? "Byte" : width == 2 ? "Short" : "Integer";
     return CodeBlock.of("$L.toUnsignedLong($L)", box, raw);
-  }
-
-  // ---- enums ----
-
-  private static List<FieldType.EnumType> enums(StructLayout s) {
-    Map<String, FieldType.EnumType> out = new LinkedHashMap<>();
-    for (Member m : s.members()) {
-      FieldType t = m.type() instanceof FieldType.ArrayType a ? a.element() : m.type();
-      if (t instanceof FieldType.EnumType e) {
-        out.putIfAbsent(e.name().canonicalName(), e);
-      }
-    }
-    return new ArrayList<>(out.values());
-  }
-
-  private static MethodSpec enumToC(FieldType.EnumType e) {
-    ClassName type = className(e.name());
-    CodeBlock.Builder body = CodeBlock.builder().add("return switch (v) {\n").indent();
-    for (FieldType.EnumConstant c : e.constants()) {
-      body.add("case $L -> $LL;\n", c.name(), c.value());
-    }
-    body.unindent().add("};\n");
-    return MethodSpec.methodBuilder("cValue")
-        .addJavadoc("The C value of a constant: its {@code @CValue}, else its ordinal.\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(TypeName.LONG)
-        .addParameter(type, "v")
-        .addCode(body.build())
-        .build();
-  }
-
-  private static MethodSpec enumFromC(FieldType.EnumType e) {
-    ClassName type = className(e.name());
-    MethodSpec.Builder m = MethodSpec.methodBuilder("decode" + e.name().flatName())
-        .addJavadoc("The constant whose C value is {@code raw}; an unknown number is an error "
-            + "naming {@code where}.\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(type)
-        .addParameter(TypeName.LONG, "raw")
-        .addParameter(String.class, "where");
-    for (FieldType.EnumConstant c : e.constants()) {
-      m.beginControlFlow("if (raw == $LL)", c.value())
-          .addStatement("return $T.$L", type, c.name())
-          .endControlFlow();
-    }
-    m.addStatement("throw $T.unknownEnum(where, $S, raw)", CODECS, e.name().simpleName());
-    return m.build();
   }
 
   // ---- helpers ----

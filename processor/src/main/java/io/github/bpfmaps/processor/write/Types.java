@@ -14,6 +14,8 @@ final class Types {
   static final String RUNTIME = "io.github.bpfmaps.runtime";
   static final ClassName CODEC = ClassName.get(RUNTIME, "Codec");
   static final ClassName CODECS = ClassName.get(RUNTIME, "Codecs");
+  /** What generated codecs call: internal, no compatibility promise. */
+  static final ClassName CODEC_SUPPORT = ClassName.get(RUNTIME + ".internal", "CodecSupport");
   static final String SPEC = "io.github.bpfmaps.spec";
   static final ClassName LAYOUT = ClassName.get(SPEC, "Layout");
   static final ClassName LAYOUT_FIELD = LAYOUT.nestedClass("Field");

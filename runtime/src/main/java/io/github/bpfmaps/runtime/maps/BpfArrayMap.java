@@ -3,20 +3,18 @@ package io.github.bpfmaps.runtime.maps;
 import io.github.bpfmaps.annotations.MapFlags;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
-import io.github.bpfmaps.runtime.UpdateFlag;
 import io.github.bpfmaps.runtime.sys.Scratch;
 import io.github.bpfmaps.spec.MapSpec;
-import org.jspecify.annotations.Nullable;
 
 /**
  * ARRAY maps: {@code max_entries} values indexed {@code 0 .. max_entries-1}, all present from the
- * start (zeroed); entries cannot be deleted, so the deleting operations are deprecated and refused
- * (see {@link BpfIndexedMap}); {@link #clear()} writes zeros. {@code get(i)}/{@code set(i, v)} (Kotlin: {@code m[i]}, {@code m[i] = v}) are the
- * inherited keyed operations; {@link #getAt(int)}, {@link #setAt(int, Object)} and the
- * {@code getLongAt}/{@code setLongAt} family take the index as a primitive and allocate nothing but
- * the returned value. An index past the end reads as null and fails to write with E2BIG
- * ({@link io.github.bpfmaps.errors.BpfMapFullException}, whose message gives the index; a negative
- * {@code int} is a {@code u32} index past the end).
+ * start (zeroed); entries cannot be deleted, so the handle has no deleting operations (see {@link
+ * BpfIndexedMap}) and {@link #clear()} writes zeros. {@code get(i)}/{@code set(i, v)} (Kotlin:
+ * {@code m[i]}, {@code m[i] = v}) are the inherited keyed operations; {@link #getAt(int)}, {@link
+ * #setAt(int, Object)} and the {@code getLongAt}/{@code setLongAt} family take the index as a
+ * primitive and allocate nothing but the returned value. An index past the end reads as null and
+ * fails to write with E2BIG ({@link io.github.bpfmaps.errors.BpfMapFullException}, whose message
+ * gives the index; a negative {@code int} is a {@code u32} index past the end).
  *
  * <p>A map created with {@code BPF_F_MMAPABLE} can also be read and written through shared memory,
  * with no system call at all: see {@link #mmap()}. Thread-safe.
@@ -29,28 +27,6 @@ public class BpfArrayMap<V> extends BpfIndexedMap<V> {
    */
   public BpfArrayMap(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
     super(fd, spec, valueCodec);
-  }
-
-  /**
-   * The value at {@code index}, null past the end. One system call; allocates the value only.
-   *
-   * <p>The index forms are named {@code getAt}, {@code setAt}, {@code getLongAt} … rather than
-   * overloading {@code get(K)} with an {@code int}: to Kotlin, {@code get(int)} and {@code
-   * get(Integer)} are the same {@code get(Int)}, and {@code map[i]} would not resolve (Kotlin names
-   * {@code List.remove(int)} {@code removeAt} for the same reason). {@code map.get(i)} and Kotlin's
-   * {@code map[i]} take the inherited {@link #get(Object)}; these avoid boxing the index.
-   */
-  public @Nullable V getAt(int index) {
-    Scratch s = Scratch.get();
-    s.key(4).putInt(0, index);
-    return lookupScratchKey(s);
-  }
-
-  /** Writes {@code value} at {@code index}. One system call; no allocation. */
-  public void setAt(int index, V value) {
-    Scratch s = Scratch.get();
-    s.key(4).putInt(0, index);
-    updateScratchKey(s, value, UpdateFlag.ANY);
   }
 
   /**

@@ -23,45 +23,54 @@ import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A map of keys to values: HASH, LRU_HASH, ARRAY, LPM_TRIE, the per-CPU types (whose value type is
- * {@link PerCpuValues}) and any other type with keys and values.
+ * A map of keys to values, with what every keyed map type can do: look up, update, walk, read in
+ * batches, clear. The handles of types whose entries can also be deleted (hash, LRU, LPM trie, and
+ * the other types the kernel deletes from) extend {@link BpfDeletableMap}, which adds {@code
+ * remove}, {@code getAndRemove}, {@code removeAll} and {@code drain}; the arrays ({@link
+ * BpfIndexedMap}: {@link BpfArrayMap}, {@link BpfPerCpuArrayMap}), whose entries live as long as the
+ * map, extend this class only, so deleting from an array does not compile. Used directly, this
+ * class is a generic handle of any keyed type without deletes (per-CPU types: a value codec of all
+ * CPUs' slots).
  *
- * <p><b>Cost.</b> {@link #get}, {@link #set}, {@link #put}, {@link #remove} and {@link #contains} are
- * one system call each and allocate nothing but the value they return (keys and values are encoded
- * into per-thread native buffers); for 8- and 4-byte values, {@link #getLong}, {@link #getInt},
- * {@link #setLong} and {@link #setInt} skip the box too, so they allocate nothing at all. The
- * batch operations ({@link #forEachEntry}, {@link #toMap}, {@link
- * #putAll}, {@link #removeAll}, {@link #drain}) use {@code BPF_MAP_*_BATCH}, one system call per
- * chunk, and fall back to one call per element where the map type or kernel has no batch command
- * (EINVAL, ENOTSUPP or EOPNOTSUPP on the first chunk).
+ * <p><b>Cost.</b> {@link #get}, {@link #set}, {@link #put} and {@link #contains} are one system call
+ * each and allocate nothing but the value they return (keys and values are encoded into per-thread
+ * native buffers); for 8- and 4-byte values, {@link #getLong}, {@link #getInt}, {@link #setLong} and
+ * {@link #setInt} skip the box too, so they allocate nothing at all. The batch operations ({@link
+ * #forEachEntry}, {@link #toMap}, {@link #putAll}, and {@link BpfDeletableMap}'s {@code removeAll}
+ * and {@code drain}) use {@code BPF_MAP_*_BATCH}, one system call per chunk, and fall back to one
+ * call per element where the map type or kernel has no batch command (EINVAL, ENOTSUPP or
+ * EOPNOTSUPP on the first chunk).
  *
- * <p><b>Iteration under concurrent change.</b> {@link #iterator()}, {@link #keys()} and {@link
- * #stream()} walk the map with {@code BPF_MAP_GET_NEXT_KEY}, then look each key up; the fd is held
- * only during those calls. What a walk that overlaps writers returns, exactly:
+ * <p><b>Iteration under concurrent change.</b> Two walks with different guarantees, under
+ * different names:
  * <ul>
- *   <li>an entry present and not deleted during the whole walk is returned at least once (unless
- *       the walk ends with the exception below); its value is the one read at its lookup;
- *   <li>an entry inserted or deleted during the walk may or may not be returned; a key deleted
- *       between its next-key and its lookup is skipped, never returned with a stale value;
- *   <li>repeats: if the walk's current key is deleted, the kernel (hash, LRU and LPM maps, {@code
+ *   <li>{@link #forEachEntry}, {@link #toMap()} (and {@code drain()}) read in batches where the
+ *       kernel has them (hash and array families): the kernel reads whole hash buckets under their
+ *       lock and resumes at the next bucket, so an entry that stays put during the walk is returned
+ *       <em>exactly once</em>; inserted or deleted ones may or may not be. Types without batches
+ *       fall back to the next-key walk below.
+ *   <li>{@link #iterator()}, {@link #forEach(Consumer)} (Kotlin's {@code for ((k, v) in map)}),
+ *       {@link #keys()} and {@link #stream()} walk with {@code BPF_MAP_GET_NEXT_KEY}, then look each
+ *       key up, one entry at a time (so a loop can stop early); the fd is held only during those
+ *       calls. An entry present and not deleted during the whole walk is returned <em>at least
+ *       once</em> (unless the walk ends with the exception below), with the value read at its
+ *       lookup; an entry inserted or deleted during the walk may or may not be returned; a key
+ *       deleted between its next-key and its lookup is skipped, never returned with a stale value.
+ *       Repeats: if the walk's current key is deleted, the kernel (hash, LRU and LPM maps, {@code
  *       htab_map_get_next_key} and {@code trie_get_next_key}) answers the next next-key with the
  *       first key again, so the walk restarts and entries already returned are returned again. A
  *       restart is counted when the first key comes round again; after {@value #MAX_RESTARTS}
  *       restarts, or more than {@code (MAX_RESTARTS + 1) * (max_entries + 1)} steps in all (which
  *       also bounds restarts that the deletion of the first key hides), {@code next()} throws a
- *       {@link BpfException} naming the map, so a walk always ends;
- *   <li>arrays never restart: every index is returned exactly once.
+ *       {@link BpfException} naming the map, so a walk always ends. Arrays never restart: every
+ *       index is returned exactly once.
  * </ul>
- * {@link #forEachEntry}, {@link #toMap()} and {@link #drain()} use the batch commands where the
- * kernel has them (hash and array families): the kernel reads whole hash buckets under their lock and
- * resumes at the next bucket, so an entry that stays put during the walk is returned exactly once
- * and never repeated; inserted or deleted ones may or may not be. Types without batches fall back
- * to the walk above.
  *
  * <p>Thread-safe; see {@link BpfMapHandle}.
  *
@@ -93,8 +102,6 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   private volatile boolean noLookupBatch;
   private volatile boolean noUpdateBatch;
   private volatile boolean noDeleteBatch;
-  private volatile boolean noDrainBatch;
-  private volatile boolean noLookupAndDelete;
 
   /**
    * @param fd the map, owned by the handle from now on
@@ -184,7 +191,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /** Looks up the key already encoded in {@code s.key}; the shared body of the {@code get}s. */
-  protected final @Nullable V lookupScratchKey(Scratch s) {
+  final @Nullable V lookupScratchKey(Scratch s) {
     return read(BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s, valueCodec, valueSize);
   }
 
@@ -210,7 +217,9 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * Writes the entry with the kernel's update semantics ({@code BPF_MAP_UPDATE_ELEM}: one system
-   * call, no allocation).
+   * call, no allocation). On arrays every index exists, so {@link UpdateFlag#NOEXIST} always throws
+   * and {@link UpdateFlag#EXIST} is {@code ANY} within the bounds ({@code array_map_update_elem});
+   * {@link UpdateFlag#LOCK} is for values with a {@code bpf_spin_lock}, on hashes and arrays alike.
    *
    * @throws io.github.bpfmaps.errors.BpfKeyExistsException with {@link UpdateFlag#NOEXIST} if the
    *     key is present
@@ -225,7 +234,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /** Updates the key already encoded in {@code s.key}; the shared body of the {@code put}s. */
-  protected final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
+  final void updateScratchKey(Scratch s, V value, UpdateFlag flag) {
     encodeValue(value, s.value(valueSize), 0);
     updateScratch(s, flag);
   }
@@ -290,28 +299,28 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /** {@link #getLong} of the key already encoded in {@code s.key}. */
-  protected final long lookupLong(Scratch s, long absent) {
+  final long lookupLong(Scratch s, long absent) {
     requireValueSize(8, "getLong");
     ByteBuffer v = s.value(8);
     return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress()) ? v.getLong(0) : absent;
   }
 
   /** {@link #getInt} of the key already encoded in {@code s.key}. */
-  protected final int lookupInt(Scratch s, int absent) {
+  final int lookupInt(Scratch s, int absent) {
     requireValueSize(4, "getInt");
     ByteBuffer v = s.value(4);
     return found(s, BpfSys.BPF_MAP_LOOKUP_ELEM, s.keyAddress(), s.valueAddress()) ? v.getInt(0) : absent;
   }
 
   /** {@link #setLong} of the key already encoded in {@code s.key}. */
-  protected final void updateLong(Scratch s, long value) {
+  final void updateLong(Scratch s, long value) {
     requireValueSize(8, "setLong");
     s.value(8).putLong(0, value);
     updateScratch(s, UpdateFlag.ANY);
   }
 
   /** {@link #setInt} of the key already encoded in {@code s.key}. */
-  protected final void updateInt(Scratch s, int value) {
+  final void updateInt(Scratch s, int value) {
     requireValueSize(4, "setInt");
     s.value(4).putInt(0, value);
     updateScratch(s, UpdateFlag.ANY);
@@ -342,36 +351,10 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /**
-   * Deletes the entry ({@code BPF_MAP_DELETE_ELEM}: one system call).
-   *
-   * @return false if the key was absent
-   * @throws UnsupportedOperationException on array handles ({@link BpfIndexedMap}), whose entries
-   *     cannot be deleted
-   * @throws io.github.bpfmaps.errors.BpfSyscallException EINVAL for a generic handle of an array
-   */
-  public boolean remove(K key) {
-    Scratch s = Scratch.get();
-    encodeKey(key, s.key(keySize), 0);
-    return found(s, BpfSys.BPF_MAP_DELETE_ELEM, s.keyAddress(), 0);
-  }
-
-  /**
-   * Removes the entry and returns its value in one step ({@code BPF_MAP_LOOKUP_AND_DELETE_ELEM},
-   * hash maps since Linux 5.14): no other reader can see it in between. One system call.
-   *
-   * @return the value, or null if absent
-   */
-  public @Nullable V getAndRemove(K key) {
-    Scratch s = Scratch.get();
-    encodeKey(key, s.key(keySize), 0);
-    return read(BpfSys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, s.keyAddress(), s, valueCodec, valueSize);
-  }
-
-  /**
    * Writes an all-zero value at every index {@code 0 .. max_entries-1} of an int-indexed map (the
    * {@code clear} of arrays, whose entries cannot be deleted): one system call per index.
    */
-  protected final void zeroEveryIndex() {
+  final void zeroEveryIndex() {
     Scratch s = Scratch.get();
     for (int i = 0; i < spec.maxEntries(); i++) {
       s.key(4).putInt(0, i);
@@ -389,12 +372,12 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   // ---- walks ----
 
   /**
-   * Walks the entries with next-key and lookup (two system calls per entry; allocates the walk's
-   * three native buffers once, and each entry). Under concurrent change an entry that stays put is
-   * returned at least once, but on hash, LRU and LPM maps a deletion of the walk's current key
-   * restarts the walk, so entries may be returned again (bounded; see the class comment). Use
-   * {@link #forEachEntry} for each entry exactly once. The iterator is not thread-safe; the map is.
-   * {@code Iterable.forEach(Consumer)} walks this iterator, with the same guarantees.
+   * The next-key walk: {@code BPF_MAP_GET_NEXT_KEY} then a lookup per entry (two system calls per
+   * entry; allocates the walk's three native buffers once, and each entry), lazily, so a loop can
+   * stop early. <b>Under concurrent change</b> an entry that stays put is returned at least once,
+   * but on hash, LRU and LPM maps a deletion of the walk's current key restarts the walk, so entries
+   * may be returned again (bounded; see the class comment); arrays return every index once. For
+   * each entry exactly once, use {@link #forEachEntry}. The iterator is not thread-safe; the map is.
    */
   @Override
   public Iterator<Map.Entry<K, V>> iterator() {
@@ -402,9 +385,21 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /**
-   * A snapshot of the keys (one next-key system call per key; allocates the list and the keys).
-   * Same guarantees as {@link #iterator()}: keys deleted meanwhile may be missing or listed; after a
-   * restart a key may be listed twice (see the class comment).
+   * Calls {@code action} with each entry of the next-key walk of {@link #iterator()} (this is {@code
+   * Iterable.forEach}, and what Kotlin's {@code for ((k, v) in map)} runs), with its guarantees:
+   * <b>under concurrent deletes entries may be passed more than once</b>. Two system calls per
+   * entry. {@link #forEachEntry} reads in batches instead and passes each entry that stays put
+   * exactly once.
+   */
+  @Override
+  public void forEach(Consumer<? super Map.Entry<K, V>> action) {
+    Iterable.super.forEach(action);
+  }
+
+  /**
+   * A snapshot of the keys, by the next-key walk of {@link #iterator()} (one system call per key;
+   * allocates the list and the keys). <b>Under concurrent change</b>, as the walk: keys inserted or
+   * deleted meanwhile may be missing or listed; after a restart a key may be listed twice.
    */
   public List<K> keys() {
     List<K> out = new ArrayList<>();
@@ -416,8 +411,8 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /**
-   * The entries as a sequential stream over {@link #iterator()}, with its guarantees: under
-   * concurrent deletes entries may repeat.
+   * The entries as a lazy sequential stream over the next-key walk of {@link #iterator()}, with its
+   * guarantees: <b>under concurrent deletes entries may repeat</b>.
    */
   public Stream<Map.Entry<K, V>> stream() {
     return StreamSupport.stream(
@@ -425,19 +420,23 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /**
-   * Calls {@code action} with every entry, read in chunks with {@code BPF_MAP_LOOKUP_BATCH} (one
-   * system call per chunk; a chunk that a hash bucket overflows (ENOSPC) is retried twice as large),
-   * or with {@link #iterator()} where batches are unsupported. Allocates only the decoded keys and
-   * values (the chunk buffers are per thread). {@code action} may use this map.
+   * The batched walk: calls {@code action} with every entry, read in chunks with {@code
+   * BPF_MAP_LOOKUP_BATCH} (one system call per chunk; a chunk that a hash bucket overflows (ENOSPC)
+   * is retried twice as large), or with {@link #iterator()} where batches are unsupported. Allocates
+   * only the decoded keys and values (the chunk buffers are per thread). {@code action} may use this
+   * map.
    *
-   * <p>Under concurrent change, where the batch command exists (hash and array families) an entry
-   * that stays put during the walk is passed exactly once, never repeated; entries inserted or
+   * <p><b>Under concurrent change</b>, where the batch command exists (hash and array families) an
+   * entry that stays put during the walk is passed exactly once, never repeated; entries inserted or
    * deleted meanwhile may or may not be passed. Where it does not (LPM tries and other types), this
    * falls back to {@link #iterator()} and its guarantees (entries may repeat after a delete).
    */
   public void forEachEntry(BiConsumer<? super K, ? super V> action) {
-    if (!noLookupBatch && lookupBatch(false, action)) {
-      return;
+    if (!noLookupBatch) {
+      if (lookupBatch(false, action)) {
+        return;
+      }
+      noLookupBatch = true;
     }
     for (Map.Entry<K, V> e : this) {
       action.accept(e.getKey(), e.getValue());
@@ -445,19 +444,10 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /**
-   * The batched walk under its old name, which was easy to confuse with {@code
-   * Iterable.forEach(Consumer)} (a next-key walk whose entries may repeat).
-   *
-   * @deprecated use {@link #forEachEntry}, which is the same walk with the same guarantees.
-   */
-  @Deprecated
-  public void forEach(BiConsumer<? super K, ? super V> action) {
-    forEachEntry(action);
-  }
-
-  /**
-   * A snapshot as an insertion-ordered {@link LinkedHashMap}, via {@link #forEachEntry} (so each
-   * entry that stays put during the read appears once).
+   * A snapshot as an insertion-ordered {@link LinkedHashMap}, read by the batched walk of {@link
+   * #forEachEntry}: <b>under concurrent change</b> each entry that stays put during the read
+   * appears once (a map cannot repeat a key anyway; what batches add is that no entry that stays put
+   * is missed because of a restart).
    */
   public Map<K, V> toMap() {
     Map<K, V> out = new LinkedHashMap<>();
@@ -466,55 +456,17 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
   }
 
   /**
-   * Removes every entry and returns them, with {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} where the
-   * kernel has it (each entry is read and deleted atomically), otherwise with one {@link
-   * #getAndRemove} per key, or a {@link #get} and a {@link #remove} where the type has no
-   * lookup-and-delete either (LPM tries: then a value written between the two is lost).
-   */
-  public Map<K, V> drain() {
-    Map<K, V> out = new LinkedHashMap<>();
-    if (!noDrainBatch && lookupBatch(true, out::put)) {
-      return out;
-    }
-    for (K k : keys()) {
-      V v = noLookupAndDelete ? null : getAndRemoveIfSupported(k);
-      if (noLookupAndDelete) {
-        v = get(k);
-        if (v != null && !remove(k)) {
-          v = null;
-        }
-      }
-      if (v != null) {
-        out.put(k, v);
-      }
-    }
-    return out;
-  }
-
-  private @Nullable V getAndRemoveIfSupported(K key) {
-    try {
-      return getAndRemove(key);
-    } catch (BpfSyscallException e) {
-      if (!unsupported(e.errno())) {
-        throw e;
-      }
-      noLookupAndDelete = true;
-      return null;
-    }
-  }
-
-  /**
-   * Deletes every entry present when the walk passes it: the keys are listed, then deleted with
-   * {@link #removeAll} (one call per key where the type has no batch delete). Entries added
-   * meanwhile may remain. ARRAY and PERCPU_ARRAY, whose entries cannot be deleted, get zeros
-   * written at every index instead (one call per index).
+   * Empties the map: ARRAY and PERCPU_ARRAY, whose entries cannot be deleted, get zeros written at
+   * every index (one system call per index); other types have their keys listed (next-key walk), then
+   * deleted ({@code BPF_MAP_DELETE_BATCH} per chunk, or one call per key where the type has no batch
+   * delete). Entries added meanwhile may remain.
    */
   public void clear() {
     if (spec.type() == MapType.ARRAY || spec.type() == MapType.PERCPU_ARRAY) {
       zeroEveryIndex();
       return;
     }
-    removeAll(keys());
+    deleteKeys(keys());
   }
 
   // ---- batches ----
@@ -573,11 +525,11 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
 
   /**
    * Deletes the given keys ({@code BPF_MAP_DELETE_BATCH} per chunk, or one delete per key);
-   * absent keys are skipped.
+   * absent keys are skipped. The body of {@link BpfDeletableMap#removeAll} and of {@link #clear()}.
    *
    * @return how many keys were present and deleted
    */
-  public int removeAll(Collection<? extends K> keys) {
+  final int deleteKeys(Collection<? extends K> keys) {
     if (keys.isEmpty()) {
       return 0;
     }
@@ -606,7 +558,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
    * Whether a failed {@code BPF_MAP_DELETE_ELEM} only means the key was not there: ENOENT, and for
    * SOCKMAP also EINVAL, which {@code __sock_map_delete} ({@code net/core/sock_map.c}) answers for
    * an empty slot (a key past the end, its only other EINVAL, cannot come from a walk or from
-   * {@link #clear()}; {@link #remove} still reports it).
+   * {@link #clear()}; {@link BpfDeletableMap#remove} still reports it).
    */
   private boolean absentOnDelete(int err) {
     return err == Errno.ENOENT || (err == Errno.EINVAL && spec.type() == MapType.SOCKMAP);
@@ -631,7 +583,7 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
         && t != MapType.PERCPU_CGROUP_STORAGE;
   }
 
-  private static boolean unsupported(int err) {
+  static boolean unsupported(int err) {
     return err == Errno.EINVAL || err == Errno.ENOTSUPP || err == Errno.EOPNOTSUPP;
   }
 
@@ -654,8 +606,12 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
     }
   }
 
-  /** Returns false (and marks the command unsupported) if the first chunk says so. */
-  private boolean lookupBatch(boolean delete, BiConsumer<? super K, ? super V> action) {
+  /**
+   * Reads (and with {@code delete}, deletes) every entry in chunks with {@code
+   * BPF_MAP_LOOKUP[_AND_DELETE]_BATCH}; returns false, having called {@code action} for nothing, if
+   * the first chunk says the command is unsupported.
+   */
+  final boolean lookupBatch(boolean delete, BiConsumer<? super K, ? super V> action) {
     int cmd = delete ? BpfSys.BPF_MAP_LOOKUP_AND_DELETE_BATCH : BpfSys.BPF_MAP_LOOKUP_BATCH;
     int tokenSize = Math.max(keySize, 8);
     int n = Math.max(1, Math.min(firstChunk, spec.maxEntries()));
@@ -683,11 +639,6 @@ public class BpfKeyedMap<K, V> extends BpfMapHandle implements Iterable<Map.Entr
         }
         if (err != 0 && err != Errno.ENOENT) {
           if (first && unsupported(err)) {
-            if (delete) {
-              noDrainBatch = true;
-            } else {
-              noLookupBatch = true;
-            }
             return false;
           }
           throw error(cmd, err, "chunk of " + n);

@@ -31,7 +31,7 @@ public abstract class BpfKeylessMap<V> extends BpfMapHandle {
   }
 
   /** Encodes {@code value} into this thread's value buffer and returns the scratch. */
-  protected final Scratch encoded(V value) {
+  final Scratch encoded(V value) {
     Scratch s = Scratch.get();
     try {
       valueCodec.encode(value, s.value(valueSize), 0);

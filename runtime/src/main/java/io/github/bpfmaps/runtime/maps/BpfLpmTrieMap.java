@@ -17,7 +17,7 @@ import io.github.bpfmaps.spec.MapSpec;
  * @param <K> the key type (prefix length and address)
  * @param <V> the value type
  */
-public class BpfLpmTrieMap<K, V> extends BpfKeyedMap<K, V> {
+public class BpfLpmTrieMap<K, V> extends BpfDeletableMap<K, V> {
   /** See {@link BpfKeyedMap#BpfKeyedMap}. */
   public BpfLpmTrieMap(MapFd fd, MapSpec spec, Codec<K> keyCodec, Codec<V> valueCodec) {
     super(fd, spec, keyCodec, valueCodec);

@@ -100,12 +100,12 @@ public abstract class BpfMapHandle implements AutoCloseable {
    * One element command on this map ({@link BpfSys#mapElem}) between {@link MapFd#acquire()} and
    * {@link MapFd#release()}. Returns 0 or a positive errno.
    */
-  protected final int elem(int cmd, long key, long value, long flags) {
+  final int elem(int cmd, long key, long value, long flags) {
     return elem(Scratch.get(), cmd, key, value, flags);
   }
 
   /** {@link #elem(int, long, long, long)} on the caller's scratch (one thread-local read per call). */
-  protected final int elem(Scratch s, int cmd, long key, long value, long flags) {
+  final int elem(Scratch s, int cmd, long key, long value, long flags) {
     int raw = fd.acquire();
     try {
       return BpfSys.mapElem(s, cmd, raw, key, value, flags);
@@ -118,7 +118,7 @@ public abstract class BpfMapHandle implements AutoCloseable {
    * Runs a lookup-like {@code cmd} into {@code s.value} and decodes it: null on ENOENT (absent, or
    * empty for queues), an exception on any other errno.
    */
-  protected final <T> @Nullable T read(int cmd, long key, Scratch s, Codec<T> codec, int size) {
+  final <T> @Nullable T read(int cmd, long key, Scratch s, Codec<T> codec, int size) {
     ByteBuffer value = s.value(size);
     int err = elem(s, cmd, key, s.valueAddress(), 0);
     if (err == 0) {
@@ -135,12 +135,12 @@ public abstract class BpfMapHandle implements AutoCloseable {
   }
 
   /** Runs {@code cmd}: true on success, false on ENOENT, an exception on any other errno. */
-  protected final boolean found(int cmd, long key, long value) {
+  final boolean found(int cmd, long key, long value) {
     return found(Scratch.get(), cmd, key, value);
   }
 
   /** {@link #found(int, long, long)} on the caller's scratch. */
-  protected final boolean found(Scratch s, int cmd, long key, long value) {
+  final boolean found(Scratch s, int cmd, long key, long value) {
     int err = elem(s, cmd, key, value, 0);
     if (err == 0 || err == Errno.ENOENT) {
       return err == 0;
@@ -166,7 +166,7 @@ public abstract class BpfMapHandle implements AutoCloseable {
    * map says so (the kernel's {@code map_get_sys_perms} refuses writes after {@code
    * BPF_MAP_FREEZE}, as root too); reads {@code /proc/self/fdinfo} for that case only.
    */
-  protected final BpfSyscallException error(int cmd, int errno, @Nullable String detail) {
+  final BpfSyscallException error(int cmd, int errno, @Nullable String detail) {
     if (errno == Errno.EPERM && writes(cmd) && frozen()) {
       return BpfPermissionException.because(BpfSys.commandName(cmd), spec.name(), errno,
           "the map is frozen (BPF_MAP_FREEZE): user space can no longer write it, BPF programs still can"

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *     BpfMaps.hash("counts", Codecs.U32, Codecs.U64, d -> d.maxEntries(1024)).create();
  * BpfArrayMap<Long> totals = BpfMaps.array("totals", Codecs.U64, d -> d.maxEntries(4)).create();
  *
- * // Any keyed type, chosen at run time: the handle is a BpfKeyedMap of the right class.
+ * // Any keyed type, chosen at run time: the handle is a BpfKeyedMap of the right class
+ * // (deleting needs the class: m instanceof BpfDeletableMap, or declare by family).
  * BpfKeyedMap<Integer, Long> m = BpfMaps.declare("counts", d -> d.type(MapType.HASH).maxEntries(1024))
  *     .key(Codecs.U32).value(Codecs.U64).create();
  * }</pre>
@@ -232,8 +233,10 @@ public final class BpfMaps {
     /**
      * Finishes a keyed declaration. The handle is the class of the type: a {@link BpfHashMap} for
      * {@code HASH}, a {@link BpfArrayMap} for {@code ARRAY} (with a 4-byte key), a
-     * {@link BpfLpmTrieMap} for {@code LPM_TRIE}, a plain {@link BpfKeyedMap} for other keyed types
-     * ({@link HandleKind}, the table the annotation processor generates from too).
+     * {@link BpfLpmTrieMap} for {@code LPM_TRIE}, a generic {@link BpfDeletableMap} for other keyed
+     * types ({@link HandleKind}, the table the annotation processor generates from too). The
+     * declared type is their common base, {@link BpfKeyedMap}, which has no deletes (arrays cannot
+     * delete); the family methods ({@link BpfMaps#hash} ...) return the specific class.
      * Per-CPU, keyless and map-of-maps types have values of another shape: use
      * {@link BpfMaps#perCpuHash}, {@link BpfMaps#queue} and the other family methods.
      */
@@ -265,7 +268,7 @@ public final class BpfMaps {
           factory = (fd, spec) -> new BpfLpmTrieMap<>(fd, spec, key, value);
           break;
         case KEYED:
-          factory = (fd, spec) -> new BpfKeyedMap<>(fd, spec, key, value);
+          factory = (fd, spec) -> new BpfDeletableMap<>(fd, spec, key, value);
           break;
         default:
           // The families refused above (per-CPU, keyless, ring buffer, map of maps).

@@ -8,13 +8,14 @@ import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.Scratch;
 import io.github.bpfmaps.spec.MapSpec;
 import java.nio.ByteBuffer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * PERCPU_ARRAY maps: an array whose every index holds one value per possible CPU (see {@link
  * PerCpuValues}: {@code get(i).sum(V::field)} totals a counter; {@link #sumLongAt} and {@link
  * #getLongsAt} do the same without allocating anything). As {@link BpfArrayMap}, entries
- * cannot be deleted and {@link #clear()} writes zeros. Thread-safe.
+ * cannot be deleted, so the handle has no deleting operations, and {@link #clear()} writes zeros.
+ * {@link #getAt(int)} and {@link #setAt(int, Object)} read and write every CPU's value at once.
+ * Thread-safe.
  *
  * @param <V> the type of one CPU's value
  */
@@ -106,20 +107,6 @@ public class BpfPerCpuArrayMap<V> extends BpfIndexedMap<PerCpuValues<V>> {
     return slotCodec;
   }
 
-  /** Every CPU's value at {@code index}, null past the end. One system call. */
-  public @Nullable PerCpuValues<V> getAt(int index) {
-    Scratch s = Scratch.get();
-    s.key(4).putInt(0, index);
-    return lookupScratchKey(s);
-  }
-
-  /** Writes every CPU's value at {@code index}. One system call; no allocation. */
-  public void setAt(int index, PerCpuValues<V> values) {
-    Scratch s = Scratch.get();
-    s.key(4).putInt(0, index);
-    updateScratchKey(s, values, UpdateFlag.ANY);
-  }
-
   /** Writes {@code value} into every CPU's slot at {@code index}. One system call. */
   public void setAll(int index, V value) {
     setAt(index, PerCpuValues.filled(value, cpus));
@@ -129,6 +116,4 @@ public class BpfPerCpuArrayMap<V> extends BpfIndexedMap<PerCpuValues<V>> {
   public int cpus() {
     return cpus;
   }
-
-
 }

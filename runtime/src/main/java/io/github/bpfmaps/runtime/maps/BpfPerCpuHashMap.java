@@ -15,13 +15,14 @@ import org.jspecify.annotations.Nullable;
  * CPU, read and written all at once: {@link #get} returns a {@link PerCpuValues} (sum it with {@code
  * get(k).sum(V::field)} or {@code reduce}; {@link #sumLong} and {@link #getLongs} read a field of
  * every CPU's slot without allocating), {@link #set} takes one, and {@link #setAll} writes the
- * same value to every CPU. Costs as {@link BpfKeyedMap}; the value buffer is {@code
- * round_up(value_size, 8) * possible CPUs} bytes. Thread-safe.
+ * same value to every CPU; entries are deleted as in {@link BpfDeletableMap}. Costs as {@link
+ * BpfKeyedMap}; the value buffer is {@code round_up(value_size, 8) * possible CPUs} bytes.
+ * Thread-safe.
  *
  * @param <K> the key type
  * @param <V> the type of one CPU's value
  */
-public class BpfPerCpuHashMap<K, V> extends BpfKeyedMap<K, PerCpuValues<V>> {
+public class BpfPerCpuHashMap<K, V> extends BpfDeletableMap<K, PerCpuValues<V>> {
   private final int cpus;
   private final Codec<V> slotCodec;
 

@@ -90,9 +90,9 @@ class BatchFallbackTest {
           Pinning.NONE, inner);
     }
 
-    BpfKeyedMap<Long, Long> create() {
+    BpfDeletableMap<Long, Long> create() {
       MapSpec s = spec();
-      return new BpfKeyedMap<>(MapFd.create(s), s, new IntBytes(keySize), new IntBytes(valueSize));
+      return new BpfDeletableMap<>(MapFd.create(s), s, new IntBytes(keySize), new IntBytes(valueSize));
     }
 
     /** Two entries (keys 0 and 1, as this type spells them). */
@@ -189,7 +189,7 @@ class BatchFallbackTest {
    * by deleting them (ENOENT: absent), so this is the last thing a test does with the map. XSKMAP,
    * which this test cannot fill and whose delete of an empty slot succeeds, is never reported full.
    */
-  private static Set<Long> present(BpfKeyedMap<Long, Long> m, Row r) {
+  private static Set<Long> present(BpfDeletableMap<Long, Long> m, Row r) {
     Set<Long> out = new TreeSet<>();
     for (long i = 0; i < 2; i++) {
       long k = r.keyOf.applyAsLong(i);

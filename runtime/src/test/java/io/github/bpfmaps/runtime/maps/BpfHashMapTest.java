@@ -17,6 +17,7 @@ import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.NeedsBpf;
@@ -323,7 +324,7 @@ class BpfHashMapTest {
       public Integer decode(ByteBuffer buf, int offset) {
         int v = buf.getInt(offset);
         if (v > 2) {
-          throw Codecs.unknownEnum("Small.value", "Small", v);
+          throw CodecSupport.unknownEnum("Small.value", "Small", v);
         }
         return v;
       }

@@ -224,9 +224,9 @@ class BpfSpecialMapsTest {
       try (var in = new BpfArrayMap<>(MapFd.create(inner), inner, Codecs.U64)) {
         in.set(2, Long.valueOf(77));
         innerId = in.id();
-        o.set(1, in.fd());
+        o.setAt(1, in.fd());
       } // the outer map keeps the inner one alive
-      assertEquals(innerId, o.get(1));
+      assertEquals(innerId, o.getAt(1));
       assertEquals(Map.of(1, innerId), o.toMap());
       MapFd reopened = o.openInner(1, inner);
       assertNotNull(reopened);
@@ -247,7 +247,7 @@ class BpfSpecialMapsTest {
     try (var a = new BpfArrayOfMaps(MapFd.create(outerA), outerA);
         var h = new BpfHashOfMaps<>(MapFd.create(outerH), outerH, Codecs.U32);
         var in = new BpfArrayMap<>(MapFd.create(inner), inner, Codecs.U64)) {
-      a.set(2, in);
+      a.setAt(2, in);
       h.set(7, in);
       assertThrows(BpfKeyExistsException.class, () -> h.put(7, in, UpdateFlag.NOEXIST));
       assertEquals(in.id(), a.get(2));

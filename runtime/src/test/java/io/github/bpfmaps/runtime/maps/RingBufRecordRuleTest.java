@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bpfmaps.errors.BpfRecordException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.sys.Asm;
@@ -39,7 +40,7 @@ class RingBufRecordRuleTest {
     @Override public Long decode(ByteBuffer b, int o) {
       long v = b.getLong(o);
       if (v == 3) {
-        throw Codecs.unknownEnum("Event.kind", "Kind", v);
+        throw CodecSupport.unknownEnum("Event.kind", "Kind", v);
       }
       return v;
     }
