@@ -7,7 +7,7 @@
 #
 # Shapes, defaults and the name mapping are documented in benchmarks/README.md.
 #
-# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--repeat N] [--perf] [--list] [group...]
+# Usage: benchmarks/bench.sh [--quick] [--no-java] [--jmh FILE] [--repeat N] [--perf] [--loss] [--list] [group...]
 #   group: a mapbench group or bpftool_dump_1m (`--list` shows them); none = all.
 #   --quick: short C rounds and JMH iterations (about 3 minutes instead of about 10).
 #   --no-java: C and bpftool only. --jmh FILE: take the Java column from an existing JMH JSON
@@ -18,6 +18,8 @@
 #   array_lookup) with `perf record`, C and every JVM, and print where the samples fall:
 #   kernel (and its fd reference, fdget/fput), libc's syscall(), the binding (FFM downcall stub,
 #   or JNA's dispatch and libffi), the JVM runtime, the interpreter, and the compiled program.
+#   --loss: instead of the tables, the highest event rate each reader (libbpf, then every JVM)
+#   keeps up with losing nothing (groups perf_loss, ringbuf_loss; BENCH_LOSS_* in README.md).
 #   Needs root (bpf(2), bpffs at /sys/fs/bpf), gcc, bpftool, jq; Java 17 and Maven for JMH.
 # Environment (defaults in README.md): BENCH_OPS BENCH_WARMUP BENCH_ROUNDS BENCH_MMAP_OPS
 #   BENCH_BIG_ENTRIES BENCH_BIG_ROUNDS BENCH_BATCH BENCH_RINGBUF_BYTES (read by mapbench),
@@ -30,7 +32,8 @@
 #   -i 2 -r 500ms -prof gc`), BENCH_PRIO (command prefix for the timed processes, e.g.
 #   'chrt -f 1' on a shared machine), BENCH_JAVA (the JVMs that run JMH, space-separated, each
 #   a java executable; default `java`; several give one Java column each, e.g.
-#   "java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java" compares JNA on 17 with FFM on 25).
+#   "java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java" compares JNA on 17 with FFM on 25; an entry
+#   "java,-XX:+UseTransparentHugePages" adds JVM options to that column).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +47,7 @@ quick=0
 run_java=1
 repeat=${BENCH_REPEAT:-1}
 perf=0
+loss=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -55,7 +59,8 @@ while [ $# -gt 0 ]; do
 	--repeat=*) repeat=${1#--repeat=}; shift ;;
 	--list) list=1; shift ;;
 	--perf) perf=1; shift ;;
-	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+	--loss) loss=1; shift ;;
+	-h|--help) sed -n '2,36p' "$0"; exit 0 ;;
 	*) groups+=("$1"); shift ;;
 	esac
 done
@@ -64,6 +69,10 @@ if [ $perf = 1 ]; then
 	command -v perf >/dev/null || { echo "bench.sh: --perf needs perf (apt-get install linux-perf)" >&2; exit 2; }
 	[ $run_java = 1 ] || { echo "bench.sh: --perf profiles the Java side too; drop --no-java/--jmh" >&2; exit 2; }
 	[ ${#groups[@]} -gt 0 ] || groups=(array_lookup)
+fi
+if [ $loss = 1 ]; then
+	[ $run_java = 1 ] || { echo "bench.sh: --loss compares with the Java reader; drop --no-java/--jmh" >&2; exit 2; }
+	[ ${#groups[@]} -gt 0 ] || groups=(perf_loss ringbuf_loss)
 fi
 case $repeat in '' | *[!0-9]* | 0) echo "bench.sh: --repeat wants a positive number, not '$repeat'" >&2; exit 2 ;; esac
 if [ $quick = 1 ]; then
@@ -146,7 +155,22 @@ if [ $run_java = 1 ]; then
 fi
 jmh_parts=0
 # The JVMs for JMH; the first one's result is jmh-result.json, the others' jmh-result-N.json.
+# An entry "java,-XX:+Opt,..." runs that java with those options (JMH's forks inherit them): it
+# becomes a small wrapper script, and its column label names the options.
 read -r -a javas <<<"${BENCH_JAVA:-java}"
+declare -A java_opts=()
+for k in "${!javas[@]}"; do
+	if [[ ${javas[$k]} == *,* ]]; then
+		IFS=, read -r -a parts <<<"${javas[$k]}"
+		mkdir -p "$out"
+		printf '#!/bin/sh\nexec %q' "${parts[0]}" >"$out/java-$k"
+		printf ' %q' "${parts[@]:1}" >>"$out/java-$k"
+		printf ' "$@"\n' >>"$out/java-$k"
+		chmod +x "$out/java-$k"
+		java_opts[$out/java-$k]=" ${parts[*]:1}"
+		javas[$k]=$out/java-$k
+	fi
+done
 jmh_json_of() { if [ "$1" = 0 ]; then echo "$jmh_json"; else echo "${jmh_json%.json}-$1.json"; fi; }
 # A column label: the JVM's version and the bpf(2) binding the runtime jar really uses on it
 # (runtime.sys.Syscall.implementation(): jnr (jffi) or its fallback jna on Java 17-21, ffm from META-INF/versions/22 on Java 22+).
@@ -156,7 +180,7 @@ java_label() {
 	printf 'class Probe { public static void main(String[] a) { System.out.print(%s); } }\n' \
 		'io.github.bpfmaps.runtime.sys.Syscall.implementation()' >"$out/Probe.java"
 	impl=$("$1" --enable-native-access=ALL-UNNAMED -cp "$classpath" "$out/Probe.java" 2>/dev/null) || impl='?'
-	echo "Java $v $impl"
+	echo "Java $v $impl${java_opts[$1]:-}"
 }
 
 # The JMH include pattern of a C group: its mapped benchmarks.
@@ -245,6 +269,53 @@ if [ $perf = 1 ]; then
 	exit 0
 fi
 
+# --loss: the highest event rate each reader keeps up with, losing nothing; C (libbpf) then each
+# JVM, same program, ring, threads and pacing (c/eventbench.c, LossRate.java).
+if [ $loss = 1 ]; then
+	rows=()
+	for ((r = 1; r <= repeat; r++)); do
+		for g in "${groups[@]}"; do
+			[ "$repeat" -gt 1 ] && echo "# $g: pass $r of $repeat" >&2
+			echo "# $g: C (libbpf)" >&2
+			# (captured, then echoed: tee /dev/stderr would reopen a redirected log at offset 0)
+			res=$("${nice_cmd[@]}" "$out/mapbench" "$g")
+			echo "$res" >&2
+			line=$(grep "^op=$g " <<<"$res")
+			rows+=("$g|C libbpf|$line")
+			for k in "${!javas[@]}"; do
+				label=$(java_label "${javas[$k]}")
+				echo "# $g: $label" >&2
+				# Not under BENCH_PRIO: LossRate gives SCHED_FIFO to its producer and reader only
+				# (BENCH_LOSS_FIFO), as chrt gives it to the C process's two threads; the JIT
+				# compiler threads must not get it (a compilation would hold the reader off).
+				fifo=0
+				[ ${#nice_cmd[@]} -gt 0 ] && fifo=1
+				res=$(BENCH_LOSS_FIFO=$fifo "${javas[$k]}" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+					io.github.bpfmaps.bench.LossRate "$g")
+				echo "$res" >&2
+				line=$(grep "^op=$g " <<<"$res")
+				rows+=("$g|$label|$line")
+			done
+		done
+	done
+	echo
+	echo "operation      | reader              | no loss up to (events/s) | first lossy rate"
+	echo "---------------|---------------------|--------------------------|-----------------"
+	for row in "${rows[@]}"; do
+		IFS='|' read -r g label line <<<"$row"
+		awk -v g="$g" -v l="$label" '{
+			m = "-"; f = "-"
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "max_lossless") m = kv[2]; if (kv[1] == "first_lossy") f = kv[2] }
+			if ($0 ~ /skipped/) m = "skipped"
+			if (f == "0") f = "none"
+			printf "%-14s | %-19s | %24s | %16s\n", g, l, m, f }' <<<"$line"
+	done
+	echo
+	echo "no loss up to: the achieved rate of the highest step before the first step that lost events;"
+	echo "first lossy rate: that step's target (none: no step lost any). Steps and settings above."
+	exit 0
+fi
+
 pin=
 cleanup() { [ -n "$pin" ] && rm -f "$pin"; return 0; }
 trap cleanup EXIT
@@ -278,7 +349,7 @@ else
 	run=()
 	for g in ${args[@]+"${args[@]}"}; do [ "$g" != pin_1m ] && run+=("$g"); done
 	if [ ${#groups[@]} -eq 0 ]; then
-		mapfile -t run < <("$out/mapbench" --list | grep -v '^pin_1m$')
+		mapfile -t run < <("$out/mapbench" --list | grep -v '^pin_1m$' | grep -v '_loss$')
 	fi
 	for g in ${run[@]+"${run[@]}"}; do
 		inc=$(jmh_include "$g" | paste -sd'|')

@@ -44,5 +44,8 @@ void bench_ringbuf(const struct cfg *c);
 /* eventbench.c: libbpf's perf_buffer__poll and ring_buffer__poll (links -lbpf). */
 void bench_perf_poll(const struct cfg *c);
 void bench_ringbuf_poll(const struct cfg *c);
+/* eventbench.c: the highest event rate each libbpf reader keeps up with, losing nothing. */
+void bench_perf_loss(const struct cfg *c);
+void bench_ringbuf_loss(const struct cfg *c);
 
 #endif

@@ -593,6 +593,9 @@ static const struct group {
 	{ "ringbuf_consume", g_ringbuf, 1, NULL },
 	{ "perf_poll", bench_perf_poll, 1, NULL },
 	{ "ringbuf_poll", bench_ringbuf_poll, 1, NULL },
+	/* not in the table: rates, not times (bench.sh --loss) */
+	{ "perf_loss", bench_perf_loss, 0, NULL },
+	{ "ringbuf_loss", bench_ringbuf_loss, 0, NULL },
 	{ "pin_1m", g_pin, 0, NULL },
 };
 
@@ -639,7 +642,8 @@ int main(int argc, char **argv)
 			die("pthread_create", "BENCH_IDLE_THREADS");
 	}
 	for (i = 0; i < NGROUPS; i++) {
-		int want = argc == 1 ? (groups[i].by_default || (c.pin && *c.pin)) : 0;
+		int want = argc == 1 ? (groups[i].by_default
+					|| (c.pin && *c.pin && groups[i].fn == g_pin)) : 0;
 
 		for (int a = 1; a < argc; a++)
 			want |= strcmp(argv[a], groups[i].name) == 0;

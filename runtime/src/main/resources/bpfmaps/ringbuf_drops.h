@@ -4,7 +4,7 @@
  *
  * bpf_ringbuf_reserve() returns NULL and bpf_ringbuf_output() an error when the ring is full; the
  * kernel counts neither. Declare a drop counter next to the ring and reserve through these macros,
- * and Java reads the count with RingBufDrops.bind(object, "ring").dropped():
+ * and Java reads the count from the ring bound from its object, EventsMap.bind(obj).dropped():
  *
  *   struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 64 * 1024); } events SEC(".maps");
  *   BPFMAPS_RINGBUF_DROPS(events);

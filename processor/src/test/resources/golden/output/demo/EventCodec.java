@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -24,7 +23,7 @@ public final class EventCodec implements Codec<Event> {
       Layout.Field.signedInt("ts", 0, 8),
       Layout.Field.string("comm", 8, 16),
       Layout.Field.signedInt("args", 24, 4).array(4),
-      Layout.Field.enumeration("kind", 40, 4, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L))));
+      Layout.Field.enumeration("kind", 40, 4, KindValues.CONSTANTS));
 
   /**
    * The codec; it is stateless.

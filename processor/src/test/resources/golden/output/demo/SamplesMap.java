@@ -29,6 +29,10 @@ public final class SamplesMap extends BpfRingBuf<Samples.Sample> {
     super(fd, SPEC, Samples_SampleCodec.INSTANCE);
   }
 
+  private SamplesMap(BpfObject bpfObject) {
+    super(bpfObject, SPEC, Samples_SampleCodec.INSTANCE);
+  }
+
   /**
    * Creates a new kernel map from {@link #SPEC} (one {@code bpf(BPF_MAP_CREATE)} call).
    */
@@ -53,8 +57,9 @@ public final class SamplesMap extends BpfRingBuf<Samples.Sample> {
   /**
    * The map {@code samples} of a loaded object, checked against {@link #SPEC} and, when the object has BTF,
    * against the codecs' layouts.
+   * With the object's {@code samples_drops} counter, if it declares one, for {@code dropped()}.
    */
   public static SamplesMap bind(BpfObject bpfObject) {
-    return new SamplesMap(bpfObject.bindMap(SPEC, null, Samples_SampleCodec.INSTANCE));
+    return new SamplesMap(bpfObject);
   }
 }

@@ -4,7 +4,6 @@ import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.internal.CodecSupport;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
-import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -23,7 +22,7 @@ public final class Samples_SampleCodec implements Codec<Samples.Sample> {
   public static final Layout LAYOUT = Layout.struct("sample", 48, 16,
       Layout.Field.signedInt("cpu", 0, 1),
       Layout.Field.signedInt("pid", 4, 4),
-      Layout.Field.enumeration("kind", 8, 1, List.of(new Layout.EnumConstant("EXEC", 0L), new Layout.EnumConstant("EXIT", 7L), new Layout.EnumConstant("FORK", 2L))),
+      Layout.Field.enumeration("kind", 8, 1, KindValues.CONSTANTS),
       Layout.Field.struct("header", 9, Samples_HeaderCodec.LAYOUT),
       Layout.Field.struct("history", 18, Samples_HeaderCodec.LAYOUT).array(2),
       Layout.Field.signedInt("raw", 36, 1).array(8));

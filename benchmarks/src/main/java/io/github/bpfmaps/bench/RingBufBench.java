@@ -109,6 +109,11 @@ public class RingBufBench {
    * Encodings: {@code struct bpf_insn} in {@code include/uapi/linux/bpf.h}.
    */
   static byte[] producer(int ringFd) {
+    return producer(ringFd, RB_NO_WAKEUP, 0);
+  }
+
+  /** The same program with other {@code bpf_ringbuf_output} flags and return value. */
+  static byte[] producer(int ringFd, int flags, int returnValue) {
     ByteBuffer b = ByteBuffer.allocate(12 * 8).order(ByteOrder.nativeOrder());
     insn(b, 0xb7, 1, 0, 0, 42); // mov64 r1, 42
     insn(b, 0x7b, 10, 1, -16, 0); // stxdw [r10 - 16], r1
@@ -118,9 +123,9 @@ public class RingBufBench {
     insn(b, 0xbf, 2, 10, 0, 0); // mov64 r2, r10
     insn(b, 0x07, 2, 0, 0, -16); // add64 r2, -16
     insn(b, 0xb7, 3, 0, 0, 16); // mov64 r3, 16
-    insn(b, 0xb7, 4, 0, 0, RB_NO_WAKEUP); // mov64 r4, BPF_RB_NO_WAKEUP
+    insn(b, 0xb7, 4, 0, 0, flags); // mov64 r4, flags
     insn(b, 0x85, 0, 0, 0, RINGBUF_OUTPUT); // call bpf_ringbuf_output
-    insn(b, 0xb7, 0, 0, 0, 0); // mov64 r0, 0
+    insn(b, 0xb7, 0, 0, 0, returnValue); // mov64 r0, returnValue
     insn(b, 0x95, 0, 0, 0, 0); // exit
     return b.array();
   }

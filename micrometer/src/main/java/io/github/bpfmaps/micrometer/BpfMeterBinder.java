@@ -244,7 +244,8 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
     }
     if (model.hasBucket()) {
       Object b = key == null ? null
-          : model.bucketIsKey ? key : component(model.bucketAccessor, key);
+          : model.bucketIsKey ? RecordModel.kotlinUnsignedAsNumber(key)
+          : component(model.bucketAccessor, key);
       ref.slot = b instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, Math.max(0, n.longValue())) : -1;
     }
     Series s = series.get(tagValues);
@@ -261,7 +262,7 @@ public final class BpfMeterBinder implements MeterBinder, AutoCloseable {
 
   private static Object component(java.lang.invoke.@Nullable MethodHandle accessor, Object owner) {
     if (accessor == null) {
-      return owner;
+      return RecordModel.kotlinUnsignedAsNumber(owner);
     }
     try {
       return (Object) accessor.invokeExact(owner);

@@ -279,13 +279,43 @@ final class RecordModel {
 
   private static int componentCount(Class<?> c) {
     int n = 0;
-    while (true) {
-      try {
-        c.getMethod("component" + (n + 1));
-        n++;
-      } catch (NoSuchMethodException e) {
-        return n;
+    while (componentMethod(c, n + 1) != null) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * {@code componentN()} of a Kotlin data class, or null. A property of a value class (UInt,
+   * ULong ...) has a mangled one, {@code component1-pVg5ArA()}, returning the underlying
+   * primitive (the raw bits of the unsigned value).
+   */
+  private static @Nullable Method componentMethod(Class<?> c, int n) {
+    try {
+      return c.getMethod("component" + n);
+    } catch (NoSuchMethodException e) {
+      String mangled = "component" + n + "-";
+      for (Method m : c.getMethods()) {
+        if (m.getName().startsWith(mangled) && m.getParameterCount() == 0) {
+          return m;
+        }
       }
+      return null;
+    }
+  }
+
+  /**
+   * A whole key or value of Kotlin's UByte..ULong (a {@code kotlin.UInt} box, not a
+   * {@link Number}) as the Java number of the same bits, so that it is counted and tagged as the
+   * unsigned number it is; any other value unchanged. Its {@code toString} is the unsigned decimal.
+   */
+  static Object kotlinUnsignedAsNumber(Object v) {
+    switch (v.getClass().getName()) {
+      case "kotlin.UByte": return (byte) Integer.parseInt(v.toString());
+      case "kotlin.UShort": return (short) Integer.parseInt(v.toString());
+      case "kotlin.UInt": return Integer.parseUnsignedInt(v.toString());
+      case "kotlin.ULong": return Long.parseUnsignedLong(v.toString());
+      default: return v;
     }
   }
 
@@ -307,16 +337,15 @@ final class RecordModel {
     Method[] comps = new Method[n];
     Class<?>[] types = new Class<?>[n];
     for (int i = 0; i < n; i++) {
-      try {
-        comps[i] = c.getMethod("component" + (i + 1));
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException(e);
-      }
+      comps[i] = java.util.Objects.requireNonNull(componentMethod(c, i + 1));
       types[i] = comps[i].getReturnType();
     }
     java.lang.reflect.Constructor<?> ctor;
     try {
-      ctor = c.getDeclaredConstructor(types);
+      ctor = markerConstructor(c, types);
+      if (ctor == null) {
+        ctor = c.getDeclaredConstructor(types);
+      }
     } catch (NoSuchMethodException e) {
       throw new IllegalArgumentException("[BpfMetrics] " + c.getName() + " has component1..component" + n
           + " but no constructor taking them; is it a Kotlin data class?", e);
@@ -327,6 +356,24 @@ final class RecordModel {
       out.add(new Part(params[i], name, types[i], accessor(comps[i], c.getName() + "." + name)));
     }
     return out;
+  }
+
+  /**
+   * The public synthetic twin {@code (types..., DefaultConstructorMarker)} Kotlin adds beside the
+   * private primary constructor of a class with value-class (UInt ...) properties, or null. The
+   * property annotations are readable through its parameters; the private constructor's show none
+   * to reflection.
+   */
+  private static java.lang.reflect.@Nullable Constructor<?> markerConstructor(Class<?> c, Class<?>[] types) {
+    for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+      Class<?>[] p = k.getParameterTypes();
+      if (p.length == types.length + 1
+          && p[types.length].getName().equals("kotlin.jvm.internal.DefaultConstructorMarker")
+          && java.util.Arrays.equals(types, java.util.Arrays.copyOf(p, types.length))) {
+        return k;
+      }
+    }
+    return null;
   }
 
   private static String orElse(String s, String fallback) {

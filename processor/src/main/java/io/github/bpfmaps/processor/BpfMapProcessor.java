@@ -16,6 +16,7 @@ import io.github.bpfmaps.processor.write.CodecWriter;
 import io.github.bpfmaps.processor.write.EnumValuesWriter;
 import io.github.bpfmaps.processor.write.Generated;
 import io.github.bpfmaps.processor.write.MapWriter;
+import io.github.bpfmaps.spec.HandleKind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -185,6 +186,18 @@ public final class BpfMapProcessor extends AbstractProcessor {
         }
       }
     }
+    // The handle's key codec only where it takes keys (an ARRAY takes an int index); the value
+    // codec always, as bind passes it.
+    List<Optional<MapModel.Entry>> encoded = new ArrayList<>();
+    if (HandleKind.of(type).takesKey()) {
+      encoded.add(key);
+    }
+    encoded.add(value);
+    for (Optional<MapModel.Entry> e : encoded) {
+      if (e.isPresent() && e.get().kotlinUnsigned()) {
+        requireKotlinCodec(e.get(), record, components);
+      }
+    }
     String other = names.putIfAbsent(name, record.getQualifiedName().toString());
     if (other != null) {
       reporter.report(Diagnostic.Kind.ERROR, record, mirror, value(mirror, "name"),
@@ -207,6 +220,25 @@ public final class BpfMapProcessor extends AbstractProcessor {
     }
     mapWriter.write(map, origins).writeTo(processingEnv.getFiler());
     headers.add(map, record);
+  }
+
+  /**
+   * A Kotlin {@code UInt} (...) key or value makes the handle a map of {@code UInt}s, encoded by
+   * bpfmaps-kotlin's {@code UIntCodec}; without that module the generated handle would not
+   * compile, so say which dependency is missing instead.
+   */
+  private void requireKotlinCodec(MapModel.Entry e, TypeElement record,
+      List<RecordReader.Part> components) {
+    String codec = MapWriter.kotlinCodecName(e.javaType());
+    if (processingEnv.getElementUtils().getTypeElement(codec) != null) {
+      return;
+    }
+    Element site = components.stream().filter(c -> c.name().equals(e.component()))
+        .map(RecordReader.Part::site).findFirst().orElse(record);
+    reporter.error(site, "BpfMapKotlinUnsigned", record.getSimpleName() + "." + e.component()
+        + " is a " + e.javaType() + ", so " + record.getSimpleName() + "Map takes and returns "
+        + e.javaType() + " through " + codec + ", which is not on the class path; add the "
+        + "dependency io.github.bpfmaps:bpfmaps-kotlin");
   }
 
   /**

@@ -11,9 +11,9 @@ import io.github.bpfmaps.annotations.Unsigned;
 import io.github.bpfmaps.annotations.Width;
 import io.github.bpfmaps.processor.model.Component;
 import io.github.bpfmaps.processor.model.FieldType;
-import io.github.bpfmaps.processor.model.Names;
 import io.github.bpfmaps.processor.model.JavaPrimitive;
 import io.github.bpfmaps.processor.model.MapModel;
+import io.github.bpfmaps.processor.model.Names;
 import io.github.bpfmaps.processor.model.StructLayout;
 import io.github.bpfmaps.processor.model.TypeRef;
 import java.lang.annotation.Annotation;
@@ -30,12 +30,12 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.RecordComponentElement;
-import javax.lang.model.element.VariableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
@@ -223,10 +223,12 @@ final class RecordReader {
     return ok ? out : List.of();
   }
 
-  /** Kotlin's unsigned types by the JVM type they are stored as, with the signed type to use. */
-  private static final Map<TypeKind, String> UNSIGNED_BY_JVM = Map.of(
+  /** Kotlin's unsigned types by the JVM type they are stored as. */
+  static final Map<TypeKind, String> KOTLIN_UNSIGNED = Map.of(
       TypeKind.BYTE, "UByte", TypeKind.SHORT, "UShort", TypeKind.INT, "UInt",
       TypeKind.LONG, "ULong");
+
+  /** The signed type of the same size as a Kotlin unsigned type. */
   private static final Map<String, String> SIGNED_TWIN = Map.of(
       "UByte", "Byte", "UShort", "Short", "UInt", "Int", "ULong", "Long");
 
@@ -238,7 +240,7 @@ final class RecordReader {
    */
   private static @Nullable String unsignedKotlinType(VariableElement field, List<String> metadata,
       boolean hiddenConstructor) {
-    String kotlin = UNSIGNED_BY_JVM.get(field.asType().getKind());
+    String kotlin = KOTLIN_UNSIGNED.get(field.asType().getKind());
     if (kotlin == null) {
       return null;
     }
@@ -370,8 +372,9 @@ final class RecordReader {
         ok = false;
       }
       return ok
-          ? Optional.of(new MapModel.Entry(c.name(), javaType,
-              FieldType.Scalar.of(p, c.unsigned())))
+          ? Optional.of(new MapModel.Entry(c.name(),
+              c.kotlinUnsigned() ? KOTLIN_UNSIGNED.get(t.getKind()) : javaType,
+              FieldType.Scalar.of(p, c.unsigned()), c.kotlinUnsigned()))
           : Optional.empty();
     }
     if (t.getKind() == TypeKind.ARRAY

@@ -161,14 +161,17 @@ class KotlinDataClassTest {
   }
 
   @Test
-  void unsignedFromConstructorParameterMakesTheMemberUnsigned() {
-    Compilation c = compile(PROBE, PROBE_STATS);
-    assertThat(c).succeeded();
-    // The layout records signedness per member: packets is __u64 (false), port __be16.
-    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
-        .containsMatch("\"packets\", \"packets\", 0, 8, 0, [A-Za-z.]+\\.INT, false, false");
-    assertThat(c).generatedSourceFile("test.ProbeCodec").contentsAsUtf8String()
-        .containsMatch("\"port\", \"port\", 8, 2, 0, [A-Za-z.]+\\.INT, true, true");
+  void unsignedFromConstructorParameterMakesTheMemberUnsigned() throws ReflectiveOperationException {
+    Compiled c = Compiled.of(METADATA, NOT_NULL, NULLABLE, PROBE, PROBE_STATS);
+    Codec<?> codec = (Codec<?>) c.load("test.ProbeCodec").getField("INSTANCE").get(null);
+    // The layout (what bind compares with BTF) records signedness per member: packets is __u64
+    // (@Unsigned on the constructor parameter), port __be16 (@NetworkOrder on the field).
+    var packets = codec.layout().fields().get(0);
+    assertThat(List.of(packets.name(), packets.offset(), packets.signed(), packets.networkOrder()))
+        .containsExactly("packets", 0, false, false).inOrder();
+    var port = codec.layout().fields().get(1);
+    assertThat(List.of(port.name(), port.offset(), port.signed(), port.networkOrder()))
+        .containsExactly("port", 8, true, true).inOrder();
   }
 
   @Test
@@ -276,11 +279,100 @@ class KotlinDataClassTest {
     org.junit.jupiter.api.Assertions.assertTrue(
         codec.contains("\"kotlin.jvm.internal.DefaultConstructorMarker\""), codec);
     // The members are unsigned without @Unsigned: __u8, __u16, __u32, __u64; plain stays __s32.
+    // (The codec's class cannot be loaded here: its static initialiser looks up the mangled
+    // getters, which a stub cannot declare. So the generated LAYOUT is read as text, in either
+    // spelling: the Field constructor's signed argument, or the named factory.)
     for (String member : List.of("ttl", "sport", "hits", "bytes")) {
       org.junit.jupiter.api.Assertions.assertTrue(
-          codec.matches("(?s).*\"" + member + "\", \"" + member + "\", \\d+, \\d+, 0, "
-              + "[\\w.]*INT, false.*"), member + " unsigned in " + codec);
+          codec.matches("(?s).*(\"" + member + "\", \"" + member + "\", \\d+, \\d+, 0, "
+              + "[\\w.]*INT, false|unsignedInt\\(\"" + member + "\").*"),
+          member + " unsigned in " + codec);
     }
+    org.junit.jupiter.api.Assertions.assertTrue(
+        codec.matches("(?s).*(\"plain\", \"plain\", \\d+, 4, 0, [\\w.]*INT, true"
+            + "|\\bsignedInt\\(\"plain\").*"), "plain signed in " + codec);
+  }
+
+  /**
+   * {@code @BpfMap(type = HASH, maxEntries = 16) data class Counts(val port: UInt, val bytes: ULong)}
+   * as kapt stubs it: no getters for the two value-class properties, a private constructor, and
+   * the mangled getters in the metadata.
+   */
+  private static final JavaFileObject COUNTS = stub("Counts",
+      "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UInt;\", \"Lkotlin/ULong;\", "
+          + "\"getPort-pVg5ArA\", \"getBytes-s-VKNKU\"})",
+      "@BpfMap(type = MapType.HASH, maxEntries = 16)",
+      "public final class Counts {",
+      "  private final int port = 0;",
+      "  private final long bytes = 0L;",
+      "  private Counts(int port, long bytes) { super(); }",
+      "}");
+
+  /** Stand-ins for Kotlin's boxes and bpfmaps-kotlin's codecs, which are not on this class path. */
+  private static final JavaFileObject[] KOTLIN_CODECS = {
+      JavaFileObjects.forSourceLines("kotlin.UInt", "package kotlin;",
+          "public final class UInt {}"),
+      JavaFileObjects.forSourceLines("kotlin.ULong", "package kotlin;",
+          "public final class ULong {}"),
+      JavaFileObjects.forSourceLines("io.github.bpfmaps.kotlin.UIntCodec",
+          "package io.github.bpfmaps.kotlin;",
+          "public final class UIntCodec {",
+          "  public static final io.github.bpfmaps.runtime.Codec<kotlin.UInt> INSTANCE = null;",
+          "}"),
+      JavaFileObjects.forSourceLines("io.github.bpfmaps.kotlin.ULongCodec",
+          "package io.github.bpfmaps.kotlin;",
+          "public final class ULongCodec {",
+          "  public static final io.github.bpfmaps.runtime.Codec<kotlin.ULong> INSTANCE = null;",
+          "}")};
+
+  @Test
+  void unsignedKeyAndValueMakeAHandleOfKotlinsUnsignedTypes() throws java.io.IOException {
+    List<JavaFileObject> sources = new ArrayList<>(List.of(KOTLIN_CODECS));
+    sources.add(COUNTS);
+    Compilation c = compile(sources.toArray(new JavaFileObject[0]));
+    assertThat(c).succeeded();
+    String handle = c.generatedSourceFile("test.CountsMap").orElseThrow().getCharContent(true)
+        .toString();
+    // A Kotlin caller then writes counts[443u] = 5_000_000_000uL, no toInt() and 0xffff.
+    org.junit.jupiter.api.Assertions.assertTrue(
+        handle.contains("extends BpfHashMap<UInt, ULong>"), handle);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        handle.contains("super(fd, SPEC, UIntCodec.INSTANCE, ULongCodec.INSTANCE)"), handle);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        handle.contains("bpfObject.bindMap(SPEC, UIntCodec.INSTANCE, ULongCodec.INSTANCE)"), handle);
+    // No struct: the key and value are scalars, so no codec of the record's own is written.
+    org.junit.jupiter.api.Assertions.assertFalse(c.generatedSourceFile("test.CountsCodec")
+        .isPresent());
+  }
+
+  @Test
+  void unsignedKeyWithoutTheKotlinModuleSaysWhichDependencyIsMissing() {
+    Compilation c = compile(COUNTS);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[BpfMapKotlinUnsigned] Counts.port is a UInt, so CountsMap "
+        + "takes and returns UInt through io.github.bpfmaps.kotlin.UIntCodec, which is not on the "
+        + "class path; add the dependency io.github.bpfmaps:bpfmaps-kotlin").inFile(COUNTS)
+        .onLineContaining("int port = 0");
+    assertThat(c).hadErrorContaining("Counts.bytes is a ULong");
+  }
+
+  @Test
+  void unsignedArrayIndexNeedsNoKotlinCodec() {
+    // An ARRAY handle takes an int index, not the key type: data class Slots(val slot: UInt,
+    // val value: Long) compiles without bpfmaps-kotlin.
+    JavaFileObject f = stub("Slots",
+        "@kotlin.Metadata(k = 1, d2 = {\"Lkotlin/UInt;\", \"getSlot-pVg5ArA\"})",
+        "@BpfMap(type = MapType.ARRAY, maxEntries = 4)",
+        "public final class Slots {",
+        "  private final int slot = 0;",
+        "  private final long value = 0L;",
+        "  private Slots(int slot, long value) { super(); }",
+        "  public final long getValue() { return 0L; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("test.SlotsMap").contentsAsUtf8String()
+        .contains("extends BpfArrayMap<Long>");
   }
 
   @Test

@@ -39,8 +39,15 @@ public record MapModel(
    * @param component the record component's name
    * @param javaType the component's Java type as the user wrote it, for messages
    * @param type its C type
+   * @param kotlinUnsigned whether it is a Kotlin {@code UByte}..{@code ULong} property: the handle
+   *     then takes and returns Kotlin's type ({@code kotlin.UInt}), not the Java one it is stored as
    */
-  public record Entry(String component, String javaType, FieldType type) {}
+  public record Entry(String component, String javaType, FieldType type, boolean kotlinUnsigned) {
+    /** A key or value of a Java record, or a Kotlin property of a signed or non-scalar type. */
+    public Entry(String component, String javaType, FieldType type) {
+      this(component, javaType, type, false);
+    }
+  }
 
   /**
    * True for the types with no key: the record has a single component, the value. For a

@@ -56,12 +56,12 @@ public final class MapWriter {
     List<TypeName> typeArgs = new ArrayList<>();
     List<CodeBlock> ctorArgs = new ArrayList<>();
     if (base.takesKey()) {
-      typeArgs.add(boxed(key.type()));
-      ctorArgs.add(codec(key.type()));
+      typeArgs.add(boxed(key));
+      ctorArgs.add(codec(key));
     }
     if (base.takesValue()) {
-      typeArgs.add(boxed(value.type()));
-      ctorArgs.add(codec(value.type()));
+      typeArgs.add(boxed(value));
+      ctorArgs.add(codec(value));
     }
     ClassName raw = ClassName.get(MAPS, base.simpleName());
     TypeName superclass = typeArgs.isEmpty()
@@ -115,19 +115,42 @@ public final class MapWriter {
         .addStatement("return new $T($T.fromId(id, SPEC))", self, MAP_FD)
         .build());
     // The parameter is not called "object": that is a Kotlin hard keyword.
-    type.addMethod(MethodSpec.methodBuilder("bind")
+    MethodSpec.Builder bind = MethodSpec.methodBuilder("bind")
         .addJavadoc("The map {@code $L} of a loaded object, checked against {@link #SPEC} and, when "
             + "the object has BTF,\nagainst the codecs' layouts.\n", map.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(self)
-        .addParameter(BPF_OBJECT, "bpfObject")
-        .addStatement("return new $T(bpfObject.bindMap(SPEC, $L, $L))", self,
-            key == null ? CodeBlock.of("null") : codec(key.type()), codec(value.type()))
-        .build());
+        .addParameter(BPF_OBJECT, "bpfObject");
+    if (base == HandleKind.RINGBUF) {
+      // The ring's own constructor binds it, and its drop counter <name>_drops when the object has one.
+      bind.addJavadoc("With the object's {@code $L_drops} counter, if it declares one, for {@code dropped()}.\n",
+          map.name());
+      type.addMethod(MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(BPF_OBJECT, "bpfObject")
+          .addStatement("super(bpfObject, SPEC$L)",
+              ctorArgs.stream().map(c -> CodeBlock.of(", $L", c)).collect(CodeBlock.joining("")))
+          .build());
+      bind.addStatement("return new $T(bpfObject)", self);
+    } else {
+      bind.addStatement("return new $T(bpfObject.bindMap(SPEC, $L, $L))", self,
+          key == null ? CodeBlock.of("null")
+              : base.takesKey() ? codec(key) : codec(key.type()), codec(value));
+    }
+    type.addMethod(bind.build());
     return JavaFile.builder(map.record().packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
         .build();
+  }
+
+  /**
+   * The qualified name of the bpfmaps-kotlin codec the handle uses for a Kotlin unsigned key or
+   * value ({@code UInt} -> {@code io.github.bpfmaps.kotlin.UIntCodec}), so the processor can check
+   * that it is on the class path before writing a handle that needs it.
+   */
+  public static String kotlinCodecName(String kotlinType) {
+    return Types.kotlinCodec(kotlinType).canonicalName();
   }
 
   /** The {@code MapFlags} constants, in bit order, so SPEC reads as the user wrote it. */
@@ -173,7 +196,20 @@ public final class MapWriter {
     return CodeBlock.join(parts, " | ");
   }
 
-  /** The codec expression of a key or value. */
+  /**
+   * The codec expression of a key or value. A Kotlin UByte..ULong has one in the bpfmaps-kotlin
+   * module ({@code UIntCodec}...), which the processor checked is on the class path.
+   */
+  static CodeBlock codec(MapModel.Entry e) {
+    return e.kotlinUnsigned()
+        ? CodeBlock.of("$T.INSTANCE", Types.kotlinCodec(e.javaType()))
+        : codec(e.type());
+  }
+
+  /**
+   * The Java codec of a C type; also what bind compares an ARRAY's index with (only its layout is
+   * used there, so a Kotlin UInt index needs no Kotlin codec).
+   */
   static CodeBlock codec(FieldType t) {
     if (t instanceof FieldType.StructType s) {
       return CodeBlock.of("$T.INSTANCE", codecName(s.layout().name()));
@@ -196,7 +232,11 @@ public final class MapWriter {
     return CodeBlock.of("$T.$L", CODECS, name);
   }
 
-  private static TypeName boxed(FieldType t) {
+  private static TypeName boxed(MapModel.Entry e) {
+    FieldType t = e.type();
+    if (e.kotlinUnsigned()) {
+      return ClassName.get("kotlin", e.javaType());
+    }
     if (t instanceof FieldType.ArrayType) {
       return ArrayTypeName.of(TypeName.BYTE);
     }

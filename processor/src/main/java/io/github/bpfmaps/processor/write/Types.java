@@ -30,6 +30,14 @@ final class Types {
   static final ClassName LIST = ClassName.get(List.class);
   static final String MAPS = io.github.bpfmaps.spec.HandleKind.HANDLE_PACKAGE;
 
+  /** The bpfmaps-kotlin package, home of the codecs of Kotlin's unsigned types. */
+  static final String KOTLIN = "io.github.bpfmaps.kotlin";
+
+  /** The codec of a Kotlin unsigned type as a whole key or value: {@code UInt} -> {@code UIntCodec}. */
+  static ClassName kotlinCodec(String kotlinType) {
+    return ClassName.get(KOTLIN, kotlinType + "Codec");
+  }
+
   static ClassName className(TypeRef ref) {
     List<String> names = ref.simpleNames();
     return ClassName.get(ref.packageName(), names.get(0),

@@ -73,6 +73,7 @@ public class BpfPerfEventArray<V> extends BpfMapHandle {
   static final int DATA_TAIL = 1032;
   /** {@code struct perf_event_header} (type, misc, size) plus the {@code u32} raw size. */
   static final int SAMPLE_HEADER = 12;
+  private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
   /**
    * Receives the count of a {@code PERF_RECORD_LOST}: samples the kernel could not write into
@@ -528,13 +529,16 @@ public class BpfPerfEventArray<V> extends BpfMapHandle {
     }
     int delivered = 0;
     ByteBuffer data = ring.data;
-    int mask = ring.dataSize - 1;
+    int dataSize = ring.dataSize;
+    int mask = dataSize - 1;
     try {
       while (tail < head) {
         int at = (int) (tail & mask);
-        // Records are 8-byte aligned and the data area is whole pages: a header never wraps.
-        int type = data.getInt(at);
-        int size = Short.toUnsignedInt(data.getShort(at + 6));
+        // Records are 8-byte aligned and the data area is whole pages: a header never wraps. The
+        // header (u32 type, u16 misc, u16 size) is one aligned native word: one read, not two.
+        long word = data.getLong(at);
+        int type = LITTLE_ENDIAN ? (int) word : (int) (word >>> 32);
+        int size = LITTLE_ENDIAN ? (int) (word >>> 48) : (int) word & 0xffff;
         if (size < 8 || size > head - tail) {
           noteBad(ring, tail, size, "a record header of type " + type + " with an impossible size;"
               + " skipped what was left in this ring");
@@ -542,8 +546,8 @@ public class BpfPerfEventArray<V> extends BpfMapHandle {
           break;
         }
         ByteBuffer buf = data;
-        if (at + size > ring.dataSize) {
-          int first = ring.dataSize - at;
+        if (at + size > dataSize) {
+          int first = dataSize - at;
           r.wrapped.put(0, data, at, first).put(first, data, 0, size - first);
           buf = r.wrapped;
           at = 0;

@@ -3,9 +3,11 @@ package io.github.bpfmaps.runtime.maps;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.github.bpfmaps.errors.BpfClosedException;
+import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.errors.BpfRecordException;
 import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.errors.Errno;
+import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.sys.LibC;
@@ -18,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The consumer side of a RINGBUF map: records that BPF programs write with {@code
@@ -52,6 +55,11 @@ import java.util.function.Consumer;
  * continues after them (its count does not include the nested call's records). {@link #close()}
  * while a {@code poll} waits defers unmapping until it returns (at most its timeout).
  *
+ * <p><b>Drops.</b> The kernel counts no record a program failed to reserve. Programs that reserve
+ * through the macros of {@code bpfmaps/ringbuf_drops.h} count them in a per-CPU map {@code
+ * <ring>_drops}; a ring bound from its object ({@code <Record>Map.bind(obj)} or {@link
+ * #BpfRingBuf(BpfObject, MapSpec, Codec)}) finds that map and answers {@link #dropped()}.
+ *
  * @param <V> the record type
  */
 public class BpfRingBuf<V> extends BpfMapHandle {
@@ -60,7 +68,6 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   private static final int DISCARD = RingMemory.DISCARD;
   private static final int HEADER = RingMemory.HEADER;
   private static final VarHandle LONGS = RingMemory.LONGS;
-  private static final VarHandle INTS = RingMemory.INTS;
 
   /** The record codec. */
   protected final Codec<V> valueCodec;
@@ -71,6 +78,16 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   private final long mask;
   private final Object consumerLock = new Object();
   private final Cleaner.Cleanable cleanable;
+  private final @Nullable RingBufDrops drops;
+  // Under consumerLock: where the drain stands (ahead of the consumer page by less than
+  // RELEASE_EVERY records), and how many drains of this thread are running (nested in callbacks).
+  private long position;
+  private int depth;
+  /**
+   * The consumer position is published every this many delivered records (a power of two) and at
+   * the end of a drain: libbpf writes it after every record, which costs an ordered store each.
+   */
+  private static final int RELEASE_EVERY = 64;
 
   private static final class Ring extends RefCount {
     final long consumerAddress;
@@ -103,14 +120,56 @@ public class BpfRingBuf<V> extends BpfMapHandle {
 
   /**
    * Maps the ring's pages and sets up an epoll instance on its fd (four system calls; one more to
-   * unmap each on close).
+   * unmap each on close). Without a drop counter: {@link #dropped()} throws.
    *
    * @param valueCodec decodes one record
    * @throws BpfSyscallException if the kernel refuses the mapping
    */
   public BpfRingBuf(MapFd fd, MapSpec spec, Codec<V> valueCodec) {
+    this(fd, spec, valueCodec, null);
+  }
+
+  /**
+   * The ring buffer {@code spec} names in a loaded object, with its drop counter {@code
+   * <name>_drops} when the object declares one ({@code BPFMAPS_RINGBUF_DROPS}, see {@link
+   * #dropped()}). What every generated {@code <Record>Map.bind(obj)} of a RINGBUF record calls. Five
+   * system calls (six with a counter).
+   *
+   * @throws io.github.bpfmaps.errors.BpfSpecMismatchException if the object's ring or counter is
+   *     not what {@code spec} and the header declare
+   * @throws BpfException if the object has no such ring or is not loaded
+   * @throws BpfSyscallException if the kernel refuses the mapping
+   */
+  public BpfRingBuf(BpfObject object, MapSpec spec, Codec<V> valueCodec) {
+    this(object, object.bindMap(spec, null, valueCodec), spec, valueCodec);
+  }
+
+  // Binds the counter after the ring's fd (so a missing ring says so first) and closes that fd if
+  // the counter does not bind.
+  private BpfRingBuf(BpfObject object, MapFd fd, MapSpec spec, Codec<V> valueCodec) {
+    this(fd, spec, valueCodec, counterOf(object, fd, spec));
+  }
+
+  private static @Nullable RingBufDrops counterOf(BpfObject object, MapFd fd, MapSpec spec) {
+    try {
+      return RingBufDrops.ifDeclared(object, spec.name());
+    } catch (RuntimeException e) {
+      fd.close();
+      throw e;
+    }
+  }
+
+  /**
+   * As {@link #BpfRingBuf(MapFd, MapSpec, Codec)}, with {@code drops} answering {@link #dropped()}
+   * (for a ring from an fd, pin or id whose program counts its drops). The handle owns {@code
+   * drops}: it closes it with itself, or at once if the mapping fails.
+   *
+   * @throws BpfSyscallException if the kernel refuses the mapping
+   */
+  public BpfRingBuf(MapFd fd, MapSpec spec, Codec<V> valueCodec, @Nullable RingBufDrops drops) {
     super(fd, spec);
     this.valueCodec = valueCodec;
+    this.drops = drops;
     long page = LibC.sysconf(LibC.SC_PAGESIZE);
     long size = spec.maxEntries();
     this.mask = size - 1;
@@ -141,6 +200,9 @@ public class BpfRingBuf<V> extends BpfMapHandle {
         LibC.close(epoll);
       }
       fd.close(); // owned by this handle, which will not exist (the close waits for the release below)
+      if (drops != null) {
+        drops.close();
+      }
       throw BpfSyscallException.of(call, spec.name(), e.getErrorCode(), detail);
     } finally {
       fd.release();
@@ -150,6 +212,44 @@ public class BpfRingBuf<V> extends BpfMapHandle {
     this.producerPage = new Pointer(producer).getByteBuffer(0, page).order(ByteOrder.nativeOrder());
     this.data = new Pointer(producer).getByteBuffer(page, 2 * size).order(ByteOrder.nativeOrder());
     this.cleanable = RefCount.CLEANER.register(this, ring);
+  }
+
+  /**
+   * Records BPF programs could not reserve or output because this ring was full, summed over the
+   * CPUs: the count the macros of {@code bpfmaps/ringbuf_drops.h} keep in the map {@code
+   * <name>_drops}. One {@code BPF_MAP_LOOKUP_ELEM} system call; allocates nothing.
+   *
+   * @throws BpfException if this handle has no counter: the ring was not bound from an object that
+   *     declares one (the message says how to declare it), or was made from an fd without one
+   * @throws BpfClosedException after {@link #close()}
+   */
+  public long dropped() {
+    return counter("dropped").dropped();
+  }
+
+  /**
+   * Records dropped on {@code cpu} so far (see {@link #dropped()}). One system call; allocates the
+   * per-CPU list.
+   *
+   * @throws BpfException if this handle has no counter
+   */
+  public long dropped(int cpu) {
+    return counter("dropped").dropped(cpu);
+  }
+
+  /** True if this handle has a drop counter, so that {@link #dropped()} answers. No system call. */
+  public boolean countsDrops() {
+    return drops != null;
+  }
+
+  private RingBufDrops counter(String operation) {
+    RingBufDrops d = drops;
+    if (d == null) {
+      throw new BpfException(operation, spec.name(), 0, RingBufDrops.noCounter(spec.name(),
+          "ring buffer handle '" + spec.name() + "' has no map '" + spec.name() + RingBufDrops.SUFFIX + "'")
+          + ", and bind the ring from its loaded object (<Record>Map.bind(obj)) so the handle finds it");
+    }
+    return d;
   }
 
   /** Bytes written by producers and not yet consumed. No system call. */
@@ -229,60 +329,70 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   private int drainRing(Consumer<? super V> action) {
     int delivered = 0;
     UndecodableRecords bad = null;
-    long cons = (long) LONGS.getAcquire(consumerPage, 0);
-    ring:
-    for (;;) {
-      long prod = (long) LONGS.getAcquire(producerPage, 0);
-      if (cons >= prod) {
-        break;
-      }
-      while (cons < prod) {
-        int at = (int) (cons & mask);
-        int header = (int) INTS.getAcquire(data, at);
-        if ((header & BUSY) != 0) {
-          break ring; // the producer has reserved but not committed it yet
+    // A drain nested in a callback (same thread, re-entrant lock) goes on from the outer one's
+    // position, which the consumer page may not show yet (it is written in batches, below).
+    long cons = depth++ > 0 ? position : (long) LONGS.getAcquire(consumerPage, 0);
+    position = cons;
+    try {
+      ring:
+      for (;;) {
+        long prod = (long) LONGS.getAcquire(producerPage, 0);
+        if (cons >= prod) {
+          break;
         }
-        int length = header & ~(BUSY | DISCARD);
-        long position = cons;
-        cons += (length + HEADER + 7) & ~7L;
-        if ((header & DISCARD) != 0) {
-          LONGS.setRelease(consumerPage, 0, cons);
-          continue;
-        }
-        V value = null;
-        String reason = null;
-        RuntimeException cause = null;
-        if (length < valueCodec.byteSize()) {
-          reason = UndecodableRecords.tooShort(length, valueCodec.byteSize());
-        } else {
+        while (cons < prod) {
+          int at = (int) (cons & mask);
+          // Acquire, pairing with the kernel's smp_store_release of the committed header: a plain
+          // read and an acquire fence order it as getAcquire does, without the view VarHandle's
+          // per-access alignment and scope checks (the header is 8-byte aligned by construction).
+          int header = data.getInt(at);
+          VarHandle.acquireFence();
+          if ((header & BUSY) != 0) {
+            break ring; // the producer has reserved but not committed it yet
+          }
+          int length = header & ~(BUSY | DISCARD);
+          long recordPosition = cons;
+          // Past the record before anything else happens: an undecodable one must not block the
+          // ring, and a callback that throws has still been given its record.
+          cons += (length + HEADER + 7) & ~7L;
+          position = cons;
+          if ((header & DISCARD) != 0) {
+            continue;
+          }
+          if (length < valueCodec.byteSize()) {
+            bad = UndecodableRecords.add(bad, spec.name(), recordPosition, length,
+                UndecodableRecords.tooShort(length, valueCodec.byteSize()), null);
+            continue;
+          }
+          // The decoded value flows straight into the callback (no merge with a null on another
+          // path), so that C2 can keep it in registers when the callback inlines.
+          V value;
           try {
             value = valueCodec.decode(data, at + HEADER);
           } catch (RuntimeException e) { // a codec's refusal, or a bug in a hand-written codec
-            reason = String.valueOf(e.getMessage());
-            cause = e;
+            bad = UndecodableRecords.add(bad, spec.name(), recordPosition, length, String.valueOf(e.getMessage()), e);
+            continue;
+          }
+          try {
+            action.accept(value);
+          } catch (RuntimeException | Error e) {
+            if (bad != null) {
+              e.addSuppressed(bad.exception(delivered));
+            }
+            throw e;
+          }
+          delivered++;
+          // Where a nested consume on this thread left off, if the callback made one.
+          cons = position;
+          if ((delivered & (RELEASE_EVERY - 1)) == 0) {
+            LONGS.setRelease(consumerPage, 0, cons); // room for the producer during a long drain
           }
         }
-        // Past the record before anything else happens: an undecodable one must not block the
-        // ring, and a callback that throws has still been given its record.
-        LONGS.setRelease(consumerPage, 0, cons);
-        if (reason != null) {
-          bad = UndecodableRecords.add(bad, spec.name(), position, length, reason, cause);
-          continue;
-        }
-        try {
-          action.accept(value);
-        } catch (RuntimeException | Error e) {
-          if (bad != null) {
-            e.addSuppressed(bad.exception(delivered));
-          }
-          throw e;
-        }
-        delivered++;
-        // The callback may have consumed from this ring itself (a nested consume or poll on this
-        // thread: the lock is re-entrant). Go on from the position it left, so that no record is
-        // delivered twice and the consumer position never moves backwards.
-        cons = (long) LONGS.getAcquire(consumerPage, 0);
       }
+    } finally {
+      depth--;
+      // Release: the kernel may reuse the bytes only after we are done with every record below.
+      LONGS.setRelease(consumerPage, 0, position);
     }
     if (bad != null) {
       throw bad.exception(delivered);
@@ -290,10 +400,16 @@ public class BpfRingBuf<V> extends BpfMapHandle {
     return delivered;
   }
 
-  /** Unmaps the ring, closes its epoll fd and the map fd (deferred while a poll is waiting). */
+  /**
+   * Unmaps the ring, closes its epoll fd and the map fd (deferred while a poll is waiting), and the
+   * drop counter's fd.
+   */
   @Override
   public void close() {
     cleanable.clean();
+    if (drops != null) {
+      drops.close();
+    }
     super.close();
   }
 }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Backpressure is real: without demand the publisher stops reading, the kernel's ring fills, and
  * the producer's further events are dropped and counted by the kernel ({@link
- * BpfPerfEventArray#lost()}, {@link RingBufDrops}) instead of piling up in the JVM. At most one
+ * BpfPerfEventArray#lost()}, {@link BpfRingBuf#dropped()}) instead of piling up in the JVM. At most one
  * event is held between reads. Stopping takes up to the poll timeout (100 ms by default), the time
  * the reading thread may wait in {@code epoll_wait}.
  */

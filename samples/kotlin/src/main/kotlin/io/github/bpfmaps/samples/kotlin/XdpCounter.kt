@@ -3,7 +3,6 @@ package io.github.bpfmaps.samples.kotlin
 import io.github.bpfmaps.annotations.BpfMap
 import io.github.bpfmaps.annotations.CName
 import io.github.bpfmaps.annotations.MapType
-import io.github.bpfmaps.annotations.Unsigned
 import io.github.bpfmaps.annotations.metrics.Counter
 import io.github.bpfmaps.annotations.metrics.Tag
 import io.github.bpfmaps.kotlin.loadWith
@@ -17,11 +16,11 @@ import io.github.bpfmaps.samples.SampleObjects
  */
 @CName("datarec")
 data class DataRec(
-    @Counter("xdp.packets") @Unsigned val packets: Long,
-    @Counter("xdp", baseUnit = "bytes") @Unsigned val bytes: Long,
+    @Counter("xdp.packets") val packets: ULong,
+    @Counter("xdp", baseUnit = "bytes") val bytes: ULong,
 ) {
     companion object {
-        val ZERO = DataRec(0, 0)
+        val ZERO = DataRec(0u, 0u)
     }
 }
 
@@ -32,7 +31,7 @@ data class DataRec(
 @BpfMap(name = "xdp_stats", type = MapType.ARRAY, maxEntries = 10)
 data class XdpStats(
     @Tag("action", names = ["XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"])
-    @Unsigned val action: Int,
+    val action: UInt,
     val rec: DataRec,
 )
 
@@ -51,7 +50,8 @@ class XdpCounter(private val stats: XdpStatsMap) {
     fun table(): String = buildString {
         appendLine("%-10s %10s %12s".format("action", "packets", "bytes"))
         for ((action, rec) in snapshot()) {
-            appendLine("%-10s %10d %12d".format("XDP_$action", rec.packets, rec.bytes))
+            // %s: a ULong is not a java.lang.Number, and its toString is the unsigned decimal.
+            appendLine("%-10s %10s %12s".format("XDP_$action", rec.packets, rec.bytes))
         }
     }
 }

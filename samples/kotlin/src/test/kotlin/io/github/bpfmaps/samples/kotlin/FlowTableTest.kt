@@ -40,14 +40,14 @@ class FlowTableTest {
         val web = out.lines()[1]
         assertEquals(listOf("8", "12000"), web.substring(42).trim().split(Regex(" +")), out.toString())
         FlowsMap.openPinned(pinRoot.resolve("flows")).use { flows ->
-            val key = FlowKey.of(FlowKey.UDP, "10.0.0.1", 53000, "10.0.0.53", 53)
-            assertEquals(FlowStats(2, 160), flows[key])
+            val key = FlowKey.of(FlowKey.UDP, "10.0.0.1", 53000u, "10.0.0.53", 53u)
+            assertEquals(FlowStats(2u, 160u), flows[key])
         }
     }
 
     @Test
     fun keyIsEncodedAsTheCStructWithPortsInNetworkOrder() {
-        val key = FlowKey.of(FlowKey.TCP, "10.0.0.1", 0x1F90, "10.0.0.2", 443)
+        val key = FlowKey.of(FlowKey.TCP, "10.0.0.1", 0x1F90u, "10.0.0.2", 443u)
         val bytes = FlowKeyCodec.INSTANCE.toBytes(key)
         assertArrayEquals(
             byteArrayOf(10, 0, 0, 1, 10, 0, 0, 2, 0x1F, 0x90.toByte(), 0x01, 0xBB.toByte(), 6, 0, 0, 0),

@@ -1,9 +1,13 @@
 package io.github.bpfmaps.samples.kotlin
 
+import io.github.bpfmaps.runtime.KernelTests
 import io.github.bpfmaps.runtime.NeedsBpf
+import io.github.bpfmaps.runtime.maps.BpfHashMap
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertInstanceOf
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
 
 class TallyTest {
@@ -39,6 +43,35 @@ class TallyTest {
             map.setAt(2, tally)
             assertEquals(tally, map.getAt(2))
             assertEquals(Tally(0u, 0u, 0u, 0uL), map.getAt(1))
+        }
+    }
+
+    @Test
+    fun wholeUIntKeyAndULongValueRoundTripThroughAKernelHashAndAgreeWithBpftool() {
+        KernelTests.needBpftool()
+        val entries = mapOf(
+            4_000_000_000u to ULong.MAX_VALUE,
+            UInt.MAX_VALUE to 10_000_000_000_000_000_000uL,
+            443u to 1500uL,
+        )
+        PortBytesMap.create().use { bytes ->
+            // The handle takes Kotlin's types: no toInt(), no toLong().
+            val typed: BpfHashMap<UInt, ULong> = bytes
+            assertInstanceOf(BpfHashMap::class.java, typed)
+            for ((port, n) in entries) bytes[port] = n
+            for ((port, n) in entries) assertEquals(n, bytes[port])
+            assertNull(bytes[80u])
+            assertEquals(entries, bytes.associate { it.key to it.value })
+
+            // The kernel's bytes, as bpftool dumps them (the map has no BTF): __u32 key, __u64 value.
+            @Suppress("UNCHECKED_CAST")
+            val dump = KernelTests.bpftoolJson("map", "dump", "id", bytes.id().toString()) as List<Map<String, Any>>
+            val seen = dump.associate { e ->
+                val k = ByteBuffer.wrap(KernelTests.hexBytes(e.getValue("key"))).order(ByteOrder.nativeOrder())
+                val v = ByteBuffer.wrap(KernelTests.hexBytes(e.getValue("value"))).order(ByteOrder.nativeOrder())
+                k.int.toUInt() to v.long.toULong()
+            }
+            assertEquals(entries, seen)
         }
     }
 }

@@ -30,4 +30,21 @@ class XdpMetricsTest {
             }
         }
     }
+
+    @Test
+    fun wholeUnsignedKeyAndValueAreTaggedAndCountedAsUnsignedNumbers() {
+        assumeTrue(Bpf.available(), Bpf.unavailableReason())
+        val registry = SimpleMeterRegistry()
+        PortBytesMap.create().use { bytes ->
+            // Both above their signed twins' range: a sign slip would give a negative tag or count.
+            bytes[4_000_000_000u] = 10_000_000_000_000_000_000uL
+            bytes[443u] = 1500uL
+            registry.bind(bytes).use { meters ->
+                meters.refresh()
+                val big = registry.get("port.bytes").tags("port", "4000000000").functionCounter()
+                assertEquals(1.0e19, big.count())
+                assertEquals(1500.0, registry.get("port.bytes").tags("port", "443").functionCounter().count())
+            }
+        }
+    }
 }
