@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Maps for the processor's compile-time BTF check: ProcessorObjectCheckTest declares records that
- * match these and records that drift from them in one way each. Never loaded. */
+ * match these and records that drift from them in one way each; StaleObjectTest loads it to bind. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -118,7 +118,7 @@ public fun LoadOptions.configure(block: LoadOptionsScope.() -> Unit): LoadOption
 }
 
 /**
- * Opens and loads the BPF object at [path] with the options of [block], receiver style:
+ * Reads and loads the BPF object at [path] with the options of [block], receiver style:
  *
  * ```
  * loadBpfObject(path) {
@@ -142,11 +142,6 @@ public fun loadBpfObject(path: Path, block: LoadOptionsScope.() -> Unit = {}): B
 /** As [loadBpfObject] with a path string. */
 public fun loadBpfObject(path: String, block: LoadOptionsScope.() -> Unit = {}): BpfObject =
     loadBpfObject(Path.of(path), block)
-
-/** Loads this opened object with the options of [block]; see [loadBpfObject]. */
-@Deprecated("Read a BpfObjectSpec and load it", ReplaceWith("readBpfObjectSpec(path).loadWith(block)"))
-@Suppress("DEPRECATION")
-public fun BpfObject.loadWith(block: LoadOptionsScope.() -> Unit): BpfObject = load(loadOptions(block))
 
 /**
  * Reads the BPF object at [path] as a [BpfObjectSpec] and applies [edits] to it, receiver style,

@@ -2,7 +2,7 @@ package io.github.bpfmaps.micrometer;
 
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.BpfRunTimeStats;
-import io.github.bpfmaps.runtime.sys.ProgInfo;
+import io.github.bpfmaps.spec.ProgramInfo;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +56,7 @@ public final class BpfProgramMeters implements AutoCloseable {
   /** One program's info, read at most once per {@code maxAge}; a closed program reads as its last info. */
   private final class Probe {
     private final BpfProgram program;
-    private ProgInfo last;
+    private ProgramInfo last;
     private long readAt;
 
     Probe(BpfProgram program) {
@@ -65,7 +65,7 @@ public final class BpfProgramMeters implements AutoCloseable {
       this.readAt = System.nanoTime();
     }
 
-    synchronized ProgInfo read() {
+    synchronized ProgramInfo read() {
       if (System.nanoTime() - readAt >= maxAgeNanos && program.isLoaded()) {
         try {
           last = program.info();

@@ -8,7 +8,8 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.elf.BtfLayoutCheck;
-import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.elf.ObjectParser;
+import io.github.bpfmaps.elf.ParsedObject;
 import io.github.bpfmaps.spec.Layout;
 import io.github.bpfmaps.spec.ObjectMapSpec;
 import java.io.IOException;
@@ -126,17 +127,16 @@ class HeaderRoundTripTest {
         "-I/usr/include/" + arch() + "-linux-gnu", "-c", src.toString(), "-o", obj.toString());
     assertThat(r.output).isEmpty();
 
-    try (BpfObject o = BpfObject.open(obj)) {
-      List<String> names = new ArrayList<>();
-      o.maps().forEach(m -> names.add(m.name()));
-      assertThat(names).containsAtLeast("flows", "totals", "lengths", "events");
-      assertThat(o.map("flows").type()).isEqualTo(MapType.HASH);
-      // The generated codec's LAYOUT, the run-time side of the check, agrees too.
-      Compiled compiled = Compiled.of(RECORDS);
-      Layout value = (Layout) compiled.load("hdr.Maps_ValueCodec").getField("LAYOUT").get(null);
-      ObjectMapSpec flows = o.map("flows");
-      assertThat(BtfLayoutCheck.compare(o.btf(), flows.valueTypeId(), value, "value")).isEmpty();
-    }
+    ParsedObject o = ObjectParser.read(obj);
+    List<String> names = new ArrayList<>();
+    o.maps().forEach(m -> names.add(m.name()));
+    assertThat(names).containsAtLeast("flows", "totals", "lengths", "events");
+    ObjectMapSpec flows = o.named(o.maps(), ObjectMapSpec::name, "flows", "map", "");
+    assertThat(flows.type()).isEqualTo(MapType.HASH);
+    // The generated codec's LAYOUT, the run-time side of the check, agrees too.
+    Compiled compiled = Compiled.of(RECORDS);
+    Layout value = (Layout) compiled.load("hdr.Maps_ValueCodec").getField("LAYOUT").get(null);
+    assertThat(BtfLayoutCheck.compare(o.btf(), flows.valueTypeId(), value, "value")).isEmpty();
     Compilation checked = javac().withProcessors(new BpfMapProcessor())
         .withOptions("-Abpfmaps.object=" + obj).compile(RECORDS);
     assertThat(checked).succeededWithoutWarnings();

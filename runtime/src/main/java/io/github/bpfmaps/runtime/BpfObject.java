@@ -3,16 +3,10 @@ package io.github.bpfmaps.runtime;
 import io.github.bpfmaps.annotations.MapType;
 import io.github.bpfmaps.elf.Btf;
 import io.github.bpfmaps.elf.BtfLayoutCheck;
-import io.github.bpfmaps.elf.LinkedProgram;
-import io.github.bpfmaps.elf.ParsedObject;
-import io.github.bpfmaps.elf.ProgramLinker;
 import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.errors.BpfLoadException;
-import io.github.bpfmaps.errors.BpfNotFoundException;
 import io.github.bpfmaps.errors.BpfObjectFormatException;
-import io.github.bpfmaps.errors.BpfPermissionException;
 import io.github.bpfmaps.errors.BpfSpecMismatchException;
-import io.github.bpfmaps.spec.GlobalVariable;
 import io.github.bpfmaps.spec.Layout;
 import io.github.bpfmaps.spec.MapKind;
 import io.github.bpfmaps.spec.MapSpec;
@@ -25,15 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A loaded BPF object: the live maps and programs that {@link BpfObjectSpec#load} created from a
- * compiled object ({@code clang -target bpf}). {@link #program} runs programs with {@link
- * BpfProgram#testRun}, and generated {@code <Record>Map.bind(obj)} handles (or {@link #mapFd}) read
- * and write the maps. What the file declares, and what can be edited before load, is the {@link
- * BpfObjectSpec}'s.
+ * compiled object ({@code clang -target bpf}), as cilium/ebpf's {@code Collection} is to its {@code
+ * CollectionSpec}. {@link #program} runs programs with {@link BpfProgram#testRun} and attaches them,
+ * and generated {@code <Record>Map.bind(obj)} handles (or {@link #mapFd}) read and write the maps.
+ * What the file declares, and what can be edited before load, is the {@link BpfObjectSpec}'s
+ * ({@link #spec()} is the one this object was loaded from).
  *
  * <pre>{@code
  * try (BpfObject obj = BpfObject.load(path, o -> o.pinRoot("/sys/fs/bpf/app"))) {
@@ -42,53 +36,49 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>{@link #close()} closes every fd the object holds (maps, programs); maps pinned on bpffs stay.
+ * <p>An instance exists only loaded: there is no state before load. {@link #close()} closes every
+ * fd the object holds (maps, programs); maps pinned on bpffs stay.
  *
- * <p>{@link #open} and the spec methods here ({@link #maps()}, {@link #setVariable}, {@link
- * #load(LoadOptions)} on an opened object, ...) are the older shape, where one object was first a
- * spec and then live; they still work and are deprecated in favour of {@link BpfObjectSpec}.
- *
- * <p>Thread-safe. After {@link #close()}, every method throws {@link BpfException}.
+ * <p>Thread-safe. After {@link #close()}, every method but {@link #close()}, {@link #file()} and
+ * {@link #loadNotes()} throws {@link BpfException}.
  */
 public final class BpfObject implements AutoCloseable {
-  /** The largest file {@link #open} reads. */
-  public static final long MAX_FILE_SIZE = BpfObjectSpec.MAX_FILE_SIZE;
-
   private final String file;
-  /** What {@link #open} read and the deprecated setters edit; for a spec-loaded object, its copy. */
+  /** The spec as loaded (a private copy, with the load's constants); never edited. */
   private final BpfObjectSpec spec;
-  private final ParsedObject parsed;
-  /** The map definitions bindMap compares with: the spec's, then the loaded copy's. */
-  private volatile List<ObjectMapSpec> maps;
+  private final @Nullable Btf btf;
+  private final List<ObjectMapSpec> maps;
   private final List<BpfProgram> programs;
-  /** The spec as loaded (with the load's constants), once loaded. */
-  private @Nullable BpfObjectSpec loadedSpec;
-  private @Nullable Map<String, MapFd> loadedMaps;
-  private List<String> loadNotes = List.of();
+  private final Map<String, MapFd> mapFds;
+  private final List<String> loadNotes;
   private boolean closed;
 
-  private BpfObject(BpfObjectSpec spec) {
+  private BpfObject(BpfObjectSpec spec, List<BpfProgram> programs, ObjectLoader.Result loaded) {
     this.file = spec.file();
     this.spec = spec;
-    this.parsed = spec.parsed();
+    this.btf = spec.parsed().btf();
     this.maps = spec.mapSpecs();
-    List<BpfProgram> progs = new ArrayList<>();
-    for (ProgramSpec p : spec.programsToLoad()) {
-      progs.add(new BpfProgram(p));
-    }
-    this.programs = List.copyOf(progs);
+    this.programs = programs;
+    this.mapFds = new LinkedHashMap<>(loaded.maps());
+    this.loadNotes = List.copyOf(loaded.notes());
   }
 
-  /** {@link BpfObjectSpec#load}: a snapshot with its options applied, loaded or closed. */
+  /**
+   * {@link BpfObjectSpec#load}: loads a snapshot with its options applied. On failure the loader has
+   * released everything it made, so nothing stays open.
+   */
   static BpfObject loadSpec(BpfObjectSpec snapshot, LoadOptions options) {
-    BpfObject obj = new BpfObject(snapshot);
-    try {
-      obj.run(snapshot, options);
-      return obj;
-    } catch (RuntimeException | Error e) {
-      obj.close();
-      throw e;
+    List<BpfProgram> programs = new ArrayList<>();
+    for (ProgramSpec p : snapshot.programsToLoad()) {
+      programs.add(new BpfProgram(p));
     }
+    ObjectLoader.Result r = new ObjectLoader(snapshot.file(), snapshot.parsed(), snapshot.mapSpecs(),
+        programs, options).run();
+    BpfObject obj = new BpfObject(snapshot, List.copyOf(programs), r);
+    for (String note : obj.loadNotes) {
+      System.getLogger(BpfObject.class.getName()).log(System.Logger.Level.INFO, note);
+    }
+    return obj;
   }
 
   /**
@@ -97,7 +87,7 @@ public final class BpfObject implements AutoCloseable {
    *
    * @throws BpfObjectFormatException if the file is not a well-formed BPF object
    * @throws BpfLoadException if the kernel refuses a program, with the verifier's log
-   * @throws BpfException for any other refusal (see {@link #load(LoadOptions)})
+   * @throws BpfException for any other refusal (see {@link BpfObjectSpec#load(LoadOptions)})
    */
   public static BpfObject load(Path path) {
     return load(path, o -> {});
@@ -105,43 +95,15 @@ public final class BpfObject implements AutoCloseable {
 
   /**
    * Reads and loads a compiled BPF object; {@code options} configures a fresh {@link LoadOptions}.
-   * The shorthand for {@code BpfObjectSpec.read(path).load(options)}. On failure nothing stays open
-   * (nothing it created remains in the kernel).
+   * The shorthand for {@code BpfObjectSpec.read(path).load(options)}; read the spec yourself to edit
+   * it before load. On failure nothing stays open (nothing it created remains in the kernel).
    *
    * @throws BpfObjectFormatException if the file is not a well-formed BPF object
    * @throws BpfLoadException if the kernel refuses a program, with the verifier's log
-   * @throws BpfException for any other refusal (see {@link #load(LoadOptions)})
+   * @throws BpfException for any other refusal (see {@link BpfObjectSpec#load(LoadOptions)})
    */
   public static BpfObject load(Path path, Consumer<LoadOptions> options) {
     return BpfObjectSpec.read(path).load(options);
-  }
-
-  /**
-   * Reads a compiled BPF object, to load later with {@link #load()}.
-   *
-   * @deprecated read a {@link BpfObjectSpec} ({@link BpfObjectSpec#read(Path)}), edit it, and
-   *     {@link BpfObjectSpec#load} it: the spec and the live object are two types now
-   * @throws BpfObjectFormatException if the file is not a well-formed BPF object (naming the
-   *     section, and the BTF type id where one is at fault)
-   * @throws BpfException if the file cannot be read
-   */
-  @Deprecated
-  public static BpfObject open(Path path) {
-    return new BpfObject(BpfObjectSpec.read(path));
-  }
-
-  /**
-   * Reads a compiled BPF object from memory, to load later.
-   *
-   * @deprecated use {@link BpfObjectSpec#read(byte[], String, String)}
-   * @param file names the object in messages
-   * @param objectName the prefix of global-data map names (libbpf uses the file name up to its
-   *     first dot)
-   * @throws BpfObjectFormatException if the bytes are not a well-formed BPF object
-   */
-  @Deprecated
-  public static BpfObject fromBytes(byte[] bytes, String file, String objectName) {
-    return new BpfObject(BpfObjectSpec.read(bytes, file, objectName));
   }
 
   /** The file the object was read from. */
@@ -150,293 +112,70 @@ public final class BpfObject implements AutoCloseable {
   }
 
   /**
-   * A copy of the spec this object was loaded from (with the load's constants), or for an object
-   * from {@link #open} not yet loaded, of the spec as opened. No system call.
+   * A copy of the spec this object was loaded from, with the load's {@link LoadOptions#constant}s
+   * applied: what the file declares about each map, program and variable, and the edits made before
+   * load. Editing the copy changes nothing here; loading it makes another object. No system call.
    */
   public synchronized BpfObjectSpec spec() {
     checkOpen("spec");
-    return (loadedSpec != null ? loadedSpec : spec).copy();
+    return spec.copy();
   }
 
-  /**
-   * Every map the object declares: BTF-defined, then legacy, then global data.
-   *
-   * @deprecated a spec: use {@link BpfObjectSpec#maps()} (or {@link #spec()}); the live maps are
-   *     {@link #mapNames()} and {@link #mapFd}
-   */
-  @Deprecated
-  public synchronized List<ObjectMapSpec> maps() {
-    checkOpen("maps");
-    return current().mapSpecs();
-  }
-
-  /** The names of the maps this object created or reused, once loaded (empty before). */
+  /** The names of the maps this object created or reused, in the spec's order. */
   public synchronized List<String> mapNames() {
     checkOpen("mapNames");
-    return loadedMaps == null ? List.of() : List.copyOf(loadedMaps.keySet());
+    return List.copyOf(mapFds.keySet());
   }
 
   /**
-   * The map with this name; global-data maps also answer to their section name ({@code .rodata}).
-   *
-   * @deprecated a spec: use {@link BpfObjectSpec#map(String)}; the live map is {@link #mapFd}
-   * @throws BpfException if there is none, listing the maps there are
+   * The object's loaded programs, in section order: every program of its spec but those set {@code
+   * autoload(false)}. No system call.
    */
-  @Deprecated
-  public synchronized ObjectMapSpec map(String name) {
-    checkOpen("map");
-    return current().find(name);
-  }
-
-  private BpfObjectSpec current() {
-    BpfObjectSpec s = loadedSpec;
-    return s != null ? s : spec;
-  }
-
-  /**
-   * What the object declares about each loaded program, in section order. No system call.
-   *
-   * @deprecated a spec: use {@link BpfObjectSpec#programs()}; the live programs are {@link
-   *     #loadedPrograms()}
-   */
-  @Deprecated
-  public List<ProgramSpec> programs() {
+  public List<BpfProgram> programs() {
     checkOpen("programs");
-    return programs.stream().map(BpfProgram::spec).toList();
-  }
-
-  /** The programs of this object that load: every one but those a spec set {@code autoload(false)}. */
-  public List<BpfProgram> loadedPrograms() {
-    checkOpen("loadedPrograms");
     return programs;
   }
 
   /**
-   * The program with this (function) name: a live handle once the object is loaded (it can be
-   * test-run, pinned and inspected); its {@link BpfProgram#spec()} is the declaration. No system
-   * call.
+   * The loaded program with this (function) name: it can be test-run, attached, pinned and
+   * inspected; its {@link BpfProgram#spec()} is the declaration. No system call.
    *
    * @throws BpfException if there is none (listing the programs there are), or if the spec set it
    *     {@code autoload(false)}
    */
   public BpfProgram program(String name) {
     checkOpen("program");
-    if (current().skipped(name)) {
+    if (spec.skipped(name)) {
       throw new BpfException("program", name, 0, file + ": program '" + name
           + "' was not loaded: its spec set autoload(false)");
     }
-    return current().parsed().named(programs, BpfProgram::name, name, "program", "");
+    return spec.parsed().named(programs, BpfProgram::name, name, "program", "");
   }
 
   /**
-   * A copy of a program's own instructions, before relocation. Allocates.
-   *
-   * @deprecated for tools that read objects; {@link BpfObjectSpec} will carry it
+   * What the load did differently from what the object asked, one sentence each: BTF the kernel
+   * refused, maps created without their BTF types, CO-RE relocations left as compiled. Empty for
+   * most objects. Also logged at INFO through {@link System.Logger}.
    */
-  @Deprecated
-  public byte[] instructions(String program) {
-    checkOpen("instructions");
-    ParsedObject parsed = spec.parsed();
-    return parsed.instructions(parsed.program(program));
-  }
-
-  /** The object's license ({@code license} section); empty if it has none. */
-  public String license() {
-    checkOpen("license");
-    return spec.license();
-  }
-
-  /**
-   * The object's BTF, or null when it was compiled without {@code -g}.
-   *
-   * @deprecated exposes the internal BTF reader; kept for tools until objects are read by their
-   *     own module
-   */
-  @Deprecated
-  public @Nullable Btf btf() {
-    checkOpen("btf");
-    return spec.parsed().btf();
-  }
-
-  /**
-   * The global variables of every data section described by BTF.
-   *
-   * @deprecated a spec: use {@link BpfObjectSpec#variables()}
-   */
-  @Deprecated
-  public List<GlobalVariable> variables() {
-    checkOpen("variables");
-    return spec.variables();
-  }
-
-  /**
-   * The global variable with this name.
-   *
-   * @deprecated a spec: use {@link BpfObjectSpec#variable(String)}
-   * @throws BpfException if there is none
-   */
-  @Deprecated
-  public GlobalVariable variable(String name) {
-    checkOpen("variable");
-    return spec.variable(name);
-  }
-
-  /**
-   * Sets the initial value of a global variable before load.
-   *
-   * @deprecated edit a spec: {@link BpfObjectSpec#setVariable(String, byte[])}
-   * @throws BpfException if there is no such variable, {@code value} is not exactly its size, or
-   *     the object is loaded
-   */
-  @Deprecated
-  public synchronized void setVariable(String name, byte[] value) {
-    checkNotLoaded("setVariable");
-    spec.setVariable(name, value);
-  }
-
-  /**
-   * Sets an integer global variable of 1, 2, 4 or 8 bytes, little-endian.
-   *
-   * @deprecated edit a spec: {@link BpfObjectSpec#setVariable(String, long)}
-   * @throws BpfException if the variable is not integer-sized or {@code value} does not fit it
-   *     (signed or unsigned)
-   */
-  @Deprecated
-  public synchronized void setVariable(String name, long value) {
-    checkNotLoaded("setVariable");
-    spec.setVariable(name, value);
-  }
-
-  /**
-   * The relocation step of loading, with no system call: the program's instructions with its
-   * subprograms appended, call offsets fixed and map references patched with the given fds.
-   *
-   * @deprecated exposes the internal linker's result; kept for tests and tools
-   * @param mapFd the kernel fd of each map the program uses, by map name
-   * @throws BpfException if there is no such program, or from {@code mapFd}
-   */
-  @Deprecated
-  public LinkedProgram link(String program, ToIntFunction<String> mapFd) {
-    checkOpen("link");
-    return ProgramLinker.link(spec.parsed(), program, mapFd);
-  }
-
-  /**
-   * Loads the object with default options; see {@link #load(LoadOptions)}.
-   *
-   * @deprecated load a {@link BpfObjectSpec}: {@link BpfObjectSpec#load()}
-   * @return this object
-   */
-  @Deprecated
-  public BpfObject load() {
-    return load(new LoadOptions());
-  }
-
-  /**
-   * Loads the object; {@code options} configures a fresh {@link LoadOptions}. See {@link
-   * #load(LoadOptions)}.
-   *
-   * @deprecated load a {@link BpfObjectSpec}: {@link BpfObjectSpec#load(Consumer)}
-   * @return this object
-   */
-  @Deprecated
-  public BpfObject load(Consumer<LoadOptions> options) {
-    LoadOptions o = new LoadOptions();
-    options.accept(o);
-    return load(o);
-  }
-
-  /**
-   * Loads the object into the kernel, as libbpf's {@code bpf_object__load}:
-   *
-   * <ol>
-   *   <li>its BTF ({@code BPF_BTF_LOAD}), when it has any; if the kernel refuses it, loading goes on
-   *       without BTF and says so in {@link #loadNotes()};
-   *   <li>every map: reused as {@link LoadOptions#reuse} says (checked against the object's
-   *       definition), found or pinned under {@link LoadOptions#pinRoot} for {@code pinning =
-   *       LIBBPF_PIN_BY_NAME} maps (a compatible pinned map is reused, an incompatible one refused),
-   *       or created ({@code BPF_MAP_CREATE}, with the BTF key and value types); global data gets
-   *       its initial bytes, after the {@link LoadOptions#constant}s, and {@code .rodata} is frozen
-   *       so that the verifier sees constants; map-in-map slots declared with {@code .values} are
-   *       filled;
-   *   <li>every program, linked ({@link #link}) and loaded ({@code BPF_PROG_LOAD}) with the
-   *       object's license, BTF, and function and line info; then program-array slots are filled.
-   * </ol>
-   *
-   * <p>Costs one system call for the BTF, one to three per map (open, info, create, update, freeze,
-   * pin), one per program (two when it is refused: the second fetches the verifier's log) and one
-   * per preset slot. All or nothing: when any step fails, every map and program this load created is
-   * closed and every pin it made is removed (maps that were pinned before stay), and the object can
-   * be loaded again. A reused map is never written: not its initial data, not its slots.
-   *
-   * @deprecated the description stays true for {@link BpfObjectSpec#load(LoadOptions)}, which is
-   *     how to load now
-   * @return this object, loaded
-   * @throws BpfLoadException if the kernel refuses a program: the message names the program, its
-   *     section and the file and ends with the verifier log's last lines; {@link
-   *     BpfLoadException#verifierLog()} has the whole log
-   * @throws BpfSpecMismatchException if a reused or pinned map differs from the object's definition,
-   *     listing every differing field with both values
-   * @throws BpfNotFoundException if a map to reuse is not pinned there, or has no such id
-   * @throws BpfPermissionException without CAP_BPF (or root)
-   * @throws BpfException if {@code options} name a map or variable the object lacks, a constant does
-   *     not fit its variable, a program needs what this loader does not do yet (an attach target,
-   *     externs), or the object is already loaded
-   */
-  @Deprecated
-  public synchronized BpfObject load(LoadOptions options) {
-    checkOpen("load");
-    checkNotLoaded("load");
-    BpfObjectSpec snapshot = spec.copy();
-    snapshot.applyOptions(options);
-    run(snapshot, options);
-    return this;
-  }
-
-  private synchronized void run(BpfObjectSpec snapshot, LoadOptions options) {
-    ObjectLoader.Result r = new ObjectLoader(file, snapshot.parsed(), snapshot.mapSpecs(), programs, options).run();
-    loadedSpec = snapshot;
-    maps = snapshot.mapSpecs();
-    loadedMaps = new LinkedHashMap<>(r.maps());
-    loadNotes = List.copyOf(r.notes());
-    for (String note : loadNotes) {
-      System.getLogger(BpfObject.class.getName()).log(System.Logger.Level.INFO, note);
-    }
-  }
-
-  /** True once {@link #load} succeeded (until the object is closed). */
-  public synchronized boolean isLoaded() {
-    return loadedMaps != null && !closed;
-  }
-
-  /**
-   * What the last successful load did differently from what the object asked, one sentence each:
-   * BTF the kernel refused, maps created without their BTF types, CO-RE relocations left as
-   * compiled. Empty for most objects. Also logged at INFO through {@link System.Logger}.
-   */
-  public synchronized List<String> loadNotes() {
+  public List<String> loadNotes() {
     return loadNotes;
   }
 
   /**
-   * A new fd for the loaded object's map (one {@code fcntl(F_DUPFD_CLOEXEC)}); the caller owns and
-   * closes it. Global-data maps also answer to their section name ({@code .rodata}). For a typed
-   * handle, use the generated {@code <Record>Map.bind(obj)} or wrap this fd in a {@link
+   * A new fd for the object's map (one {@code fcntl(F_DUPFD_CLOEXEC)}); the caller owns and closes
+   * it. Global-data maps also answer to their section name ({@code .rodata}). For a typed handle,
+   * use the generated {@code <Record>Map.bind(obj)} or wrap this fd in a {@link
    * io.github.bpfmaps.runtime.maps} handle.
    *
-   * @throws BpfException if the object has no such map (listing its maps) or is not loaded
+   * @throws BpfException if the object has no such map (listing its maps), or is closed
    */
   public synchronized MapFd mapFd(String name) {
-    return loaded("mapFd", current().find(name)).dup();
+    checkOpen("mapFd");
+    return loaded("mapFd", spec.find(name)).dup();
   }
 
   private MapFd loaded(String operation, ObjectMapSpec m) {
-    Map<String, MapFd> fds = loadedMaps;
-    if (fds == null) {
-      throw new BpfException(operation, m.name(), 0, file + " is not loaded: call load() before using map '"
-          + m.name() + "'");
-    }
-    MapFd fd = fds.get(m.name());
+    MapFd fd = mapFds.get(m.name());
     if (fd == null) {
       throw new BpfException(operation, m.name(), 0, file + ": map '" + m.name() + "' was not created");
     }
@@ -444,21 +183,9 @@ public final class BpfObject implements AutoCloseable {
   }
 
   /**
-   * The parsed object behind this one.
-   *
-   * @deprecated exposes the internal ELF reader; kept for tools until objects are read by their
-   *     own module
-   */
-  @Deprecated
-  public ParsedObject parsed() {
-    checkOpen("parsed");
-    return spec.parsed();
-  }
-
-  /**
    * A new {@link MapFd} for the object's map named by {@code spec}, after checking the object's
    * definition against the spec and, when the object has BTF, the codecs' layouts against the C key
-   * and value types ({@link BtfLayoutCheck}). Needs a loaded object. Every generated {@code
+   * and value types ({@link BtfLayoutCheck}). Every generated {@code
    * <Record>Map.bind(obj)} calls this. One system call ({@code fcntl(F_DUPFD_CLOEXEC)}); the caller
    * owns the returned fd.
    *
@@ -468,7 +195,7 @@ public final class BpfObject implements AutoCloseable {
    *     there is one ({@code max_entries: Java 8, C 4; use maxEntries = 4}); C enums are compared
    *     constant by constant
    * @throws BpfException if the object has no map of that name (the message lists its maps and
-   *     says where the name came from), or has not been loaded
+   *     says where the name came from), or is closed
    */
   public synchronized MapFd bindMap(MapSpec spec, @Nullable Codec<?> key, Codec<?> value) {
     checkOpen("bindMap");
@@ -504,7 +231,7 @@ public final class BpfObject implements AutoCloseable {
     if (!records && value.byteSize() != m.valueSize() && value.byteSize() != spec.valueSize()) {
       diffs.add("value: Java codec of " + value.byteSize() + " bytes, C value_size " + m.valueSize());
     }
-    Btf btf = parsed.btf();
+    Btf btf = this.btf;
     if (btf != null) {
       Layout keyLayout = key == null ? null : key.layout();
       if (keyLayout != null && m.keyTypeId() != 0) {
@@ -531,15 +258,12 @@ public final class BpfObject implements AutoCloseable {
    * thrown.
    *
    * @return the links, to close together (closing the object does not detach them)
-   * @throws BpfException if the object is not loaded, or an attachment fails
+   * @throws BpfException if the object is closed, or an attachment fails
    */
   public BpfLinks attachAll() {
     List<BpfLink> links = new ArrayList<>();
     synchronized (this) {
       checkOpen("attachAll");
-      if (!isLoaded()) {
-        throw new BpfException("attachAll", file, 0, "object " + file + " is not loaded: call load() first");
-      }
     }
     try {
       for (BpfProgram p : programs) {
@@ -565,16 +289,8 @@ public final class BpfObject implements AutoCloseable {
     for (BpfProgram p : programs) {
       p.close();
     }
-    if (loadedMaps != null) {
-      for (MapFd fd : loadedMaps.values()) {
-        fd.close();
-      }
-    }
-  }
-
-  private synchronized void checkNotLoaded(String operation) {
-    if (loadedMaps != null) {
-      throw new BpfException(operation, file, 0, file + " is already loaded; load its BpfObjectSpec again for another copy");
+    for (MapFd fd : mapFds.values()) {
+      fd.close();
     }
   }
 
@@ -586,6 +302,6 @@ public final class BpfObject implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "BpfObject[" + file + ", " + current().mapSpecs().size() + " maps, " + programs.size() + " programs]";
+    return "BpfObject[" + file + ", " + mapFds.size() + " maps, " + programs.size() + " programs]";
   }
 }

@@ -5,7 +5,11 @@ import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.elf.ObjectParser;
 import io.github.bpfmaps.elf.ParsedObject;
 import io.github.bpfmaps.errors.BpfException;
+import io.github.bpfmaps.errors.BpfLoadException;
+import io.github.bpfmaps.errors.BpfNotFoundException;
 import io.github.bpfmaps.errors.BpfObjectFormatException;
+import io.github.bpfmaps.errors.BpfPermissionException;
+import io.github.bpfmaps.errors.BpfSpecMismatchException;
 import io.github.bpfmaps.spec.AttachType;
 import io.github.bpfmaps.spec.GlobalVariable;
 import io.github.bpfmaps.spec.MapKind;
@@ -13,10 +17,7 @@ import io.github.bpfmaps.spec.MapSpec;
 import io.github.bpfmaps.spec.ObjectMapSpec;
 import io.github.bpfmaps.spec.ProgramSpec;
 import io.github.bpfmaps.spec.ProgramType;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,12 +211,41 @@ public final class BpfObjectSpec {
   }
 
   /**
-   * Loads a copy of this spec into the kernel, as libbpf's {@code bpf_object__load}; what it does,
-   * costs and throws is {@link BpfObject#load(LoadOptions)}'s. Programs with {@code autoload(false)}
-   * are skipped. All or nothing: on failure nothing this load created stays in the kernel. The spec
-   * itself is not changed ({@link LoadOptions#constant}s apply to the copy).
+   * Loads a copy of this spec into the kernel, as libbpf's {@code bpf_object__load}. The spec itself
+   * is not changed ({@link LoadOptions#constant}s apply to the copy), so it can be loaded again.
+   *
+   * <ol>
+   *   <li>its BTF ({@code BPF_BTF_LOAD}), when it has any; if the kernel refuses it, loading goes on
+   *       without BTF and says so in {@link BpfObject#loadNotes()};
+   *   <li>every map: reused as {@link LoadOptions#reuse} says (checked against the object's
+   *       definition), found or pinned under {@link LoadOptions#pinRoot} for {@code pinning =
+   *       LIBBPF_PIN_BY_NAME} maps (a compatible pinned map is reused, an incompatible one refused),
+   *       or created ({@code BPF_MAP_CREATE}, with the BTF key and value types); global data gets
+   *       its initial bytes, after the {@link LoadOptions#constant}s, and {@code .rodata} is frozen
+   *       so that the verifier sees constants; map-in-map slots declared with {@code .values} are
+   *       filled;
+   *   <li>every program but those set {@code autoload(false)}, linked (subprograms appended, map
+   *       references patched with the maps' fds) and loaded ({@code BPF_PROG_LOAD}) with the
+   *       object's license, BTF, and function and line info; then program-array slots are filled.
+   * </ol>
+   *
+   * <p>Costs one system call for the BTF, one to three per map (open, info, create, update, freeze,
+   * pin), one per program (two when it is refused: the second fetches the verifier's log) and one
+   * per preset slot. All or nothing: when any step fails, every map and program this load created is
+   * closed and every pin it made is removed (maps that were pinned before stay). A reused map is
+   * never written: not its initial data, not its slots.
    *
    * @return the live object; the caller closes it
+   * @throws BpfLoadException if the kernel refuses a program: the message names the program, its
+   *     section and the file and ends with the verifier log's last lines; {@link
+   *     BpfLoadException#verifierLog()} has the whole log
+   * @throws BpfSpecMismatchException if a reused or pinned map differs from the object's definition,
+   *     listing every differing field with both values
+   * @throws BpfNotFoundException if a map to reuse is not pinned there, or has no such id
+   * @throws BpfPermissionException without CAP_BPF (or root)
+   * @throws BpfException if {@code options} name a map or variable the object lacks, a constant does
+   *     not fit its variable, or a program needs what this loader does not do yet (an attach target,
+   *     externs)
    */
   public BpfObject load(LoadOptions options) {
     BpfObjectSpec snapshot = copy();
@@ -556,6 +586,15 @@ public final class BpfObjectSpec {
     /** The expected attach type, or null when the type needs none. */
     public @Nullable AttachType attachType() {
       return spec().attachType();
+    }
+
+    /**
+     * A copy of the program's own instructions as compiled ({@code struct bpf_insn}, 8 bytes each,
+     * in the object's byte order), before relocation: without the subprograms it calls, map
+     * references not yet patched. Allocates; no system call.
+     */
+    public byte[] instructions() {
+      return parsed.instructions(parsed.program(name));
     }
 
     /** True (the default) when {@link BpfObjectSpec#load} loads the program. */

@@ -8,9 +8,9 @@ import io.github.bpfmaps.errors.BpfNotFoundException;
 import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.runtime.sys.OwnedFd;
-import io.github.bpfmaps.runtime.sys.ProgInfo;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import io.github.bpfmaps.spec.AttachType;
+import io.github.bpfmaps.spec.ProgramInfo;
 import io.github.bpfmaps.spec.ProgramSpec;
 import io.github.bpfmaps.spec.ProgramType;
 import java.lang.ref.Cleaner;
@@ -19,10 +19,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A program of a {@link BpfObject}: its {@link ProgramSpec} from the object file and, once the
- * object is loaded, the kernel program ({@code BPF_PROG_LOAD}'s fd). {@link BpfObject#program}
- * returns the same instance before and after the load; the kernel-facing methods ({@link #testRun},
- * {@link #id()}, {@link #info()}, {@link #pin}) need it loaded.
+ * A loaded program of a {@link BpfObject} ({@link BpfObject#program}): the kernel program ({@code
+ * BPF_PROG_LOAD}'s fd) and the {@link ProgramSpec} it was loaded from. It can be test-run ({@link
+ * #testRun}), attached, pinned and inspected ({@link #id()}, {@link #info()}).
  *
  * <p>The object owns the fd: {@link BpfObject#close()} closes it, as does {@link #close()} here (the
  * program then stays in the kernel only while something else holds it: a pin, an attachment, a
@@ -48,12 +47,6 @@ public final class BpfProgram implements AutoCloseable {
     verifierLog = log;
   }
 
-  /** Closes the fd of a failed load and makes the program loadable again. */
-  void unload() {
-    close();
-    loaded = null;
-    verifierLog = "";
-  }
 
   /**
    * The verifier's log of the successful load when {@link LoadOptions#logLevel(int)} asked for one
@@ -63,7 +56,7 @@ public final class BpfProgram implements AutoCloseable {
     return verifierLog;
   }
 
-  /** What the object file declares about the program. No system call. */
+  /** What the object's spec declared about the program when it was loaded. No system call. */
   public ProgramSpec spec() {
     return spec;
   }
@@ -88,7 +81,7 @@ public final class BpfProgram implements AutoCloseable {
     return spec.attachType();
   }
 
-  /** True once the object's load gave this program a kernel fd, and until it is closed. */
+  /** True until the program (or its object) is closed. */
   public boolean isLoaded() {
     Loaded l = loaded;
     return l != null && !l.state().closing();
@@ -98,13 +91,14 @@ public final class BpfProgram implements AutoCloseable {
    * Marks the fd in use and returns its number, for a system call made elsewhere (attaching, adding
    * to a program array); pair it with {@link #release()} in a {@code finally}. No system call.
    *
-   * @throws BpfException if the program is not loaded or was closed
+   * @throws BpfException if the program was closed
    */
   public int acquire() {
     Loaded l = loaded;
     if (l == null) {
+      // Only the loader sees a program before BPF_PROG_LOAD gave it an fd.
       throw new BpfException("use", spec.name(), 0, "program '" + spec.name() + "' (section "
-          + spec.section() + ") is not loaded: load its object first");
+          + spec.section() + ") is not loaded yet");
     }
     if (!l.state().tryAcquire()) {
       throw new BpfClosedException("use", spec.name());
@@ -127,7 +121,7 @@ public final class BpfProgram implements AutoCloseable {
    * input's size plus 256 bytes, room for an XDP program that grows the packet.
    *
    * @param repeat how many times to run it (the kernel reports the average duration); at least 1
-   * @throws BpfException if the program is not loaded or closed
+   * @throws BpfException if the program was closed
    * @throws BpfSyscallException EINVAL if the type cannot be test-run or the input is too short
    */
   public TestRunResult testRun(byte[] input, int repeat) {
@@ -175,7 +169,7 @@ public final class BpfProgram implements AutoCloseable {
   }
 
   /** What the kernel says about the program ({@code BPF_OBJ_GET_INFO_BY_FD}: one system call). */
-  public ProgInfo info() {
+  public ProgramInfo info() {
     int fd = acquire();
     try {
       return BpfSys.progInfo(fd);

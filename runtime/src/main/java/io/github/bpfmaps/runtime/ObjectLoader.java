@@ -50,7 +50,7 @@ import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One load of a {@link BpfObject}, what libbpf's {@code bpf_object__load} does: the object's BTF,
+ * One load of a {@link BpfObjectSpec}, what libbpf's {@code bpf_object__load} does: the object's BTF,
  * then every map (created, reused, or found pinned by name), global data written and {@code .rodata}
  * frozen, map-in-map slots filled, every program linked and loaded, program-array slots filled.
  * All or nothing: if any step throws, every fd it opened is closed and every pin it made is removed
@@ -648,7 +648,7 @@ final class ObjectLoader {
 
   private void releaseAll(Throwable cause) {
     for (BpfProgram p : programs) {
-      p.unload();
+      p.close();
     }
     for (MapFd fd : maps.values()) {
       fd.close();

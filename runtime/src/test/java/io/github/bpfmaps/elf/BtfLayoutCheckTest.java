@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.runtime.Codecs;
+import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.spec.Layout.Field;
 import io.github.bpfmaps.spec.Layout.Kind;
 import io.github.bpfmaps.spec.Layout;
@@ -30,11 +31,14 @@ class BtfLayoutCheckTest {
   private static final Layout FLOW_KEY = new Layout("flow_key", 16, 4, List.of(
       be("saddr", 0, 4), be("daddr", 4, 4), be("sport", 8, 2), be("dport", 10, 2), u("proto", 12, 1)));
 
+  private static ObjectMapSpec map(ParsedObject o, String name) {
+    return o.named(o.maps(), ObjectMapSpec::name, name, "map", "");
+  }
+
   private static List<String> check(String sample, String map, boolean key, Layout layout) {
-    try (BpfObject o = BpfObject.open(sample(sample))) {
-      ObjectMapSpec m = o.map(map);
-      return BtfLayoutCheck.differences(o.btf(), key ? m.keyTypeId() : m.valueTypeId(), layout, map);
-    }
+    ParsedObject o = ObjectParser.read(sample(sample));
+    ObjectMapSpec m = map(o, map);
+    return BtfLayoutCheck.differences(o.btf(), key ? m.keyTypeId() : m.valueTypeId(), layout, map);
   }
 
   @Test
@@ -80,18 +84,17 @@ class BtfLayoutCheckTest {
   void aMemberRenamedInCIsComparedByOffsetAndOnlyWarned() {
     Layout renamed = new Layout("flow_key", 16, 4, List.of(
         be("saddr", 0, 4), be("daddr", 4, 4), be("sport", 8, 2), be("port", 10, 2), u("proto", 12, 1)));
-    try (BpfObject o = BpfObject.open(sample("flows"))) {
-      List<BtfLayoutCheck.Difference> all = BtfLayoutCheck.compare(o.btf(), o.map("flows").keyTypeId(), renamed, "key");
-      assertEquals(1, all.size(), all.toString());
-      BtfLayoutCheck.Difference d = all.get(0);
-      assertEquals(BtfLayoutCheck.Kind.NAME, d.kind());
-      assertTrue(d.warning());
-      assertEquals(List.of("port"), d.javaPath());
-      assertEquals("dport", d.cMember());
-      assertEquals("__be16", d.cType());
-      assertEquals(10, d.cOffset());
-      assertEquals(List.of(), BtfLayoutCheck.differences(o.btf(), o.map("flows").keyTypeId(), renamed, "key"));
-    }
+    ParsedObject o = ObjectParser.read(sample("flows"));
+    List<BtfLayoutCheck.Difference> all = BtfLayoutCheck.compare(o.btf(), map(o, "flows").keyTypeId(), renamed, "key");
+    assertEquals(1, all.size(), all.toString());
+    BtfLayoutCheck.Difference d = all.get(0);
+    assertEquals(BtfLayoutCheck.Kind.NAME, d.kind());
+    assertTrue(d.warning());
+    assertEquals(List.of("port"), d.javaPath());
+    assertEquals("dport", d.cMember());
+    assertEquals("__be16", d.cType());
+    assertEquals(10, d.cOffset());
+    assertEquals(List.of(), BtfLayoutCheck.differences(o.btf(), map(o, "flows").keyTypeId(), renamed, "key"));
   }
 
   @Test
@@ -123,11 +126,13 @@ class BtfLayoutCheckTest {
         BtfLayoutCheck.differences(btf, kinds.id(), shortArray, "kinds"));
   }
 
+  /** The same check at bind time, which needs a loaded object. */
   @Test
   void bindMapReportsCodecLayoutDifferences() {
-    try (BpfObject o = BpfObject.open(sample("xdp_counter"))) {
+    KernelTests.needBpf();
+    try (BpfObject o = BpfObject.load(sample("xdp_counter"))) {
       BpfException e = assertThrows(BpfException.class,
-          () -> o.bindMap(o.map("xdp_stats"), Codecs.I32, Codecs.bytes(16)));
+          () -> o.bindMap(o.spec().map("xdp_stats").spec(), Codecs.I32, Codecs.bytes(16)));
       assertTrue(e.getMessage().contains("key: C __u32 is unsigned, Java is signed; mark it @Unsigned"), e.getMessage());
     }
   }

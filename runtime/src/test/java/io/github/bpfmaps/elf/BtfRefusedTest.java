@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectSpec;
 import io.github.bpfmaps.runtime.MapFd;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class BtfRefusedTest {
     // it ("Invalid btf_info kind_flag"), as it would a kind from a newer compiler.
     int info = (int) (btfSection.offset() + btf.typeOffset(u32.id()) + 4);
     b[info + 3] |= (byte) 0x80;
-    try (BpfObject obj = BpfObject.fromBytes(b, "kind_flag.bpf.o", "kind_fla").load()) {
+    try (BpfObject obj = BpfObjectSpec.read(b, "kind_flag.bpf.o", "kind_fla").load()) {
       assertEquals(1, obj.loadNotes().size(), obj.loadNotes().toString());
       assertTrue(obj.loadNotes().get(0).startsWith("kind_flag.bpf.o: the kernel refused the object's BTF (EINVAL);"
           + " loading without it."), obj.loadNotes().get(0));

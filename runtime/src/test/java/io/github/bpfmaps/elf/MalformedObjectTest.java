@@ -12,7 +12,6 @@ import io.github.bpfmaps.elf.ElfFile.Section;
 import io.github.bpfmaps.elf.ElfFile.Symbol;
 import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.errors.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.BpfObject;
 import io.github.bpfmaps.spec.ProgramSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -394,10 +393,10 @@ class MalformedObjectTest {
             b[at] = (byte) random.nextInt(256);
           }
           try {
-            BpfObject o = BpfObject.fromBytes(b, FILE, "fuzz");
+            ParsedObject o = ObjectParser.parse(b, FILE, "fuzz");
             for (ProgramSpec p : o.programs()) {
               try {
-                o.link(p.name(), name -> 3);
+                ProgramLinker.link(o, p.name(), name -> 3);
               } catch (BpfException e) {
                 if (e instanceof BpfObjectFormatException) {
                   throw e;

@@ -83,11 +83,9 @@ class SplitBtfTest {
   /** The BTF of a committed test object. */
   static final class BpfObjectBtf {
     static Btf of(String name) {
-      try (io.github.bpfmaps.runtime.BpfObject o = io.github.bpfmaps.runtime.BpfObject.open(TestObjects.testObject(name))) {
-        Btf btf = o.btf();
-        assertNotNull(btf);
-        return btf;
-      }
+      Btf btf = ObjectParser.read(TestObjects.testObject(name)).btf();
+      assertNotNull(btf);
+      return btf;
     }
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bpfmaps.annotations.Pinning;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectSpec;
+import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.sys.BpfSys;
 import io.github.bpfmaps.spec.MapInfo;
@@ -72,15 +74,14 @@ class XdpToolsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("xdpTools")
   void xdpToolsObjectsParseWithProgramsOfAKnownType(Path object) {
-    try (BpfObject o = BpfObject.open(object)) {
-      assertFalse(o.programs().isEmpty(), "programs of " + object);
-      for (ProgramSpec p : o.programs()) {
-        assertTrue(p.type() != ProgramType.UNSPEC, p.toString());
-        assertEquals("GPL", p.license());
-        assertTrue(o.link(p.name(), name -> 3).instructionCount() >= p.instructionCount());
-      }
-      assertNotNull(o.btf());
+    ParsedObject o = ObjectParser.read(object);
+    assertFalse(o.programs().isEmpty(), "programs of " + object);
+    for (ProgramSpec p : o.programs()) {
+      assertTrue(p.type() != ProgramType.UNSPEC, p.toString());
+      assertEquals("GPL", p.license());
+      assertTrue(ProgramLinker.link(o, p.name(), name -> 3).instructionCount() >= p.instructionCount());
     }
+    assertNotNull(o.btf());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,52 +89,51 @@ class XdpToolsTest {
   void mapsMatchWhatTheKernelReportsAfterBpftoolLoadsTheObject(Path object) throws IOException {
     Assumptions.assumeTrue(TestObjects.available("bpftool", "version"), "bpftool is not installed");
     Assumptions.assumeTrue(Files.isWritable(BPFFS), "no writable bpffs at /sys/fs/bpf (needs root)");
-    try (BpfObject ours = BpfObject.open(object)) {
-      List<Path> newPins = new ArrayList<>();
-      for (ObjectMapSpec m : ours.maps()) {
-        if (m.pinning() == Pinning.BY_NAME) {
-          Path pin = BPFFS.resolve(m.name());
-          Assumptions.assumeFalse(Files.exists(pin), pin + " already exists; libbpf would reuse that map");
-          newPins.add(pin);
+    ParsedObject ours = ObjectParser.read(object);
+    List<Path> newPins = new ArrayList<>();
+    for (ObjectMapSpec m : ours.maps()) {
+      if (m.pinning() == Pinning.BY_NAME) {
+        Path pin = BPFFS.resolve(m.name());
+        Assumptions.assumeFalse(Files.exists(pin), pin + " already exists; libbpf would reuse that map");
+        newPins.add(pin);
+      }
+    }
+    Path dir = BPFFS.resolve("bpfmaps-elf-test-" + ProcessHandle.current().pid());
+    try {
+      TestObjects.Run load = TestObjects.run(Path.of("."), "bpftool", "prog", "loadall", object.toString(), dir.toString());
+      Assumptions.assumeTrue(load.exit() == 0, "bpftool cannot load " + object.getFileName() + ": "
+          + load.err().strip().lines().findFirst().orElse(""));
+      Set<String> ids = new LinkedHashSet<>();
+      try (var progs = Files.list(dir)) {
+        for (Path prog : progs.sorted().toList()) {
+          String json = bpftoolJson("prog", "show", "pinned", prog.toString());
+          Matcher m = Pattern.compile("\"map_ids\":\\[([0-9,]*)\\]").matcher(json);
+          if (m.find() && !m.group(1).isEmpty()) {
+            ids.addAll(List.of(m.group(1).split(",")));
+          }
         }
       }
-      Path dir = BPFFS.resolve("bpfmaps-elf-test-" + ProcessHandle.current().pid());
-      try {
-        TestObjects.Run load = TestObjects.run(Path.of("."), "bpftool", "prog", "loadall", object.toString(), dir.toString());
-        Assumptions.assumeTrue(load.exit() == 0, "bpftool cannot load " + object.getFileName() + ": "
-            + load.err().strip().lines().findFirst().orElse(""));
-        Set<String> ids = new LinkedHashSet<>();
-        try (var progs = Files.list(dir)) {
-          for (Path prog : progs.sorted().toList()) {
-            String json = bpftoolJson("prog", "show", "pinned", prog.toString());
-            Matcher m = Pattern.compile("\"map_ids\":\\[([0-9,]*)\\]").matcher(json);
-            if (m.find() && !m.group(1).isEmpty()) {
-              ids.addAll(List.of(m.group(1).split(",")));
-            }
-          }
+      assertFalse(ids.isEmpty(), "the programs of " + object + " use maps");
+      for (String id : ids) {
+        String json = bpftoolJson("map", "show", "id", id);
+        String name = field(json, "name");
+        ObjectMapSpec mine = ours.maps().stream()
+            .filter(m -> m.name().substring(0, Math.min(15, m.name().length())).equals(name))
+            .findFirst().orElseThrow(() -> new AssertionError(object + ": kernel map '" + name + "' not parsed"));
+        String what = object.getFileName() + " map " + name;
+        assertEquals(field(json, "type"), mine.type().name().toLowerCase(Locale.ROOT), what + " type");
+        assertEquals(Long.parseLong(field(json, "bytes_key")), mine.keySize(), what + " key size");
+        assertEquals(Long.parseLong(field(json, "bytes_value")), mine.valueSize(), what + " value size");
+        assertEquals(Long.parseLong(field(json, "max_entries")), mine.maxEntries(), what + " max_entries");
+        assertEquals(Long.parseLong(field(json, "flags")), mine.flags(), what + " flags");
+        if (mine.kind() == MapKind.GLOBAL_DATA) {
+          assertEquals(mine.freezeAfterLoad(), field(json, "frozen").equals("1"), what + " frozen");
         }
-        assertFalse(ids.isEmpty(), "the programs of " + object + " use maps");
-        for (String id : ids) {
-          String json = bpftoolJson("map", "show", "id", id);
-          String name = field(json, "name");
-          ObjectMapSpec mine = ours.maps().stream()
-              .filter(m -> m.name().substring(0, Math.min(15, m.name().length())).equals(name))
-              .findFirst().orElseThrow(() -> new AssertionError(object + ": kernel map '" + name + "' not parsed"));
-          String what = object.getFileName() + " map " + name;
-          assertEquals(field(json, "type"), mine.type().name().toLowerCase(Locale.ROOT), what + " type");
-          assertEquals(Long.parseLong(field(json, "bytes_key")), mine.keySize(), what + " key size");
-          assertEquals(Long.parseLong(field(json, "bytes_value")), mine.valueSize(), what + " value size");
-          assertEquals(Long.parseLong(field(json, "max_entries")), mine.maxEntries(), what + " max_entries");
-          assertEquals(Long.parseLong(field(json, "flags")), mine.flags(), what + " flags");
-          if (mine.kind() == MapKind.GLOBAL_DATA) {
-            assertEquals(mine.freezeAfterLoad(), field(json, "frozen").equals("1"), what + " frozen");
-          }
-        }
-      } finally {
-        TestObjects.run(Path.of("."), "rm", "-rf", dir.toString());
-        for (Path pin : newPins) {
-          Files.deleteIfExists(pin);
-        }
+      }
+    } finally {
+      TestObjects.run(Path.of("."), "rm", "-rf", dir.toString());
+      for (Path pin : newPins) {
+        Files.deleteIfExists(pin);
       }
     }
   }
@@ -143,23 +143,26 @@ class XdpToolsTest {
   void xdpToolsObjectsLoadWithOurLoaderAndTheirMapsAreWhatBpftoolShows(Path object) {
     Assumptions.assumeTrue(Bpf.available(), Bpf.unavailableReason());
     Assumptions.assumeTrue(TestObjects.available("bpftool", "version"), "bpftool is not installed");
-    try (BpfObject obj = BpfObject.open(object)) {
-      for (ProgramSpec p : obj.programs()) {
-        // xdpdump's fentry/fexit programs trace another XDP program: the kernel loads them only with
+    BpfObjectSpec spec = BpfObjectSpec.read(object);
+    for (BpfObjectSpec.ProgramDefinition d : spec.programs()) {
+      ProgramSpec p = d.spec();
+      // xdpdump's fentry/fexit programs trace another XDP program: the kernel loads them only with
         // that program's fd and the BTF id of its function (attach_prog_fd, attach_btf_id), which
         // xdpdump sets at run time; the placeholder 'func' names no kernel function, so libbpf
         // (bpftool prog loadall) refuses the object too.
-        Assumptions.assumeFalse(p.type() == ProgramType.TRACING && p.attachTarget().equals("func"),
-            object.getFileName() + ": program " + p.name() + " (section " + p.section() + ") traces another BPF"
-            + " program, which its user names at run time; libbpf cannot load the object alone either");
-      }
-      obj.load();
-      for (ProgramSpec p : obj.programs()) {
-        String json = bpftoolJson("prog", "show", "id", Integer.toString(obj.program(p.name()).id()));
+      Assumptions.assumeFalse(p.type() == ProgramType.TRACING && p.attachTarget().equals("func"),
+          object.getFileName() + ": program " + p.name() + " (section " + p.section() + ") traces another BPF"
+          + " program, which its user names at run time; libbpf cannot load the object alone either");
+    }
+    try (BpfObject obj = spec.load()) {
+      assertEquals(spec.programs().size(), obj.programs().size(), object + ": every program loads");
+      for (BpfProgram p : obj.programs()) {
+        String json = bpftoolJson("prog", "show", "id", Integer.toString(p.id()));
         assertEquals(p.type().name().toLowerCase(Locale.ROOT), field(json, "type"), p.name());
       }
-      assertFalse(obj.maps().isEmpty(), object + " declares maps");
-      for (ObjectMapSpec m : obj.maps()) {
+      List<ObjectMapSpec> maps = obj.spec().maps().stream().map(BpfObjectSpec.MapDefinition::spec).toList();
+      assertFalse(maps.isEmpty(), object + " declares maps");
+      for (ObjectMapSpec m : maps) {
         MapInfo info;
         try (MapFd fd = obj.mapFd(m.name())) {
           info = fd.info();

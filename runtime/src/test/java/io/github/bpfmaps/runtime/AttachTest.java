@@ -20,7 +20,6 @@ import io.github.bpfmaps.runtime.maps.BpfArrayMap;
 import io.github.bpfmaps.runtime.sys.LibC;
 import io.github.bpfmaps.spec.AttachType;
 import io.github.bpfmaps.spec.MapSpec;
-import io.github.bpfmaps.spec.ProgramSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,9 +54,7 @@ class AttachTest {
   @BeforeEach
   void load() {
     KernelTests.needBpftool();
-    obj = BpfObject.open(hooks());
-    obj.setVariable("target_tgid", ProcessHandle.current().pid());
-    obj.load();
+    obj = BpfObjectSpec.read(hooks()).setVariable("target_tgid", ProcessHandle.current().pid()).load();
     counts = new BpfArrayMap<>(obj.mapFd("counts"), COUNTS, Codecs.U64);
   }
 
@@ -90,8 +87,7 @@ class AttachTest {
 
   static Set<Integer> linksOfAny(BpfObject o) {
     Set<Integer> ids = new TreeSet<>();
-    for (ProgramSpec s : o.programs()) {
-      BpfProgram p = o.program(s.name());
+    for (BpfProgram p : o.programs()) {
       if (p.isLoaded()) {
         ids.addAll(linksOf(p.id()));
       }
@@ -397,6 +393,15 @@ class AttachTest {
     assertFalse(bpftool("perf", "show").contains("prog_id " + tp.id()));
   }
 
+  /**
+   * A program as the loader holds it before {@code BPF_PROG_LOAD} gave it an fd (users only see
+   * loaded ones): attach() must find the reason from the section and the kernel's configuration
+   * alone, which here is the only way to reach it, since this kernel cannot load the programs.
+   */
+  private static BpfProgram notLoaded(String object, String program) {
+    return new BpfProgram(BpfObjectSpec.read(TestObjects.testObject(object)).program(program).spec());
+  }
+
   @Test
   void kprobesSayThatThisKernelHasNone() {
     assumeTrue(!Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe")), "this kernel has kprobes");
@@ -407,10 +412,9 @@ class AttachTest {
     if ("n".equals(KernelSupport.config("CONFIG_KPROBES"))) {
       assertTrue(e.getMessage().contains("CONFIG_KPROBES is not set"), e.getMessage());
     }
-    // from the section name too, on an object that is only parsed
-    try (BpfObject fentry = BpfObject.open(TestObjects.testObject("attach_fentry"))) {
-      BpfAttachException fromSection = assertThrows(BpfAttachException.class,
-          () -> fentry.program("kprobe_openat").attach());
+    // from the section name too, before the kernel is asked
+    try (BpfProgram kprobe = notLoaded("attach_fentry", "kprobe_openat")) {
+      BpfAttachException fromSection = assertThrows(BpfAttachException.class, kprobe::attach);
       assertTrue(fromSection.getMessage().contains("CONFIG_KPROBES"), fromSection.getMessage());
     }
   }
@@ -419,8 +423,8 @@ class AttachTest {
   void fentrySaysWhyTrampolinesCannotAttachHere() {
     String why = TracingLimits.ftraceState();
     assumeTrue(why != null && Files.isDirectory(Path.of("/sys/kernel/tracing")), "ftrace lists traceable functions here");
-    try (BpfObject fentry = BpfObject.open(TestObjects.testObject("attach_fentry"))) {
-      BpfAttachException e = assertThrows(BpfAttachException.class, () -> fentry.program("fentry_openat").attach());
+    try (BpfProgram fentry = notLoaded("attach_fentry", "fentry_openat")) {
+      BpfAttachException e = assertThrows(BpfAttachException.class, fentry::attach);
       assertTrue(e.getMessage().contains("available_filter_functions") && e.getMessage().contains("fentry_openat")
           && e.getMessage().contains("fentry/do_sys_openat2"), e.getMessage());
     }

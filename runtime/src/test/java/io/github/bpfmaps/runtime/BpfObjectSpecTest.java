@@ -139,7 +139,7 @@ class BpfObjectSpecTest {
       assertEquals(List.of("use_kinds"), sameLoad);
       BpfException e = assertThrows(BpfException.class, () -> obj.program("core_read"));
       assertTrue(e.getMessage().contains("autoload(false)"), e.getMessage());
-      assertEquals(List.of("use_kinds"), obj.loadedPrograms().stream().map(BpfProgram::name).toList());
+      assertEquals(List.of("use_kinds"), obj.programs().stream().map(BpfProgram::name).toList());
     }
   }
 

@@ -65,7 +65,7 @@ class ExternsLoadTest {
       assertEquals(0, field(o, bss, "not_an_option"), "a __weak option the kernel lacks reads 0");
       String host = config.get("CONFIG_DEFAULT_HOSTNAME");
       byte[] seen = new byte[16];
-      bss.get(o.variable("hostname").offset(), seen);
+      bss.get(o.spec().variable("hostname").offset(), seen);
       assertEquals(host.substring(1, host.length() - 1), new String(seen, StandardCharsets.UTF_8).replace("\0", ""));
       long unlinkat = Kallsyms.addresses(Set.of("do_unlinkat")).get("do_unlinkat");
       assertEquals(unlinkat, field(o, bss, "unlinkat_address"), "typeless __ksym = /proc/kallsyms");
@@ -136,7 +136,7 @@ class ExternsLoadTest {
   }
 
   private static ByteBuffer bss(BpfObject o) {
-    ObjectMapSpec spec = o.maps().stream().filter(m -> m.section().equals(".bss")).findFirst().orElseThrow();
+    ObjectMapSpec spec = o.spec().map(".bss").spec();
     ByteBuffer key = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
     ByteBuffer value = ByteBuffer.allocateDirect(spec.valueSize()).order(ByteOrder.LITTLE_ENDIAN);
     try (MapFd fd = o.mapFd(spec.name())) {
@@ -151,6 +151,6 @@ class ExternsLoadTest {
   }
 
   private static long field(BpfObject o, ByteBuffer bss, String name) {
-    return bss.getLong(o.variable(name).offset());
+    return bss.getLong(o.spec().variable(name).offset());
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.github.bpfmaps.elf.TestObjects;
 import io.github.bpfmaps.spec.MapInfo;
-import io.github.bpfmaps.spec.ObjectMapSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,8 +75,8 @@ final class LibbpfParity {
     assertEquals("", theirs.error(), "libbpf loads " + object);
     try (BpfObject ours = BpfObject.load(object)) {
       Map<String, Kernel> ourMaps = new TreeMap<>();
-      for (ObjectMapSpec m : ours.maps()) {
-        try (MapFd fd = ours.mapFd(m.name())) {
+      for (String name : ours.mapNames()) {
+        try (MapFd fd = ours.mapFd(name)) {
           MapInfo i = fd.info();
           ourMaps.put(i.name(), new Kernel(i.name(), String.valueOf(i.type()).toLowerCase(Locale.ROOT),
               i.keySize(), i.valueSize(), i.maxEntries(), i.flags()));
@@ -88,7 +87,7 @@ final class LibbpfParity {
         assertEquals(k, ourMaps.get(k.name()), object.getFileName() + ": map " + k.name());
       }
       for (Kernel p : theirs.programs().values()) {
-        BpfProgram mine = ours.programs().stream().map(s -> ours.program(s.name()))
+        BpfProgram mine = ours.programs().stream()
             .filter(b -> BpfSysNames.kernelName(b.name()).equals(p.name())).findFirst().orElse(null);
         assertNotNull(mine, object.getFileName() + ": program " + p.name());
         assertEquals(p.type(), mine.type().name().toLowerCase(Locale.ROOT), object.getFileName() + ": program "

@@ -54,7 +54,7 @@ class TracingLoadTest {
   void perfEventArrayWithoutMaxEntriesGetsOneSlotPerPossibleCpu() {
     needKernelBtf();
     try (BpfObject o = BpfObject.load(object("tracing")); MapFd events = o.mapFd("events")) {
-      assertEquals(0, o.map("events").maxEntries(), "the object leaves max_entries to the loader");
+      assertEquals(0, o.spec().map("events").maxEntries(), "the object leaves max_entries to the loader");
       assertEquals(MapType.PERF_EVENT_ARRAY, events.info().type());
       assertEquals(Bpf.possibleCpus(), events.info().maxEntries());
     }

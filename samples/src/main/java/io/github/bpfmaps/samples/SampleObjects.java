@@ -2,7 +2,7 @@ package io.github.bpfmaps.samples;
 
 import io.github.bpfmaps.elf.ObjectParser;
 import io.github.bpfmaps.errors.BpfException;
-import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,16 +18,17 @@ public final class SampleObjects {
   private SampleObjects() {}
 
   /**
-   * Opens (parses, no system call) the sample object {@code name}, such as {@code xdp_counter}.
+   * Reads (parses, no system call) the sample object {@code name}, such as {@code xdp_counter}, as a
+   * spec to edit and {@link BpfObjectSpec#load load}.
    *
    * @throws BpfException if it is neither in the source tree nor on the classpath
    */
-  public static BpfObject open(String name) {
+  public static BpfObjectSpec open(String name) {
     String file = name + ".bpf.o";
     for (Path dir : List.of(Path.of("src/main/bpf"), Path.of("samples/src/main/bpf"))) {
       Path p = dir.resolve(file);
       if (Files.isRegularFile(p)) {
-        return BpfObject.open(p);
+        return BpfObjectSpec.read(p);
       }
     }
     try (InputStream in = SampleObjects.class.getResourceAsStream("/bpf/" + file)) {
@@ -35,7 +36,7 @@ public final class SampleObjects {
         throw new BpfException("open", file, 0, file + " is neither under src/main/bpf nor on the classpath"
             + " (bpf/" + file + "); build the samples module or run from the repository");
       }
-      return BpfObject.fromBytes(in.readAllBytes(), "classpath:/bpf/" + file, ObjectParser.objectName(file));
+      return BpfObjectSpec.read(in.readAllBytes(), "classpath:/bpf/" + file, ObjectParser.objectName(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -118,7 +118,7 @@ class SampleObjectsLoadTest {
         GlobalRodataMap rodata = GlobalRodataMap.bind(obj);
         GlobalBssMap bss = GlobalBssMap.bind(obj);
         GlobalDataMap data = GlobalDataMap.bind(obj);
-        BpfArrayMap<Long> stats = new BpfArrayMap<>(obj.mapFd(".data.stats"), obj.map(".data.stats"), Codecs.U64)) {
+        BpfArrayMap<Long> stats = new BpfArrayMap<>(obj.mapFd(".data.stats"), obj.spec().map(".data.stats").spec(), Codecs.U64)) {
       BpfProgram prog = obj.program("xdp_config");
       assertEquals(XDP_DROP, prog.testRun(small, 1).retval());
       assertEquals(XDP_PASS, prog.testRun(large, 1).retval());
@@ -186,8 +186,8 @@ class SampleObjectsLoadTest {
     try (BpfObject obj = SampleObjects.open("map_in_map").load();
         InnerAMap innerA = InnerAMap.bind(obj);
         InnerBMap innerB = InnerBMap.bind(obj);
-        BpfArrayOfMaps outerArray = new BpfArrayOfMaps(obj.mapFd("outer_array"), obj.map("outer_array"));
-        BpfHashOfMaps<Integer> outerHash = new BpfHashOfMaps<>(obj.mapFd("outer_hash"), obj.map("outer_hash"),
+        BpfArrayOfMaps outerArray = new BpfArrayOfMaps(obj.mapFd("outer_array"), obj.spec().map("outer_array").spec());
+        BpfHashOfMaps<Integer> outerHash = new BpfHashOfMaps<>(obj.mapFd("outer_hash"), obj.spec().map("outer_hash").spec(),
             Codecs.U32)) {
       assertEquals(innerA.id(), outerArray.get(0), "slot 0 preset to inner_a");
       assertNull(outerArray.get(1));

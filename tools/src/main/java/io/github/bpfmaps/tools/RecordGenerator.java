@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * exactly as the C structs are; {@code object = "x.bpf.o"} makes the processor check that on every build.
  *
  * <p>What records cannot express is skipped with a reason: bitfields, unions, pointers, anonymous
- * members, global-data maps (read them through {@code BpfObject} variables). Pure; no system call.
+ * members, global-data maps (read them through {@code BpfObjectSpec} variables). Pure; no system call.
  */
 public final class RecordGenerator {
   /**
@@ -106,7 +106,7 @@ public final class RecordGenerator {
   private void map(ObjectMapSpec m) {
     if (m.kind() == MapKind.GLOBAL_DATA) {
       skipped.add("map '" + m.name() + "': global data (" + m.section() + ") is read and written through "
-          + "BpfObject variables, not a record");
+          + "BpfObjectSpec variables, not a record");
       return;
     }
     // Types and files are only kept when the whole map could be written.

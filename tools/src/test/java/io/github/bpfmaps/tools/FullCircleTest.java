@@ -6,8 +6,8 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import io.github.bpfmaps.elf.ObjectParser;
 import io.github.bpfmaps.processor.BpfMapProcessor;
-import io.github.bpfmaps.runtime.BpfObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,9 +69,7 @@ class FullCircleTest {
     clang(dir, "circle");
 
     RecordGenerator.Output gen;
-    try (BpfObject o = BpfObject.open(dir.resolve("circle.bpf.o"))) {
-      gen = RecordGenerator.generate(o.parsed(), "circle.bpf.o", "back", true);
-    }
+    gen = RecordGenerator.generate(ObjectParser.read(dir.resolve("circle.bpf.o")), "circle.bpf.o", "back", true);
     assertThat(gen.skipped()).isEmpty();
     assertThat(gen.files().get("Key")).contains("@Padding(1) @NetworkOrder @Unsigned short port");
     assertThat(gen.files().get("MapsVerdict")).contains("@CValue(-1) FAILED");
@@ -97,9 +95,7 @@ class FullCircleTest {
         ""));
     clang(dir, "same");
     RecordGenerator.Output gen;
-    try (BpfObject o = BpfObject.open(dir.resolve("same.bpf.o"))) {
-      gen = RecordGenerator.generate(o.parsed(), "same.bpf.o", "same", true);
-    }
+    gen = RecordGenerator.generate(ObjectParser.read(dir.resolve("same.bpf.o")), "same.bpf.o", "same", true);
     assertThat(gen.files().keySet()).containsExactly("ClassStats", "ClassStatsStruct");
     assertThat(gen.files().get("ClassStats")).contains("public record ClassStats(@Unsigned int key, ClassStatsStruct value)");
     assertThat(RecordGeneratorTest.compile("same", gen, dir)).succeededWithoutWarnings();

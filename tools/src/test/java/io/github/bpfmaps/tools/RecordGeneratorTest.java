@@ -7,9 +7,11 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import io.github.bpfmaps.elf.ObjectParser;
 import io.github.bpfmaps.processor.BpfMapProcessor;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectSpec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.maps.BpfKeyedMap;
 import java.io.ByteArrayOutputStream;
@@ -50,9 +52,7 @@ class RecordGeneratorTest {
   }
 
   private static RecordGenerator.Output generate(String object, String pkg) {
-    try (BpfObject o = BpfObject.open(SAMPLES.resolve(object))) {
-      return RecordGenerator.generate(o.parsed(), object, pkg, true);
-    }
+    return RecordGenerator.generate(ObjectParser.read(SAMPLES.resolve(object)), object, pkg, true);
   }
 
   private static Compilation compile(String pkg, RecordGenerator.Output out) {
@@ -73,10 +73,8 @@ class RecordGeneratorTest {
   void recordsGeneratedFromASampleObjectCompileAndPassTheCheckAgainstIt(String object) {
     String pkg = "gen." + object.replace(".bpf.o", "");
     RecordGenerator.Output out = generate(object, pkg);
-    try (BpfObject o = BpfObject.open(SAMPLES.resolve(object))) {
-      // Every map has a record, or a reason why not.
-      assertThat(out.files().size() + out.skipped().size()).isAtLeast(o.maps().size());
-    }
+    // Every map has a record, or a reason why not.
+    assertThat(out.files().size() + out.skipped().size()).isAtLeast(BpfObjectSpec.read(SAMPLES.resolve(object)).maps().size());
     if (out.files().isEmpty()) {
       return;
     }
@@ -105,9 +103,7 @@ class RecordGeneratorTest {
   void enumsKeepTheirValuesStringsAndNestedRecordsRoundTrip() throws IOException {
     Path drift = Paths.get("..", "processor", "src", "test", "bpf").toAbsolutePath().normalize();
     RecordGenerator.Output out;
-    try (BpfObject o = BpfObject.open(drift.resolve("drift.bpf.o"))) {
-      out = RecordGenerator.generate(o.parsed(), "drift.bpf.o", "d", true);
-    }
+    out = RecordGenerator.generate(ObjectParser.read(drift.resolve("drift.bpf.o")), "drift.bpf.o", "d", true);
     assertThat(out.files().get("Color")).contains("@CName(\"color\")\npublic enum Color {\n  @CValue(1) RED,\n"
         + "  @CValue(2) GREEN,\n  @CValue(4) BLUE\n}");
     assertThat(out.files().get("Sample")).contains("    @Size(16) String comm,\n    @Size(4) @Unsigned short[] ports,\n"
@@ -120,13 +116,11 @@ class RecordGeneratorTest {
   void globalDataAndBitfieldsAreSkippedWithAReason() {
     RecordGenerator.Output out = generate("global_config.bpf.o", "p");
     assertThat(out.skipped()).contains("map 'global_c.rodata': global data (.rodata) is read and written through "
-        + "BpfObject variables, not a record");
+        + "BpfObjectSpec variables, not a record");
     Path kinds = Paths.get("..", "runtime", "src", "test", "bpf", "btf_kinds.bpf.o").toAbsolutePath().normalize();
-    try (BpfObject o = BpfObject.open(kinds)) {
-      RecordGenerator.Output k = RecordGenerator.generate(o.parsed(), "btf_kinds.bpf.o", "k", true);
-      assertThat(k.skipped()).contains("map 'kinds_map': struct kinds has the bitfield 'low'");
-      assertThat(k.files()).doesNotContainKey("Kinds");
-    }
+    RecordGenerator.Output k = RecordGenerator.generate(ObjectParser.read(kinds), "btf_kinds.bpf.o", "k", true);
+    assertThat(k.skipped()).contains("map 'kinds_map': struct kinds has the bitfield 'low'");
+    assertThat(k.files()).doesNotContainKey("Kinds");
   }
 
   @Test
@@ -260,7 +254,7 @@ class RecordGeneratorTest {
     Loader l = compiled("xdp_counter.bpf.o", "gen.xdp");
     Class<?> map = l.loadClass("gen.xdp.XdpStatsMap");
     Class<?> datarec = l.loadClass("gen.xdp.Datarec");
-    try (BpfObject obj = BpfObject.open(SAMPLES.resolve("xdp_counter.bpf.o")).load();
+    try (BpfObject obj = BpfObject.load(SAMPLES.resolve("xdp_counter.bpf.o"));
         BpfKeyedMap<?, ?> stats = (BpfKeyedMap<?, ?>) map.getMethod("bind", BpfObject.class).invoke(null, obj)) {
       // xdp_count counts every frame under XDP_PASS (2), whatever it holds.
       assertThat(obj.program("xdp_count").testRun(new byte[64], 1).retval()).isEqualTo(2);

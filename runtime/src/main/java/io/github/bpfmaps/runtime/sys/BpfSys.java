@@ -7,6 +7,7 @@ import io.github.bpfmaps.errors.BpfLoadException;
 import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.spec.MapInfo;
+import io.github.bpfmaps.spec.ProgramInfo;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -609,13 +610,13 @@ public final class BpfSys {
   }
 
   /** {@code BPF_OBJ_GET_INFO_BY_FD} on a program ({@code struct bpf_prog_info}). One system call. */
-  public static ProgInfo progInfo(int fd) {
+  public static ProgramInfo progInfo(int fd) {
     ByteBuffer b = info(fd, PROG_INFO_SIZE, "prog fd " + fd);
     StringBuilder tag = new StringBuilder(16);
     for (int i = 0; i < 8; i++) {
       tag.append(String.format(Locale.ROOT, "%02x", b.get(8 + i) & 0xff));
     }
-    return new ProgInfo(b.getInt(0), b.getInt(4), tag.toString(), cName(b, 64, BPF_OBJ_NAME_LEN),
+    return new ProgramInfo(b.getInt(0), b.getInt(4), tag.toString(), cName(b, 64, BPF_OBJ_NAME_LEN),
         b.getInt(16), b.getInt(20), b.getInt(52), b.getInt(128), b.getLong(192), b.getLong(200),
         b.getInt(216));
   }

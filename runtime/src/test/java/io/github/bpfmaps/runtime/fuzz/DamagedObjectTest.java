@@ -12,8 +12,9 @@ import io.github.bpfmaps.elf.Btf;
 import io.github.bpfmaps.elf.BtfKind;
 import io.github.bpfmaps.elf.BtfType;
 import io.github.bpfmaps.elf.ElfFile;
+import io.github.bpfmaps.elf.ParsedObject;
 import io.github.bpfmaps.errors.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.spec.ObjectMapSpec;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -93,28 +94,30 @@ class DamagedObjectTest {
   private static final int U32_TYPEDEF = 6;
   private static final int DATAREC = 9;
 
+  private static ObjectMapSpec xdpStats(ParsedObject object) {
+    return object.named(object.maps(), ObjectMapSpec::name, "xdp_stats", "map", "");
+  }
+
   @Test
   void aPointerTypedefCycleIsLegalAndSizesAsAPointer() {
     ObjectBytes o = ObjectBytes.sample("xdp_counter");
     o.put(o.btfType(U32_TYPEDEF) + 8, 4, KEY_PTR); // __u32 is now a pointer to __u32
-    try (BpfObject object = o.open()) {
-      Btf btf = object.btf();
-      assertEquals(BtfKind.PTR, btf.resolve(U32_TYPEDEF).kind());
-      assertEquals(8, btf.sizeOf(U32_TYPEDEF));
-      assertEquals(8, object.map("xdp_stats").keySize(), "the key is the typedef, now pointer-sized");
-    }
+    ParsedObject object = o.open();
+    Btf btf = object.btf();
+    assertEquals(BtfKind.PTR, btf.resolve(U32_TYPEDEF).kind());
+    assertEquals(8, btf.sizeOf(U32_TYPEDEF));
+    assertEquals(8, xdpStats(object).keySize(), "the key is the typedef, now pointer-sized");
   }
 
   @Test
   void aStructContainingItselfKeepsItsDeclaredSizeWithoutRecursing() {
     ObjectBytes o = ObjectBytes.sample("xdp_counter");
     o.put(o.btfType(DATAREC) + 12 + 4, 4, DATAREC); // member 'packets' is a datarec
-    try (BpfObject object = o.open()) {
-      BtfType datarec = object.btf().type(DATAREC);
-      assertEquals(DATAREC, datarec.member("packets").type());
-      assertEquals(16, object.btf().sizeOf(DATAREC));
-      assertEquals(16, object.map("xdp_stats").valueSize());
-    }
+    ParsedObject object = o.open();
+    BtfType datarec = object.btf().type(DATAREC);
+    assertEquals(DATAREC, datarec.member("packets").type());
+    assertEquals(16, object.btf().sizeOf(DATAREC));
+    assertEquals(16, xdpStats(object).valueSize());
   }
 
   @Test

@@ -3,9 +3,11 @@ package io.github.bpfmaps.runtime.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.github.bpfmaps.elf.Btf;
 import io.github.bpfmaps.elf.BtfKind;
 import io.github.bpfmaps.elf.ElfFile;
-import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.elf.ParsedObject;
+import io.github.bpfmaps.spec.GlobalVariable;
 import io.github.bpfmaps.spec.ProgramSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,9 +41,8 @@ class ManyRecordsTest {
     for (int i = 0; i < copies; i++) {
       o.put(o.sectionHeader(shnum + i, ObjectBytes.SH_OFFSET), 8, code + 8L * i);
     }
-    try (BpfObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), o::open)) {
-      assertEquals(List.of("xdp_count"), object.programs().stream().map(ProgramSpec::name).toList());
-    }
+    ParsedObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), o::open);
+    assertEquals(List.of("xdp_count"), object.programs().stream().map(ProgramSpec::name).toList());
   }
 
   @Test
@@ -67,9 +68,8 @@ class ManyRecordsTest {
     }
     long symHeader = o.sectionHeader(symtab, 0);
     o.put(symHeader + ObjectBytes.SH_OFFSET, 8, symsAt).put(symHeader + ObjectBytes.SH_SIZE, 8, syms.length);
-    try (BpfObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), o::open)) {
-      assertEquals(List.of("xdp_count"), object.programs().stream().map(ProgramSpec::name).toList());
-    }
+    ParsedObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), o::open);
+    assertEquals(List.of("xdp_count"), object.programs().stream().map(ProgramSpec::name).toList());
   }
 
   @Test
@@ -85,10 +85,9 @@ class ManyRecordsTest {
     long strings = btf + hdrLen + o.get(btf + 16, 4);
     int dataDatasec;
     int minLen;
-    try (BpfObject object = o.open()) {
-      dataDatasec = object.btf().find(BtfKind.DATASEC, ".data").id();
-      minLen = object.btf().find(BtfKind.VAR, "min_len").id();
-    }
+    Btf original = o.open().btf();
+    dataDatasec = original.find(BtfKind.DATASEC, ".data").id();
+    minLen = original.find(BtfKind.VAR, "min_len").id();
     int extra = DATASECS * (12 + 12 * ENTRIES);
     ByteBuffer newBtf = ByteBuffer.allocate(hdrLen + typeLen + extra + strLen).order(ByteOrder.LITTLE_ENDIAN);
     newBtf.put(Arrays.copyOfRange(o.bytes, (int) btf, (int) btf + hdrLen));
@@ -119,9 +118,9 @@ class ManyRecordsTest {
     long symHeader = big.sectionHeader(symtab, 0);
     big.put(symHeader + ObjectBytes.SH_OFFSET, 8, symsAt).put(symHeader + ObjectBytes.SH_SIZE, 8, syms.capacity());
 
-    try (BpfObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), big::open)) {
-      assertEquals(ENTRIES, object.btf().types().get(object.btf().typeCount() - 1).variables().size());
-      assertEquals(4, object.variable("config_version").size(), "the real .data DATASEC still counts");
-    }
+    ParsedObject object = assertTimeoutPreemptively(Duration.ofSeconds(10), big::open);
+    assertEquals(ENTRIES, object.btf().types().get(object.btf().typeCount() - 1).variables().size());
+    assertEquals(4, object.named(object.variables(), GlobalVariable::name, "config_version", "global variable", "")
+        .size(), "the real .data DATASEC still counts");
   }
 }

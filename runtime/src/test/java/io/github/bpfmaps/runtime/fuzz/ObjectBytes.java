@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bpfmaps.elf.Btf;
 import io.github.bpfmaps.elf.ElfFile;
+import io.github.bpfmaps.elf.ObjectParser;
+import io.github.bpfmaps.elf.ParsedObject;
 import io.github.bpfmaps.elf.TestObjects;
 import io.github.bpfmaps.errors.BpfObjectFormatException;
-import io.github.bpfmaps.runtime.BpfObject;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -90,9 +91,9 @@ final class ObjectBytes {
     return new ObjectBytes(TestObjects.testObject(name));
   }
 
-  /** Opens the (damaged) bytes as {@link BpfObject#fromBytes} does. */
-  BpfObject open() {
-    return BpfObject.fromBytes(bytes, file, file.substring(0, file.indexOf('.')));
+  /** Parses the (damaged) bytes as {@code BpfObjectSpec.read(bytes, file, objectName)} does. */
+  ParsedObject open() {
+    return ObjectParser.parse(bytes.clone(), file, file.substring(0, file.indexOf('.')));
   }
 
   /** Opens the bytes, expecting a format error whose message names this file. */

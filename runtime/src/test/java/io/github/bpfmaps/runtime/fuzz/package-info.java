@@ -1,5 +1,6 @@
 /**
- * Fuzzing and damaged-input tests of the object reader ({@code runtime.elf}, {@code BpfObject}).
+ * Fuzzing and damaged-input tests of the object reader ({@code io.github.bpfmaps.elf}, which {@code
+ * BpfObjectSpec.read} calls).
  *
  * <h2>The property</h2>
  *
@@ -13,7 +14,7 @@
  * <h2>Targets</h2>
  *
  * <ul>
- *   <li>{@code ObjectFuzzTest}: {@code BpfObject.fromBytes} and everything asked of the result
+ *   <li>{@code ObjectFuzzTest}: {@code ObjectParser.parse} and everything asked of the result
  *       (maps, variables, programs, instructions, {@code link}, BTF sizes); seeds: the committed
  *       samples and test objects, plus xdp-tools' objects in {@code scripts/fuzz.sh}.
  *   <li>{@code BtfFuzzTest}: {@code Btf.parse}, resolving and sizing every type, DATASEC layout;

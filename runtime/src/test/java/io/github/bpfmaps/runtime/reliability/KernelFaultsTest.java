@@ -18,6 +18,7 @@ import io.github.bpfmaps.errors.BpfPermissionException;
 import io.github.bpfmaps.errors.BpfSyscallException;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectSpec;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
 import io.github.bpfmaps.runtime.MapFd;
@@ -152,18 +153,16 @@ class KernelFaultsTest {
   void aLoadRefusedAtItsThirdMapReleasesTheTwoItMadeAndRemovesTheirPins() throws InterruptedException {
     KernelTests.needBpftool();
     Set<String> before = KernelTests.runtimeFds();
-    BpfObject obj = BpfObject.open(TestObjects.testObject("too_big"));
+    BpfObjectSpec spec = BpfObjectSpec.read(TestObjects.testObject("too_big"));
     assertEquals(List.of("rel_small_a", "rel_small_b", "rel_too_big"),
-        obj.maps().stream().map(m -> m.name()).toList(), "created in this order");
-    BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> obj.load(o -> o.pinRoot(pins)));
+        spec.maps().stream().map(m -> m.name()).toList(), "created in this order");
+    BpfSyscallException e = assertThrows(BpfSyscallException.class, () -> spec.load(o -> o.pinRoot(pins)));
     assertEquals("E2BIG", e.errnoName());
     assertTrue(e.getMessage().startsWith("BPF_MAP_CREATE on 'rel_too_big'"), e.getMessage());
     assertTrue(e.getMessage().contains("over the kernel's limit"), e.getMessage());
-    assertFalse(obj.isLoaded());
     assertEquals(Set.of(), KernelTests.newFdsSince(before), "fds left by the refused load");
     assertEquals(0, pins.toFile().list().length, "pins the refused load made");
     assertEquals(Set.of(), Leaks.mapsStillNamed(Set.of("rel_small_a", "rel_small_b", "rel_too_big"), 5));
-    obj.close();
   }
 
   @Test

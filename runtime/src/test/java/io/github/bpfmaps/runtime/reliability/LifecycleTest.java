@@ -11,6 +11,7 @@ import io.github.bpfmaps.errors.BpfClosedException;
 import io.github.bpfmaps.errors.BpfLoadException;
 import io.github.bpfmaps.runtime.Bpf;
 import io.github.bpfmaps.runtime.BpfObject;
+import io.github.bpfmaps.runtime.BpfObjectSpec;
 import io.github.bpfmaps.runtime.BpfProgram;
 import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.KernelTests;
@@ -205,14 +206,11 @@ class LifecycleTest {
     long filesBefore = KernelTests.openFdCount();
     long t0 = System.nanoTime();
     for (int i = 0; i < PARSE_CYCLES; i++) {
-      try (BpfObject obj = BpfObject.open(object)) {
-        assertEquals(1, obj.programs().size());
-      }
+      assertEquals(1, BpfObjectSpec.read(object).programs().size());
     }
     long t1 = System.nanoTime();
     for (int i = 0; i < LOAD_CYCLES; i++) {
-      try (BpfObject obj = BpfObject.open(object)) {
-        obj.load();
+      try (BpfObject obj = BpfObjectSpec.read(object).load()) {
         assertEquals(2, obj.program("xdp_count").testRun(frame, 1).retval());
       }
     }

@@ -9,6 +9,7 @@ import io.github.bpfmaps.errors.BpfLoadException;
 import io.github.bpfmaps.errors.BpfNotFoundException;
 import io.github.bpfmaps.errors.Errno;
 import io.github.bpfmaps.runtime.NeedsBpf;
+import io.github.bpfmaps.spec.ProgramInfo;
 import org.junit.jupiter.api.Test;
 
 @NeedsBpf
@@ -27,7 +28,7 @@ class BpfSysTest {
       assertEquals(XDP_PASS, r.retval());
       assertArrayEquals(packet, r.dataOut());
       assertTrue(r.durationNs() >= 0);
-      ProgInfo info = BpfSys.progInfo(fd);
+      ProgramInfo info = BpfSys.progInfo(fd);
       assertEquals(XDP, info.type());
       assertEquals("xdp_pass_", info.name());
       assertEquals(16, info.tag().length());

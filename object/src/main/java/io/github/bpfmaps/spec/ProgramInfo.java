@@ -1,11 +1,13 @@
-package io.github.bpfmaps.runtime.sys;
+package io.github.bpfmaps.spec;
 
 /**
- * The fields of {@code struct bpf_prog_info} ({@code include/uapi/linux/bpf.h}) a loader and tests
- * look at, read by {@code BPF_OBJ_GET_INFO_BY_FD}.
+ * What the kernel says about a loaded program ({@code struct bpf_prog_info}, {@code
+ * include/uapi/linux/bpf.h}), as read by {@code BPF_OBJ_GET_INFO_BY_FD}: the fields a loader, a
+ * test or a metrics exporter looks at.
  *
- * @param type {@code enum bpf_prog_type}
- * @param id the program's system-wide id
+ * @param type {@code enum bpf_prog_type} (the kernel's number; {@link ProgramType#id()} for the
+ *     ones this library names)
+ * @param id the program's system-wide id (what {@code bpftool prog show id N} takes)
  * @param tag the 8-byte program tag, as 16 hex digits
  * @param name the kernel's name (at most 15 bytes)
  * @param jitedLength bytes of JITed code
@@ -16,7 +18,7 @@ package io.github.bpfmaps.runtime.sys;
  * @param runCount accumulated runs (idem)
  * @param verifiedInsns instructions the verifier processed
  */
-public record ProgInfo(
+public record ProgramInfo(
     int type,
     int id,
     String tag,
