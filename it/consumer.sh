@@ -5,8 +5,8 @@
 # is compiled and run on JDK 17 (JNA), and compiled on JDK 25 (where a processor found only on the
 # class path no longer runs) for release 17 and run on JDK 25 (FFM) and 17, and a Kotlin (kapt)
 # consumer is compiled and run on JDK 17, each against the kernel (XDP program test-run, typed map
-# read; in Kotlin also a map of UInt to ULong). .ci/run runs it after the test suite, whose
-# compiled output the install reuses.
+# read; in Kotlin also a map of UInt to ULong). The suite runs it last (module it,
+# ConsumerProjectTest), so the install reuses what the reactor compiled.
 #
 #   it/consumer.sh [WORKDIR]     (needs root or CAP_BPF for the runs; clang is not needed)
 #   IT_REPO=/tmp/m2 it/consumer.sh; IT_REPO=/tmp/m2 IT_SKIP_INSTALL=1 it/consumer.sh  (again, faster)
