@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * BpfObjectFormatException} that names the file, the section and (for BTF) the type at fault, or,
  * where the damage is legal, in an object whose answers are finite. Independent of Jazzer; the
  * cases are the ones a fuzzer reaches only by luck (counts near 2^31 and 2^32, cycles, many
- * headers). {@code runtime.elf.MalformedObjectTest} has the simpler single-field cases (ELF class,
+ * headers). {@code elf.MalformedObjectTest} has the simpler single-field cases (ELF class,
  * endianness, machine, truncation at every length, a TYPEDEF loop, bad string offsets, missing
  * symbols); they are not repeated here.
  */
