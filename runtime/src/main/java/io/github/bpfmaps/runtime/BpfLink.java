@@ -103,9 +103,7 @@ public final class BpfLink implements AutoCloseable {
   }
 
   private int acquire() {
-    if (!fds.tryAcquire()) {
-      throw new BpfClosedException("use", hook);
-    }
+    fds.acquire("use", hook);
     return fds.fd;
   }
 

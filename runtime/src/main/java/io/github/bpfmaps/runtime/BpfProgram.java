@@ -1,7 +1,6 @@
 package io.github.bpfmaps.runtime;
 
 import io.github.bpfmaps.errors.BpfAttachException;
-import io.github.bpfmaps.errors.BpfClosedException;
 import io.github.bpfmaps.errors.BpfException;
 import io.github.bpfmaps.errors.BpfKeyExistsException;
 import io.github.bpfmaps.errors.BpfNotFoundException;
@@ -100,9 +99,7 @@ public final class BpfProgram implements AutoCloseable {
       throw new BpfException("use", spec.name(), 0, "program '" + spec.name() + "' (section "
           + spec.section() + ") is not loaded yet");
     }
-    if (!l.state().tryAcquire()) {
-      throw new BpfClosedException("use", spec.name());
-    }
+    l.state().acquire("use", spec.name());
     return l.state().fd;
   }
 

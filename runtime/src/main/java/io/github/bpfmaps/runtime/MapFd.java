@@ -230,9 +230,7 @@ public final class MapFd implements AutoCloseable {
    * @throws BpfClosedException if the fd is closed
    */
   public int acquire() {
-    if (!state.tryAcquire()) {
-      throw new BpfClosedException("use", name);
-    }
+    state.acquire("use", name);
     return state.fd;
   }
 

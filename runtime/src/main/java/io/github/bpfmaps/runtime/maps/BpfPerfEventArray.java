@@ -388,9 +388,7 @@ public class BpfPerfEventArray<V> extends BpfMapHandle {
 
   private Rings acquire(String operation) {
     Rings r = opened(operation);
-    if (!r.tryAcquire()) {
-      throw new BpfClosedException(operation, spec.name());
-    }
+    r.acquire(operation, spec.name());
     return r;
   }
 

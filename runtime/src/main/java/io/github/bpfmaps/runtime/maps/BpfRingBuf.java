@@ -321,9 +321,7 @@ public class BpfRingBuf<V> extends BpfMapHandle {
   }
 
   private void acquireRing(String operation) {
-    if (!ring.tryAcquire()) {
-      throw new BpfClosedException(operation, spec.name());
-    }
+    ring.acquire(operation, spec.name());
   }
 
   private int drainRing(Consumer<? super V> action) {

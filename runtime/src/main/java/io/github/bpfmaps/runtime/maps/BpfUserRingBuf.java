@@ -234,9 +234,7 @@ public class BpfUserRingBuf<V> extends BpfMapHandle {
   }
 
   private void acquire(String operation) {
-    if (!mapping.tryAcquire()) {
-      throw new BpfClosedException(operation, spec.name());
-    }
+    mapping.acquire(operation, spec.name());
   }
 
   /** The record's ring position, or -1 if it does not fit now. */

@@ -1,5 +1,6 @@
 package io.github.bpfmaps.runtime.sys;
 
+import io.github.bpfmaps.errors.BpfClosedException;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +38,18 @@ public abstract class RefCount implements Runnable {
       if (word.compareAndSet(w, w + 1)) {
         return true;
       }
+    }
+  }
+
+  /**
+   * Counts one more user, or refuses a closing resource with the exception every handle throws
+   * for a use after close.
+   *
+   * @throws BpfClosedException naming {@code operation} and {@code target} if closing
+   */
+  public final void acquire(String operation, String target) {
+    if (!tryAcquire()) {
+      throw new BpfClosedException(operation, target);
     }
   }
 
