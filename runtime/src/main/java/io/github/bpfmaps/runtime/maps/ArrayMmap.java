@@ -8,6 +8,7 @@ import io.github.bpfmaps.errors.BpfValueException;
 import io.github.bpfmaps.runtime.Codec;
 import io.github.bpfmaps.runtime.MapFd;
 import io.github.bpfmaps.runtime.sys.LibC;
+import io.github.bpfmaps.runtime.sys.RawMemory;
 import io.github.bpfmaps.runtime.sys.RefCount;
 import io.github.bpfmaps.spec.MapSpec;
 import java.lang.invoke.MethodHandles;
@@ -16,6 +17,7 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * The values of a {@code BPF_F_MMAPABLE} ARRAY map, mapped into this process: {@link #get} decodes
@@ -35,6 +37,9 @@ import java.nio.ByteOrder;
  * update the same field with {@code __sync_fetch_and_add} or {@code __sync_val_compare_and_swap}.
  * Other accesses are plain: a {@link #get} racing a writer (here or in a program) may see a
  * half-written value.
+ * On Java 17–21 the field accessors and bulk reads load and store at the address directly ({@link
+ * RawMemory}), after this class's own bounds check, instead of through the buffer, whose second check
+ * C2 does not hoist there; {@link #get} and {@link #set} go through the buffer, as codecs do.
  *
  * <p><b>Closing.</b> An access costs a read of the mapped memory, a bounds check and a read of a
  * plain (not volatile) flag; there is no per-access reference count or barrier. {@link #close()}
@@ -63,6 +68,8 @@ public final class ArrayMmap<V> implements AutoCloseable {
   private final int valueSize;
   private final int length;
   private final ByteBuffer memory;
+  /** The first value's address, for {@link RawMemory} (Java 17–21); the buffer's address. */
+  private final long address;
   private final Range range;
   /**
    * Plain on purpose: a volatile read per access kept the JIT from hoisting the buffer's fields
@@ -110,6 +117,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
       fd.release();
     }
     this.range = new Range(address, size);
+    this.address = address;
     this.memory = new Pointer(address).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
     RefCount.CLEANER.register(this, range);
   }
@@ -173,7 +181,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public long getLong(int index, int offset) {
     int at = at(index, offset, 8);
     try {
-      return memory.getLong(at);
+      return RawMemory.AVAILABLE ? RawMemory.getLong(address + at) : memory.getLong(at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -188,7 +196,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public int getInt(int index, int offset) {
     int at = at(index, offset, 4);
     try {
-      return memory.getInt(at);
+      return RawMemory.AVAILABLE ? RawMemory.getInt(address + at) : memory.getInt(at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -198,7 +206,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public short getShort(int index, int offset) {
     int at = at(index, offset, 2);
     try {
-      return memory.getShort(at);
+      return RawMemory.AVAILABLE ? RawMemory.getShort(address + at) : memory.getShort(at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -208,7 +216,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public byte getByte(int index, int offset) {
     int at = at(index, offset, 1);
     try {
-      return memory.get(at);
+      return RawMemory.AVAILABLE ? RawMemory.getByte(address + at) : memory.get(at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -218,7 +226,11 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setLong(int index, int offset, long value) {
     int at = at(index, offset, 8);
     try {
-      memory.putLong(at, value);
+      if (RawMemory.AVAILABLE) {
+        RawMemory.putLong(address + at, value);
+      } else {
+        memory.putLong(at, value);
+      }
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -233,7 +245,11 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setInt(int index, int offset, int value) {
     int at = at(index, offset, 4);
     try {
-      memory.putInt(at, value);
+      if (RawMemory.AVAILABLE) {
+        RawMemory.putInt(address + at, value);
+      } else {
+        memory.putInt(at, value);
+      }
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -243,7 +259,11 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setShort(int index, int offset, short value) {
     int at = at(index, offset, 2);
     try {
-      memory.putShort(at, value);
+      if (RawMemory.AVAILABLE) {
+        RawMemory.putShort(address + at, value);
+      } else {
+        memory.putShort(at, value);
+      }
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -253,7 +273,11 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setByte(int index, int offset, byte value) {
     int at = at(index, offset, 1);
     try {
-      memory.put(at, value);
+      if (RawMemory.AVAILABLE) {
+        RawMemory.putByte(address + at, value);
+      } else {
+        memory.put(at, value);
+      }
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -304,8 +328,14 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void getLongs(int from, int offset, long[] dst, int dstFrom, int count) {
     int at = bulkAt(from, count, offset, 8, dst.length, dstFrom);
     try {
-      for (int i = 0; i < count; i++) {
-        dst[dstFrom + i] = memory.getLong(at + i * stride);
+      if (RawMemory.AVAILABLE) {
+        for (int i = 0; i < count; i++) {
+          dst[dstFrom + i] = RawMemory.getLong(address + at + (long) i * stride);
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          dst[dstFrom + i] = memory.getLong(at + i * stride);
+        }
       }
     } finally {
       Reference.reachabilityFence(this);
@@ -316,8 +346,14 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void getInts(int from, int offset, int[] dst, int dstFrom, int count) {
     int at = bulkAt(from, count, offset, 4, dst.length, dstFrom);
     try {
-      for (int i = 0; i < count; i++) {
-        dst[dstFrom + i] = memory.getInt(at + i * stride);
+      if (RawMemory.AVAILABLE) {
+        for (int i = 0; i < count; i++) {
+          dst[dstFrom + i] = RawMemory.getInt(address + at + (long) i * stride);
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          dst[dstFrom + i] = memory.getInt(at + i * stride);
+        }
       }
     } finally {
       Reference.reachabilityFence(this);
@@ -329,11 +365,15 @@ public final class ArrayMmap<V> implements AutoCloseable {
     if (closed) {
       throw new BpfClosedException("mmap access", name);
     }
-    if (index < 0 || index >= length) {
+    int i;
+    try {
+      // The intrinsic, not an if: C2 eliminates it in a counted loop, where an if stays.
+      i = Objects.checkIndex(index, length);
+    } catch (IndexOutOfBoundsException e) {
       throw new IndexOutOfBoundsException("index " + index + " of ARRAY map '" + name + "' with " + length + " entries");
     }
     checkField(offset, size);
-    return index * stride + offset;
+    return i * stride + offset;
   }
 
   private int atomicAt(int index, int offset) {
