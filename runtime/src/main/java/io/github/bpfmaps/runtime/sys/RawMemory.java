@@ -5,9 +5,10 @@ import java.lang.reflect.Field;
 /**
  * Plain loads and stores at native addresses, in host byte order, on Java 17–21: {@code
  * sun.misc.Unsafe}'s, which C2 compiles to one {@code mov} each. Only for memory the caller has
- * mapped, checked the bounds of, and keeps mapped for the duration of the access (an mmapped
- * array's values: {@code ArrayMmap} swaps in zero pages on close and unmaps only when the handle is
- * unreachable). There is no check here: an address outside such memory crashes the JVM.
+ * mapped, checked the bounds of, and keeps mapped for the duration of the access: an mmapped
+ * array's values ({@code ArrayMmap} swaps in zero pages on close and unmaps only when the handle is
+ * unreachable) and a ring buffer's record headers (read while the drain holds the mapping). There
+ * is no check here: an address outside such memory crashes the JVM.
  *
  * <p>Why: a direct {@code ByteBuffer} on Java 17 re-checks its own limit and memory session on
  * every access, and next to the caller's own checks C2 hoists neither; the field accessors of an
