@@ -439,7 +439,9 @@ if [ -n "$json" ]; then
 		echo "bench.sh: no JMH result at $json; Java column left empty" >&2
 	else
 		jq -r '.[] | [.benchmark, .primaryMetric.score, .primaryMetric.scoreUnit,
-			([.primaryMetric.rawData[][]] | min)] | @tsv' \
+			([.primaryMetric.rawData[][]] | min),
+			([.primaryMetric.rawData[][]] | sort | if length % 2 == 1 then .[(length - 1) / 2]
+				else (.[length / 2 - 1] + .[length / 2]) / 2 end)] | @tsv' \
 			"$json" | awk -F'\t' '
 			function ns(score, unit) {
 				if (unit == "ns/op") return score
@@ -453,10 +455,11 @@ if [ -n "$json" ]; then
 				return -1
 			}
 			{
-				# The best iteration, from the same unit; for an ops/time unit the best is the max.
-				v = ns($2, $3); m = ns($4, $3)
+				# The best and the median iteration, from the same unit; for an ops/time unit
+				# the best is the max.
+				v = ns($2, $3); m = ns($4, $3); d = ns($5, $3)
 				if ($3 ~ /^ops/) m = -1
-				if (v >= 0) printf "%s %.2f %.2f\n", $1, v, m
+				if (v >= 0) printf "%s %.2f %.2f %.2f\n", $1, v, m, d
 			}' >"$java_ns"
 	fi
 fi
@@ -474,11 +477,12 @@ awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_
 		for (i = 1; i <= n; i++) if (split(lines[i], f, " ") == 2) bench[f[1]] = f[2]
 		nj = split(jfiles, jf, ",")
 		split(jlabels, jl, ",")
-		# java[k, benchmark, r]: the r-th run of a benchmark on JVM k; jmin: its best iteration.
+		# java[k, benchmark, r]: the r-th run of a benchmark on JVM k; jmin: its best iteration;
+		# jmed: its median iteration.
 		for (k = 1; k <= nj; k++)
 			while ((getline l < jf[k]) > 0) {
 				split(l, f, " "); r = ++jn[k, f[1]]
-				java[k, f[1], r] = f[2]; jmin[k, f[1], r] = f[3]
+				java[k, f[1], r] = f[2]; jmin[k, f[1], r] = f[3]; jmed[k, f[1], r] = f[4]
 			}
 		while ((getline l < xfile) > 0) { split(l, f, " "); extra[f[1]] = f[2] }
 	}
@@ -498,13 +502,13 @@ awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_
 		if (nj > 1) {
 			# Which JVM each group of three columns is.
 			printf "%-26s | %10s", "", ""
-			for (k = 1; k <= nj; k++) printf " | %-32s", jl[k]
+			for (k = 1; k <= nj; k++) printf " | %-45s", jl[k]
 			printf "\n"
 		}
 		printf "%-26s | %10s", "operation", "C ns/op"
-		for (k = 1; k <= nj; k++) printf " | %10s | %6s | %10s", "Java ns/op", "ratio", "ratio(min)"
+		for (k = 1; k <= nj; k++) printf " | %10s | %6s | %10s | %10s", "Java ns/op", "ratio", "ratio(min)", "ratio(med)"
 		printf "\n%-26s-|-%10s", "--------------------------", "----------"
-		for (k = 1; k <= nj; k++) printf "-|-%10s-|-%6s-|-%10s", "----------", "------", "----------"
+		for (k = 1; k <= nj; k++) printf "-|-%10s-|-%6s-|-%10s-|-%10s", "----------", "------", "----------", "----------"
 		printf "\n"
 		for (o = 1; o <= nops; o++) {
 			op = order[o]; nc = cn[op]
@@ -516,7 +520,7 @@ awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_
 			c = median(v, nc)
 			printf "%-26s | %10.2f", op, c
 			for (k = 1; k <= nj; k++) {
-				j = "-"; ratio = "-"; rmin = "-"
+				j = "-"; ratio = "-"; rmin = "-"; rmed = "-"
 				b = bench[op]
 				if (op in extra) {
 					# The whole-process dump rows come from the first JVM only.
@@ -534,8 +538,12 @@ awk -v map="$mapping" -v jfiles="$jfiles" -v jlabels="$jlabels" -v xfile="$java_
 					for (r = 1; r <= np; r++) v[r] = java[k, b, r] / cv[op, r]
 					if (c + 0 > 0) ratio = sprintf("%.2f", median(v, np))
 					if (jbest > 0 && best + 0 > 0) rmin = sprintf("%.2f", jbest / best)
+					# Like for like: the median JMH iteration against the median C round (the
+					# C column), paired per pass as the ratio is.
+					for (r = 1; r <= np; r++) v[r] = jmed[k, b, r] / cv[op, r]
+					if (c + 0 > 0 && jmed[k, b, 1] + 0 > 0) rmed = sprintf("%.2f", median(v, np))
 				}
-				printf " | %10s | %6s | %10s", j, ratio, rmin
+				printf " | %10s | %6s | %10s | %10s", j, ratio, rmin, rmed
 			}
 			printf "\n"
 		}
@@ -615,6 +623,9 @@ if [ "$repeat" -gt 1 ]; then
 	echo "passes' ratios, each Java run against the C run just before it."
 fi
 echo "ratio(min): best JMH iteration / best C round, the figure least moved by other load."
+echo "ratio(med): median JMH iteration / median C round, paired per pass as ratio: the same"
+echo "statistic on both sides (an iteration slowed by the host counts in the JMH average, a round"
+echo "slowed the same way does not count in the C median)."
 echo "bpftool_*: whole-process time / entries (Java: the suite's Dump, same map, same timing)."
 sed -n 's/^op=\([a-z_0-9]*\) .*ops=\([0-9]*\).*whole_process_ms=\([0-9.]*\).*/  \1: \3 ms for \2 entries/p' \
 	"$results"
