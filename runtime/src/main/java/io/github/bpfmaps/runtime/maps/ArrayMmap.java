@@ -68,7 +68,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   private final int valueSize;
   private final int length;
   private final ByteBuffer memory;
-  /** The first value's address, for {@link RawMemory} (Java 17–21); the buffer's address. */
+  /** The first value's address: {@link #memory}'s byte 0, for {@link RawMemory}. */
   private final long address;
   private final Range range;
   /**
@@ -181,7 +181,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public long getLong(int index, int offset) {
     int at = at(index, offset, 8);
     try {
-      return RawMemory.AVAILABLE ? RawMemory.getLong(address + at) : memory.getLong(at);
+      return RawMemory.getLong(memory, address, at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -196,7 +196,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public int getInt(int index, int offset) {
     int at = at(index, offset, 4);
     try {
-      return RawMemory.AVAILABLE ? RawMemory.getInt(address + at) : memory.getInt(at);
+      return RawMemory.getInt(memory, address, at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -206,7 +206,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public short getShort(int index, int offset) {
     int at = at(index, offset, 2);
     try {
-      return RawMemory.AVAILABLE ? RawMemory.getShort(address + at) : memory.getShort(at);
+      return RawMemory.getShort(memory, address, at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -216,7 +216,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public byte getByte(int index, int offset) {
     int at = at(index, offset, 1);
     try {
-      return RawMemory.AVAILABLE ? RawMemory.getByte(address + at) : memory.get(at);
+      return RawMemory.getByte(memory, address, at);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -226,11 +226,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setLong(int index, int offset, long value) {
     int at = at(index, offset, 8);
     try {
-      if (RawMemory.AVAILABLE) {
-        RawMemory.putLong(address + at, value);
-      } else {
-        memory.putLong(at, value);
-      }
+      RawMemory.putLong(memory, address, at, value);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -245,11 +241,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setInt(int index, int offset, int value) {
     int at = at(index, offset, 4);
     try {
-      if (RawMemory.AVAILABLE) {
-        RawMemory.putInt(address + at, value);
-      } else {
-        memory.putInt(at, value);
-      }
+      RawMemory.putInt(memory, address, at, value);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -259,11 +251,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setShort(int index, int offset, short value) {
     int at = at(index, offset, 2);
     try {
-      if (RawMemory.AVAILABLE) {
-        RawMemory.putShort(address + at, value);
-      } else {
-        memory.putShort(at, value);
-      }
+      RawMemory.putShort(memory, address, at, value);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -273,11 +261,7 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void setByte(int index, int offset, byte value) {
     int at = at(index, offset, 1);
     try {
-      if (RawMemory.AVAILABLE) {
-        RawMemory.putByte(address + at, value);
-      } else {
-        memory.put(at, value);
-      }
+      RawMemory.putByte(memory, address, at, value);
     } finally {
       Reference.reachabilityFence(this);
     }
@@ -328,14 +312,8 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void getLongs(int from, int offset, long[] dst, int dstFrom, int count) {
     int at = bulkAt(from, count, offset, 8, dst.length, dstFrom);
     try {
-      if (RawMemory.AVAILABLE) {
-        for (int i = 0; i < count; i++) {
-          dst[dstFrom + i] = RawMemory.getLong(address + at + (long) i * stride);
-        }
-      } else {
-        for (int i = 0; i < count; i++) {
-          dst[dstFrom + i] = memory.getLong(at + i * stride);
-        }
+      for (int i = 0; i < count; i++) {
+        dst[dstFrom + i] = RawMemory.getLong(memory, address, at + i * stride);
       }
     } finally {
       Reference.reachabilityFence(this);
@@ -346,14 +324,8 @@ public final class ArrayMmap<V> implements AutoCloseable {
   public void getInts(int from, int offset, int[] dst, int dstFrom, int count) {
     int at = bulkAt(from, count, offset, 4, dst.length, dstFrom);
     try {
-      if (RawMemory.AVAILABLE) {
-        for (int i = 0; i < count; i++) {
-          dst[dstFrom + i] = RawMemory.getInt(address + at + (long) i * stride);
-        }
-      } else {
-        for (int i = 0; i < count; i++) {
-          dst[dstFrom + i] = memory.getInt(at + i * stride);
-        }
+      for (int i = 0; i < count; i++) {
+        dst[dstFrom + i] = RawMemory.getInt(memory, address, at + i * stride);
       }
     } finally {
       Reference.reachabilityFence(this);

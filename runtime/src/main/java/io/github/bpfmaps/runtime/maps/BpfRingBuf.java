@@ -349,7 +349,7 @@ public class BpfRingBuf<V> extends BpfMapHandle {
           // per-access alignment and scope checks (the header is 8-byte aligned by construction).
           // On Java 17-21 the read goes to the address (at < size, inside the mapping this drain
           // holds): the buffer's own limit and session checks cost 4% of a record there.
-          int header = RawMemory.AVAILABLE ? RawMemory.getInt(dataAddress + at) : data.getInt(at);
+          int header = RawMemory.getInt(data, dataAddress, at);
           VarHandle.acquireFence();
           if ((header & BUSY) != 0) {
             break ring; // the producer has reserved but not committed it yet
