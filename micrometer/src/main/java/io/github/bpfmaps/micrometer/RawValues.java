@@ -1,7 +1,6 @@
 package io.github.bpfmaps.micrometer;
 
 import io.github.bpfmaps.runtime.Codec;
-import io.github.bpfmaps.runtime.Codecs;
 import io.github.bpfmaps.runtime.maps.PerCpuValues;
 import io.github.bpfmaps.spec.Layout;
 import java.nio.ByteBuffer;
@@ -143,20 +142,13 @@ final class RawValues {
     return new RawValues(values, hist, count, stride, cpus);
   }
 
-  /** A value that is one primitive, by its codec. */
+  /**
+   * A value that is one number as a whole ({@code Codecs.U64}, {@code Codecs.F64}, …): the single
+   * member of its codec's layout, read as a record's member would be.
+   */
   private static @Nullable Scalar whole(Codec<?> c) {
-    boolean signed = c == Codecs.I8 || c == Codecs.I16 || c == Codecs.I32 || c == Codecs.I64;
-    boolean unsigned = c == Codecs.U8 || c == Codecs.U16 || c == Codecs.U32 || c == Codecs.U64;
-    if (signed || unsigned) {
-      return new Scalar(0, c.byteSize(), signed, false, false, false);
-    }
-    if (c == Codecs.F32 || c == Codecs.F64) {
-      return new Scalar(0, c.byteSize(), true, false, true, false);
-    }
-    if (c == Codecs.BOOL) {
-      return new Scalar(0, 1, false, false, false, true);
-    }
-    return null;
+    Layout l = c.layout();
+    return l != null && l.fields().size() == 1 && l.size() == c.byteSize() ? scalar(l.fields().get(0)) : null;
   }
 
   private static @Nullable Scalar scalar(Layout.@Nullable Field f) {
